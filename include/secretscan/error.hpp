@@ -1,0 +1,32 @@
+#pragma once
+// The one error type of secretscan. Every library's error idiom (libgit2 return codes, RE2's
+// ok(), yaml-cpp and CLI11 exceptions) is converted into it in one place, carrying the operation,
+// the file or rule it concerns, and the library's own message.
+
+#include <stdexcept>
+#include <string>
+
+namespace secretscan {
+
+/// What went wrong, which decides the process exit code (DESIGN §1).
+enum class ErrorKind {
+    usage,   ///< bad flag, missing path, not a git repository: exit code 2
+    config,  ///< bad rule pack, bad regex, bad configuration file: exit code 2
+    runtime, ///< corrupt or missing object, I/O error while scanning: exit code 3
+};
+
+/// Exit code for an error kind: 2 for usage and config errors, 3 for runtime errors.
+int exit_code_for(ErrorKind kind) noexcept;
+
+/// An error with a kind and a complete, user-facing message ("file:line:col: rule x: what; what
+/// to do"). Thrown by the library; caught once, in the CLI's run(). Thread-safe to copy.
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
+    ErrorKind kind() const noexcept { return m_kind; }
+
+private:
+    ErrorKind m_kind;
+};
+
+} // namespace secretscan

@@ -1,0 +1,64 @@
+#pragma once
+// Findings: what a scan reports (DESIGN §5).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace secretscan {
+
+/// Where the scanned text came from.
+enum class SourceKind {
+    file,           ///< a file on disk (scan)
+    stdin_input,    ///< standard input (scan -)
+    staged,         ///< a staged blob in the index (staged)
+    blob,           ///< a blob in history (history); see commit
+    commit_message, ///< a commit's message (history); path is empty
+    tag_message,    ///< an annotated tag's message (history); path is empty
+    message_file,   ///< a commit message file (message FILE); path is empty
+};
+
+/// "file", "stdin", "staged", "blob", "commit-message", "tag-message" or "message-file".
+std::string_view to_string(SourceKind k) noexcept;
+
+/// One reported secret. A finding is one (rule, secret, path); in history it is attributed to
+/// the first commit (parents first) whose content holds it, and later commits that still hold it
+/// add to `occurrences`.
+struct Finding {
+    std::string rule_id;
+    std::string rule_name;
+    std::string secret;      ///< the secret itself (UTF-8); redact before display
+    std::string line_text;   ///< the decoded line where the secret starts, without end of line
+    SourceKind source = SourceKind::file;
+    std::string path;        ///< path as given / relative to the repository top; empty for messages
+    std::string source_name; ///< for messages: "commit <sha>", "tag <name>" or the message file path
+    std::size_t line = 0;    ///< 1-based line of the secret's first character
+    std::size_t column = 0;  ///< 1-based column of the secret's first character, in Unicode code points
+    std::size_t end_line = 0;///< 1-based line of the match end (a PEM block spans lines)
+    std::string commit;      ///< full commit id (history only)
+    std::string author;      ///< "Name <email>" (history only)
+    std::string date;        ///< author date, ISO 8601 with offset (history only)
+    std::string tag;         ///< tag name (tag messages only)
+    std::size_t occurrences = 1;
+    std::string fingerprint; ///< see fingerprint()
+    std::string confidence;  ///< the rule's confidence
+};
+
+/// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes (DESIGN §5).
+/// 64 characters. Thread-safe.
+std::string fingerprint(std::string_view rule_id, std::string_view secret);
+
+/// A secret as shown when redacted: its first 4 code points followed by "…" (U+2026).
+std::string redact(std::string_view secret);
+
+/// `line` with every occurrence of `secret` replaced by redact(secret).
+std::string redact_in(std::string_view line, std::string_view secret);
+
+/// The place a finding is shown at: its path, else its source_name.
+std::string display_location(const Finding& f);
+
+/// Sorts by path (or source name), line, column, rule id, then commit: the report order.
+void sort_findings(std::vector<Finding>& findings);
+
+} // namespace secretscan

@@ -1,0 +1,92 @@
+#pragma once
+// The scanner: decoded text with provenance in, findings out. Applies the line-level filters
+// (inline allow markers, the staged scan's added lines) on top of the matcher.
+
+#include <secretscan/finding.hpp>
+#include <secretscan/matcher.hpp>
+#include <secretscan/text.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace secretscan {
+
+/// Where a text came from; copied into every finding made from it.
+struct Provenance {
+    SourceKind source = SourceKind::file;
+    std::string path;        ///< file path or path in the repository; empty for messages
+    std::string source_name; ///< for messages: what to show instead of a path
+};
+
+/// An input that was not scanned, and why ("binary", "too large (12345678 bytes)", ...).
+struct Skipped {
+    std::string name;
+    std::string reason;
+};
+
+/// Counters of one scan. `items` counts files, blobs or messages scanned; `bytes` their size
+/// before decoding. Skipped inputs are listed, never counted in `items`.
+struct ScanStats {
+    std::uint64_t items = 0;
+    std::uint64_t bytes = 0;
+    std::vector<Skipped> skipped;
+    double seconds = 0.0;
+    std::string unit = "files"; ///< what items are: "files", "blobs", "lines"...
+
+    /// Adds another worker's counters to these.
+    void merge(const ScanStats& other);
+};
+
+/// The findings and counters of a whole scan.
+struct ScanResult {
+    std::vector<Finding> findings;
+    ScanStats stats;
+    std::vector<std::string> warnings; ///< e.g. "shallow repository: history is incomplete"
+};
+
+/// Settings shared by every scan.
+struct ScanOptions {
+    std::uint64_t max_file_size = 10u << 20; ///< bytes; larger inputs are skipped and listed
+    unsigned threads = 0;                    ///< 0 = one per core
+    bool no_ignore = false;                  ///< scan: do not skip what .gitignore ignores
+};
+
+/// Markers that, anywhere on the line where a match starts or ends, suppress it (DESIGN §3).
+inline constexpr std::string_view inline_allow_markers[] = {"secretscan:allow", "gitleaks:allow", "pragma: allowlist secret"};
+
+/// Turns texts into findings with a shared Matcher. Stateless besides the matcher reference:
+/// const members are safe to call from many threads at once.
+class Scanner {
+public:
+    explicit Scanner(const Matcher& matcher) : m_matcher(matcher) {}
+
+    /// Findings in decoded UTF-8 `text`. When `added_lines` is non-null (sorted, 1-based line
+    /// numbers) a match is kept only if one of the lines it spans is in it. Findings come in
+    /// text order; fingerprints are filled in. Throws what Matcher::find throws.
+    std::vector<Finding> scan_text(std::string_view text, const Provenance& where,
+                                   const std::vector<std::size_t>* added_lines = nullptr) const;
+
+    /// Decodes raw bytes and scans them, counting into `stats`: a binary input or one larger
+    /// than `options.max_file_size` is listed in stats.skipped under `where`'s name instead.
+    std::vector<Finding> scan_bytes(std::string_view bytes, const Provenance& where, const ScanOptions& options,
+                                    ScanStats& stats, const std::vector<std::size_t>* added_lines = nullptr) const;
+
+    const Matcher& matcher() const noexcept { return m_matcher; }
+
+private:
+    const Matcher& m_matcher;
+};
+
+/// Runs fn(worker, i) for every i in [0, n) on `threads` workers (at least 1, at most n), each
+/// worker taking the next index in order. The first exception thrown stops the other workers
+/// taking new work and is rethrown in the caller.
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsigned, std::size_t)>& fn);
+
+/// `threads`, or the number of cores when it is 0.
+unsigned effective_threads(unsigned threads) noexcept;
+
+} // namespace secretscan

@@ -1,0 +1,57 @@
+#pragma once
+// The scans: each reads one kind of input (files, the index, a message file, history) and runs
+// the shared Scanner over it. Git access is through libgit2 only.
+
+#include <secretscan/scanner.hpp>
+
+#include <string>
+#include <vector>
+
+namespace secretscan {
+
+/// `scan [PATH...]`: files and directories; "-" reads standard input. Directories are walked
+/// recursively, never following symbolic links and never entering `.git`; inside a git work tree
+/// what .gitignore ignores is skipped unless options.no_ignore. Paths are reported as walked
+/// ("dir/sub/file"; a leading "./" removed). Files are read in parallel.
+/// Throws Error(usage) for a path that does not exist, Error(runtime) for a named file that
+/// cannot be read; unreadable files met while walking are listed in stats.skipped.
+ScanResult scan_paths(const Scanner& scanner, const std::vector<std::string>& paths, const ScanOptions& options);
+
+/// `message FILE`: every line of a commit message file (git cannot tell the hook which lines it
+/// will strip). Findings have an empty path and source_name = FILE. Throws Error(usage) when the
+/// file does not exist, Error(runtime) when it cannot be read. Never modifies the file.
+ScanResult scan_message_file(const Scanner& scanner, const std::string& file, const ScanOptions& options);
+
+struct StagedOptions {
+    ScanOptions scan;
+    bool all_lines = false; ///< report whole staged files, not only the lines the commit adds
+};
+
+/// `staged`: the blobs of the index (GIT_INDEX_FILE when set; a relative one is resolved against
+/// the work tree's top) against HEAD (the empty tree before the first commit). Only the lines
+/// the commit adds count, numbered as in the staged file. While MERGE_HEAD exists, a line counts
+/// only if it is added relative to every parent (HEAD and each MERGE_HEAD). Deleted paths and
+/// submodules are ignored; renames compare against the old path. Never reads the working tree.
+/// Throws Error(usage) outside a work tree, Error(runtime) for a missing GIT_INDEX_FILE or an
+/// unreadable object.
+ScanResult scan_staged(const Scanner& scanner, const std::string& repo_dir, const StagedOptions& options);
+
+struct HistoryOptions {
+    ScanOptions scan;
+    /// Revision ranges as git log takes them ("A..B", "A...B", "^A", "B"); empty = every ref
+    /// (branches, tags, remotes, stash, notes) and HEAD, like `git log --all`.
+    std::vector<std::string> ranges;
+    bool messages = true; ///< also scan commit messages and (with no range) annotated tag messages
+};
+
+/// `history`: the commits reachable from the ranges, parents first (topological order, ties
+/// broken by commit time). Every (path, blob) that a commit adds relative to all of its parents
+/// is collected; each unique blob is read and scanned once, in parallel (one repository handle
+/// per worker). A finding is one (rule, secret, path), attributed to the first commit in that
+/// order whose blob holds it; later blobs that still hold it increase `occurrences`.
+/// Works on bare repositories; a shallow one adds a warning. No commit at all is not an error.
+/// Throws Error(usage) when repo_dir is not a repository or a range does not resolve,
+/// Error(runtime) on a corrupt or missing object.
+ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, const HistoryOptions& options);
+
+} // namespace secretscan

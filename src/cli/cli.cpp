@@ -1,0 +1,294 @@
+#include "cli.hpp"
+
+#include <secretscan/demo.hpp>
+#include <secretscan/error.hpp>
+#include <secretscan/report.hpp>
+#include <secretscan/rules.hpp>
+#include <secretscan/sources.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <unistd.h>
+
+namespace secretscan::cli {
+
+namespace {
+
+/// Stage 1: what the command line said, with no side effects.
+struct Args {
+    std::string directory;
+    std::string format = "text";
+    bool no_redact = false;
+    std::vector<std::string> rule_packs;
+    bool no_builtin = false;
+    std::vector<std::string> disabled;
+    std::uint64_t max_file_size = 10u << 20;
+    unsigned threads = 0;
+    bool quiet = false;
+    bool verbose = false;
+    bool exit_zero = false;
+    bool no_ignore = false;
+    bool all_lines = false;
+    bool keep = false;
+    std::vector<std::string> paths;  // scan
+    std::string message_file;        // message
+    std::vector<std::string> ranges; // history
+    std::vector<std::string> check_files; // rules check
+    std::string rule_id;             // rules explain
+    std::string demo_dir;
+};
+
+/// Stage 2: the resolved plan shared by every scan command.
+struct Plan {
+    std::unique_ptr<Matcher> matcher;
+    ScanOptions scan;
+    ReportOptions report;
+};
+
+Plan resolve(const Args& a, const std::string& command)
+{
+    Plan p;
+    RuleSelection sel;
+    sel.builtin = !a.no_builtin;
+    sel.extra_packs = a.rule_packs;
+    sel.disabled = a.disabled;
+    std::vector<Rule> rules = load_rules(sel);
+    if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
+    p.matcher = std::make_unique<Matcher>(std::move(rules));
+    p.scan.max_file_size = a.max_file_size;
+    p.scan.threads = a.threads;
+    p.scan.no_ignore = a.no_ignore;
+    p.report.format = parse_format(a.format);
+    p.report.redact = !a.no_redact;
+    p.report.quiet = a.quiet;
+    p.report.command = command;
+    return p;
+}
+
+int finish(const Args& a, const Plan& plan, ScanResult result)
+{
+    for (const auto& w : result.warnings) std::cerr << "secretscan: warning: " << w << '\n';
+    if (a.verbose)
+        for (const auto& s : result.stats.skipped) std::cerr << "secretscan: skipped " << s.name << ": " << s.reason << '\n';
+    const bool found = !result.findings.empty();
+    write_report(std::cout, std::move(result), plan.report);
+    std::cout.flush();
+    return found && !a.exit_zero ? 1 : 0;
+}
+
+int rules_list(const Args& a)
+{
+    const Plan plan = resolve(a, "rules list");
+    if (plan.report.format == Format::json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const Rule& r : plan.matcher->rules())
+            out.push_back({{"id", r.id}, {"name", r.name}, {"confidence", to_string(r.confidence)}, {"keywords", r.keywords},
+                           {"tags", r.tags}, {"references", r.references}, {"source", r.mark.file}});
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    std::size_t width = 0;
+    for (const Rule& r : plan.matcher->rules()) width = std::max(width, r.id.size());
+    for (const Rule& r : plan.matcher->rules())
+        std::cout << r.id << std::string(width - r.id.size() + 2, ' ') << to_string(r.confidence)
+                  << std::string(8 - to_string(r.confidence).size(), ' ') << r.name << '\n';
+    if (!a.quiet) std::cout << plan.matcher->rules().size() << " rules\n";
+    return 0;
+}
+
+/// Runs every example through the whole engine: each must produce a finding of its rule, each
+/// negative example none. Returns 0 when all pass, 1 otherwise.
+int rules_check(const Args& a)
+{
+    Args b = a;
+    if (!a.check_files.empty()) {
+        b.no_builtin = true;
+        b.rule_packs = a.check_files;
+    }
+    const Plan plan = resolve(b, "rules check");
+    plan.matcher->compile_all();
+    const Scanner scanner(*plan.matcher);
+    std::size_t failures = 0, checked = 0;
+    auto report = [&](const Rule& r, const std::string& what) {
+        ++failures;
+        std::cout << r.mark.file << ':' << r.mark.line << ": rule " << r.id << ": " << what << '\n';
+    };
+    for (const Rule& r : plan.matcher->rules()) {
+        if (r.examples.empty()) report(r, "has no examples");
+        if (r.negative_examples.empty()) report(r, "has no negative_examples");
+        for (std::size_t i = 0; i < r.examples.size(); ++i) {
+            ++checked;
+            const auto found = scanner.scan_text(r.examples[i], Provenance{SourceKind::file, "example", ""});
+            if (std::none_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; }))
+                report(r, "example " + std::to_string(i + 1) + " produces no finding: " + r.examples[i]);
+        }
+        for (std::size_t i = 0; i < r.negative_examples.size(); ++i) {
+            ++checked;
+            const auto found = scanner.scan_text(r.negative_examples[i], Provenance{SourceKind::file, "example", ""});
+            if (std::any_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; }))
+                report(r, "negative example " + std::to_string(i + 1) + " produces a finding: " + r.negative_examples[i]);
+        }
+    }
+    std::cout << plan.matcher->rules().size() << " rules, " << checked << " examples checked, " << failures
+              << (failures == 1 ? " failure\n" : " failures\n");
+    return failures ? 1 : 0;
+}
+
+int rules_explain(const Args& a)
+{
+    const Plan plan = resolve(a, "rules explain");
+    for (const Rule& r : plan.matcher->rules()) {
+        if (r.id != a.rule_id) continue;
+        std::cout << r.id << ": " << r.name << " (confidence " << to_string(r.confidence) << ")\n\n";
+        if (!r.references.empty()) {
+            std::cout << "Format documented at:\n";
+            for (const auto& ref : r.references) std::cout << "  " << ref << '\n';
+            std::cout << '\n';
+        }
+        std::cout << "If it leaked:\n" << r.remediation;
+        if (!r.remediation.empty() && r.remediation.back() != '\n') std::cout << '\n';
+        return 0;
+    }
+    throw Error(ErrorKind::usage, "rules explain " + a.rule_id + ": no such rule (see 'secretscan rules list')");
+}
+
+int demo(const Args& a)
+{
+    namespace fs = std::filesystem;
+    std::string dir = a.demo_dir;
+    bool made_temp = false;
+    if (dir.empty()) {
+        std::string tmpl = (fs::temp_directory_path() / "secretscan-demo.XXXXXX").string();
+        if (!mkdtemp(tmpl.data())) throw Error(ErrorKind::runtime, "cannot create a temporary folder: " + std::string(std::strerror(errno)));
+        dir = tmpl;
+        made_temp = true;
+    } else if (fs::exists(dir) && !fs::is_empty(dir)) {
+        throw Error(ErrorKind::usage, dir + ": the demo needs a new or empty folder");
+    }
+    const std::vector<DemoPlant> planted = create_demo_repository(dir);
+    std::cout << "Demo repository with made-up credentials: " << dir << "\nRunning: secretscan -C " << dir << " history\n\n";
+    Plan plan = resolve(a, "history");
+    const Scanner scanner(*plan.matcher);
+    HistoryOptions h;
+    h.scan = plan.scan;
+    ScanResult result = scan_history(scanner, dir, h);
+    std::vector<std::string> missing;
+    for (const DemoPlant& p : planted) {
+        const bool hit = std::any_of(result.findings.begin(), result.findings.end(), [&p](const Finding& f) {
+            return f.rule_id == p.rule_id && f.path == p.location && f.line == p.line;
+        });
+        if (!hit) missing.push_back(p.rule_id + " at " + (p.location.empty() ? "a commit message" : p.location) + ":" + std::to_string(p.line));
+    }
+    const std::size_t n = result.findings.size();
+    write_report(std::cout, std::move(result), plan.report);
+    if (made_temp && !a.keep) fs::remove_all(dir);
+    else std::cout << "Kept the demo repository at " << dir << '\n';
+    if (!missing.empty()) {
+        for (const auto& m : missing) std::cerr << "secretscan demo: MISSED planted " << m << '\n';
+        return 1;
+    }
+    std::cout << "\nDemo passed: all " << planted.size() << " planted credentials were found (" << n << " findings).\n";
+    return 0;
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+    Args a;
+    CLI::App app{"secretscan: a fast secret scanner for git repositories, commits and files", "secretscan"};
+    app.set_version_flag("--version", std::string("secretscan ") + SECRETSCAN_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.add_option("-C", a.directory, "Run as if started in DIR (like git -C)");
+    app.add_option("--format", a.format, "Report format: text or json")->capture_default_str();
+    app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
+    app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable");
+    app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
+    app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable");
+    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this many bytes")->capture_default_str();
+    app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str();
+    app.add_flag("-q,--quiet", a.quiet, "No summary line");
+    app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob on stderr");
+    app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
+
+    auto* scan = app.add_subcommand("scan", "Scan files and directories (default .); - reads standard input");
+    scan->add_option("paths", a.paths, "Files or directories");
+    scan->add_flag("--no-ignore", a.no_ignore, "Also scan what .gitignore ignores");
+    auto* staged = app.add_subcommand("staged", "Scan what the next commit adds: staged blobs against HEAD (pre-commit)");
+    staged->add_flag("--all-lines", a.all_lines, "Report whole staged files, not only added lines");
+    auto* message = app.add_subcommand("message", "Scan a commit message file (commit-msg hook)");
+    message->add_option("file", a.message_file, "The message file")->required();
+    auto* history = app.add_subcommand("history", "Scan commits: every ref by default, or the given revision ranges");
+    history->add_option("ranges", a.ranges, "Revision ranges (A..B, A...B, ^A, B)");
+    auto* rules = app.add_subcommand("rules", "List, check or explain the rules");
+    rules->require_subcommand(1);
+    auto* rules_list_cmd = rules->add_subcommand("list", "List the loaded rules");
+    auto* rules_check_cmd = rules->add_subcommand("check", "Run every rule's examples through the engine");
+    rules_check_cmd->add_option("files", a.check_files, "Rule packs to check (default: every loaded rule)");
+    auto* rules_explain_cmd = rules->add_subcommand("explain", "What a rule's secret is and what to do when it leaks");
+    rules_explain_cmd->add_option("id", a.rule_id, "Rule id")->required();
+    auto* demo_cmd = app.add_subcommand("demo", "Create a repository with made-up credentials and scan its history");
+    demo_cmd->add_option("dir", a.demo_dir, "Where to create it (default: a temporary folder, removed afterwards)");
+    demo_cmd->add_flag("--keep", a.keep, "Keep the temporary repository");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "secretscan: " << e.what() << "\nRun 'secretscan --help' for usage.\n";
+        return 2;
+    }
+
+    try {
+        if (!a.directory.empty() && chdir(a.directory.c_str()) != 0)
+            throw Error(ErrorKind::usage, "-C " + a.directory + ": " + std::strerror(errno));
+        if (*rules_list_cmd) return rules_list(a);
+        if (*rules_check_cmd) return rules_check(a);
+        if (*rules_explain_cmd) return rules_explain(a);
+        if (*demo_cmd) return demo(a);
+        if (*scan) {
+            Plan plan = resolve(a, "scan");
+            return finish(a, plan, scan_paths(Scanner(*plan.matcher), a.paths, plan.scan));
+        }
+        if (*staged) {
+            Plan plan = resolve(a, "staged");
+            StagedOptions o;
+            o.scan = plan.scan;
+            o.all_lines = a.all_lines;
+            return finish(a, plan, scan_staged(Scanner(*plan.matcher), ".", o));
+        }
+        if (*message) {
+            Plan plan = resolve(a, "message");
+            return finish(a, plan, scan_message_file(Scanner(*plan.matcher), a.message_file, plan.scan));
+        }
+        if (*history) {
+            Plan plan = resolve(a, "history");
+            HistoryOptions o;
+            o.scan = plan.scan;
+            o.ranges = a.ranges;
+            return finish(a, plan, scan_history(Scanner(*plan.matcher), ".", o));
+        }
+    } catch (const Error& e) {
+        std::cerr << "secretscan: error: " << e.what() << '\n';
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        std::cerr << "secretscan: internal error: " << e.what() << '\n';
+        return 3;
+    }
+    return 2;
+}
+
+} // namespace secretscan::cli

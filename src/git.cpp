@@ -1,0 +1,73 @@
+#include "git.hpp"
+
+#include <mutex>
+
+namespace secretscan::git {
+
+void init()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { git_libgit2_init(); });
+}
+
+int check(int rc, std::string_view operation, std::string_view path, ErrorKind kind)
+{
+    if (rc >= 0) return rc;
+    const git_error* e = git_error_last();
+    std::string msg(operation);
+    if (!path.empty()) msg += " " + std::string(path);
+    msg += ": ";
+    msg += (e && e->message) ? e->message : "libgit2 error " + std::to_string(rc);
+    throw Error(kind, msg);
+}
+
+Repository open(const std::string& path)
+{
+    init();
+    git_repository* raw = nullptr;
+    const int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+    if (rc == GIT_ENOTFOUND)
+        throw Error(ErrorKind::usage, path + ": not a git repository (or any parent up to /); run this inside a "
+                                             "repository or pass -C DIR");
+    check(rc, "open repository", path, ErrorKind::usage);
+    return Repository(raw);
+}
+
+std::optional<std::string> workdir(git_repository* repo)
+{
+    const char* w = git_repository_workdir(repo);
+    if (!w) return std::nullopt;
+    return std::string(w);
+}
+
+std::string to_hex(const git_oid& oid)
+{
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    return buf;
+}
+
+Tree head_tree(git_repository* repo)
+{
+    git_object* obj = nullptr;
+    const int rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
+    if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return nullptr;
+    check(rc, "read HEAD");
+    return Tree(reinterpret_cast<git_tree*>(obj));
+}
+
+Blob blob_at(git_repository* repo, git_tree* tree, const std::string& path)
+{
+    if (!tree) return nullptr;
+    git_tree_entry* raw = nullptr;
+    const int rc = git_tree_entry_bypath(&raw, tree, path.c_str());
+    if (rc == GIT_ENOTFOUND) return nullptr;
+    check(rc, "look up", path);
+    TreeEntry entry(raw);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return nullptr;
+    git_blob* blob = nullptr;
+    check(git_blob_lookup(&blob, repo, git_tree_entry_id(entry.get())), "read blob of", path);
+    return Blob(blob);
+}
+
+} // namespace secretscan::git

@@ -1,0 +1,165 @@
+#include <secretscan/error.hpp>
+#include <secretscan/matcher.hpp>
+
+#include "util.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+namespace secretscan {
+
+double shannon_entropy(std::string_view s) noexcept
+{
+    if (s.empty()) return 0.0;
+    std::array<std::size_t, 256> counts{};
+    for (unsigned char c : s) ++counts[c];
+    double h = 0.0;
+    const double n = static_cast<double>(s.size());
+    for (std::size_t c : counts) {
+        if (c == 0) continue;
+        const double p = static_cast<double>(c) / n;
+        h -= p * std::log2(p);
+    }
+    return h;
+}
+
+namespace {
+
+struct CompiledRule {
+    std::once_flag once;
+    std::unique_ptr<RE2> re;
+    int secret_group = 0;
+    int groups = 0;
+};
+
+std::string where(const Rule& r)
+{
+    const SourceMark& m = r.regex_mark.line ? r.regex_mark : r.mark;
+    if (m.line == 0) return m.file;
+    return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
+}
+
+bool has_stopword(const Rule& rule, std::string_view secret)
+{
+    if (rule.allowlist.stopwords.empty()) return false;
+    const std::string lower = ascii_lower(secret);
+    return std::any_of(rule.allowlist.stopwords.begin(), rule.allowlist.stopwords.end(),
+                       [&lower](const std::string& w) { return lower.find(w) != std::string::npos; });
+}
+
+} // namespace
+
+struct Matcher::Impl {
+    std::unique_ptr<RE2::Set> keywords;
+    std::vector<std::vector<std::size_t>> rules_of_keyword; // keyword index -> rule indices
+    std::vector<std::unique_ptr<CompiledRule>> compiled;
+
+    const CompiledRule& compile(const Rule& rule, std::size_t i) const
+    {
+        CompiledRule& c = *compiled[i];
+        std::call_once(c.once, [&] {
+            RE2::Options o;
+            o.set_log_errors(false);
+            auto re = std::make_unique<RE2>(rule.regex, o);
+            if (!re->ok())
+                throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + re->error());
+            c.groups = re->NumberOfCapturingGroups();
+            c.secret_group = rule.secret_group >= 0 ? rule.secret_group : (c.groups > 0 ? 1 : 0);
+            if (c.secret_group > c.groups)
+                throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": 'secret_group' " +
+                                                   std::to_string(c.secret_group) + " but the regex has " +
+                                                   std::to_string(c.groups) + " capture groups");
+            c.re = std::move(re);
+        });
+        if (!c.re) // an earlier call threw inside call_once; report the same error again
+            throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex");
+        return c;
+    }
+};
+
+Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(std::make_unique<Impl>())
+{
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_case_sensitive(false);
+    o.set_literal(true);
+    o.set_max_mem(64 << 20);
+    m_impl->keywords = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < m_rules.size(); ++i) {
+        m_impl->compiled.push_back(std::make_unique<CompiledRule>());
+        for (const auto& kw : m_rules[i].keywords) {
+            auto it = index.find(kw);
+            if (it == index.end()) {
+                std::string err;
+                const int k = m_impl->keywords->Add(kw, &err);
+                if (k < 0) throw Error(ErrorKind::config, where(m_rules[i]) + ": rule " + m_rules[i].id + ": bad keyword '" + kw + "': " + err);
+                it = index.emplace(kw, static_cast<std::size_t>(k)).first;
+                m_impl->rules_of_keyword.emplace_back();
+            }
+            auto& v = m_impl->rules_of_keyword[it->second];
+            if (v.empty() || v.back() != i) v.push_back(i);
+        }
+    }
+    if (!m_impl->keywords->Compile()) throw Error(ErrorKind::config, "cannot compile the keyword prefilter (out of memory)");
+}
+
+Matcher::~Matcher() = default;
+
+void Matcher::compile_all() const
+{
+    for (std::size_t i = 0; i < m_rules.size(); ++i) m_impl->compile(m_rules[i], i);
+}
+
+void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
+{
+    if (text.empty() || m_rules.empty()) return;
+    std::vector<int> hits;
+    RE2::Set::ErrorInfo info{};
+    if (!m_impl->keywords->Match(text, &hits, &info)) {
+        if (info.kind == RE2::Set::kNoError) return; // no keyword occurs
+        throw Error(ErrorKind::runtime, info.kind == RE2::Set::kOutOfMemory
+                                            ? "keyword prefilter: RE2 DFA out of memory; the input was not scanned"
+                                            : "keyword prefilter: RE2::Set match failed; the input was not scanned");
+    }
+    std::vector<std::size_t> candidates;
+    for (int k : hits)
+        for (std::size_t r : m_impl->rules_of_keyword[static_cast<std::size_t>(k)]) candidates.push_back(r);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+
+    std::vector<re2::StringPiece> groups;
+    for (std::size_t ri : candidates) {
+        const Rule& rule = m_rules[ri];
+        const CompiledRule& c = m_impl->compile(rule, ri);
+        groups.assign(static_cast<std::size_t>(c.groups) + 1, re2::StringPiece());
+        std::size_t pos = 0;
+        while (pos <= text.size()) {
+            if (!c.re->Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(), c.groups + 1)) break;
+            const re2::StringPiece whole = groups[0];
+            const std::size_t begin = static_cast<std::size_t>(whole.data() - text.data());
+            const std::size_t end = begin + whole.size();
+            pos = end > begin ? end : begin + 1;
+            const re2::StringPiece secret = groups[static_cast<std::size_t>(c.secret_group)];
+            if (secret.data() == nullptr || secret.empty()) continue; // optional group did not take part
+            const std::string_view sv(secret.data(), secret.size());
+            if (rule.entropy > 0 && shannon_entropy(sv) < rule.entropy) continue;
+            if (has_stopword(rule, sv)) continue;
+            RawMatch m;
+            m.rule = ri;
+            m.begin = begin;
+            m.end = end;
+            m.secret_begin = static_cast<std::size_t>(secret.data() - text.data());
+            m.secret_end = m.secret_begin + secret.size();
+            out.push_back(m);
+        }
+    }
+}
+
+} // namespace secretscan

@@ -1,0 +1,54 @@
+#pragma once
+// Small internal helpers shared by several translation units. Not part of the public API.
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace secretscan {
+
+inline std::string ascii_lower(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+inline bool is_kebab_case(std::string_view s)
+{
+    if (s.empty() || s.front() < 'a' || s.front() > 'z' || s.back() == '-') return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
+}
+
+inline std::string errno_message()
+{
+    return std::strerror(errno);
+}
+
+/// Number of Unicode code points in UTF-8 text (counts bytes that are not continuation bytes).
+inline std::size_t utf8_length(std::string_view s)
+{
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+/// The first `n` code points of UTF-8 text.
+inline std::string_view utf8_prefix(std::string_view s, std::size_t n)
+{
+    std::size_t i = 0;
+    for (std::size_t seen = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (seen == n) break;
+            ++seen;
+        }
+    }
+    return s.substr(0, i);
+}
+
+} // namespace secretscan

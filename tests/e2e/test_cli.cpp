@@ -1,0 +1,164 @@
+// The command line: exit codes, error messages, formats, redaction, files and stdin.
+#include "../support.hpp"
+
+#include <catch2/catch.hpp>
+
+using testing::locations;
+using testing::scan_json;
+using testing::secretscan;
+using testing::TempDir;
+using testing::write_file;
+using Locs = std::vector<std::string>;
+
+namespace {
+// Made-up values, assembled so this file holds none.
+const std::string key_id = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+const std::string gh_pat = std::string("ghp_") + "0pYJzvItJ17FO6bBlKu8y0Xx7gslTkmH3cmP";
+} // namespace
+
+TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
+{
+    TempDir d;
+    write_file(d / "clean.txt", "nothing to see\n");
+    write_file(d / "dirty.txt", "key = " + key_id + "\n");
+    CHECK(secretscan({"scan", "clean.txt"}, d.path()).exit_code == 0);
+    CHECK(secretscan({"scan", "dirty.txt"}, d.path()).exit_code == 1);
+    CHECK(secretscan({"--exit-zero", "scan", "dirty.txt"}, d.path()).exit_code == 0);
+
+    const auto missing = secretscan({"scan", "nope.txt"}, d.path());
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err == "secretscan: error: nope.txt: no such file or directory\n");
+
+    const auto flag = secretscan({"scan", "--no-such-flag"}, d.path());
+    CHECK(flag.exit_code == 2);
+    CHECK(flag.err.rfind("secretscan: The following argument was not expected: --no-such-flag", 0) == 0);
+
+    const auto not_repo = secretscan({"history"}, d.path());
+    CHECK(not_repo.exit_code == 2);
+    CHECK(not_repo.err == "secretscan: error: .: not a git repository (or any parent up to /); run this inside a repository or pass -C DIR\n");
+
+    const auto version = secretscan({"--version"});
+    CHECK(version.exit_code == 0);
+    CHECK(version.out == "secretscan " SECRETSCAN_VERSION "\n");
+}
+
+TEST_CASE("a malformed pack stops the run with file, line, column and rule id", "[cli]")
+{
+    TempDir d;
+    write_file(d / "bad.yaml", "rules:\n  - id: broken-rule\n    keywords: [x]\n    regex: '[a-'\n");
+    const auto r = secretscan({"--rules", "bad.yaml", "scan", "."}, d.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "secretscan: error: bad.yaml:4:12: rule broken-rule: invalid regex: missing ]: [a-; fix the 'regex' (RE2 syntax)\n");
+
+    write_file(d / "yaml.yaml", "rules:\n  - id: x\n    keywords: [x\n");
+    const auto y = secretscan({"--rules", "yaml.yaml", "rules", "list"}, d.path());
+    CHECK(y.exit_code == 2);
+    CHECK(y.err.rfind("secretscan: error: yaml.yaml:4:1: invalid YAML: ", 0) == 0);
+}
+
+TEST_CASE("text output: one line per finding, redacted, then a summary", "[cli]")
+{
+    TempDir d;
+    write_file(d / "src/app.py", "# config\ntoken = \"" + gh_pat + "\"\n");
+    const auto r = secretscan({"scan", "src"}, d.path());
+    CHECK(r.exit_code == 1);
+    const auto first_line = r.out.substr(0, r.out.find('\n'));
+    CHECK(first_line == "src/app.py:2:10: github-pat: ghp_\u2026");
+    CHECK(r.out.find(gh_pat) == std::string::npos);
+    CHECK(r.out.find("\nsecretscan scan: 1 finding; scanned 1 files (") != std::string::npos);
+
+    const auto plain = secretscan({"--no-redact", "-q", "scan", "src"}, d.path());
+    CHECK(plain.out == "src/app.py:2:10: github-pat: " + gh_pat + "\n");
+}
+
+TEST_CASE("json output carries every finding field and redacts the line too", "[cli]")
+{
+    TempDir d;
+    write_file(d / "a.env", "AWS_ACCESS_KEY_ID=" + key_id + "\n");
+    const auto j = scan_json({"scan", "a.env"}, d.path());
+    CHECK(j["tool"]["name"] == "secretscan");
+    CHECK(j["command"] == "scan");
+    REQUIRE(j["findings"].size() == 1);
+    const auto& f = j["findings"][0];
+    CHECK(f["rule_id"] == "aws-access-key-id");
+    CHECK(f["secret"] == "AKIA\u2026");
+    CHECK(f["line_text"] == "AWS_ACCESS_KEY_ID=AKIA\u2026");
+    CHECK(f["path"] == "a.env");
+    CHECK(f["line"] == 1);
+    CHECK(f["column"] == 19);
+    CHECK(f["fingerprint"] == "2fa2365f67b20a87d6315a318a663c6ac625bd3cfc57acae443f48d9f972d69e");
+    CHECK(j["stats"]["scanned"] == 1);
+}
+
+TEST_CASE("scan reads standard input with -", "[cli]")
+{
+    const auto r = secretscan({"--no-redact", "-q", "scan", "-"}, "", {}, "line one\nkey: " + key_id + "\n");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out == "-:2:6: aws-access-key-id: " + key_id + "\n");
+}
+
+TEST_CASE("scan skips what .gitignore ignores inside a work tree, and binary files", "[cli]")
+{
+    TempDir d;
+    testing::git_init(d.path());
+    write_file(d / ".gitignore", "build/\n*.log\n");
+    write_file(d / "build/out.txt", key_id + "\n");
+    write_file(d / "debug.log", key_id + "\n");
+    write_file(d / "kept.txt", key_id + "\n");
+    write_file(d / "image.bin", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\0\0\0", 22) + key_id);
+    const auto j = scan_json({"scan"}, d.path());
+    CHECK(locations(j) == Locs{"kept.txt:1:1:aws-access-key-id"});
+    REQUIRE(j["stats"]["skipped"].size() == 1);
+    CHECK(j["stats"]["skipped"][0]["name"] == "image.bin");
+    CHECK(locations(scan_json({"scan", "--no-ignore"}, d.path())) ==
+          Locs{"build/out.txt:1:1:aws-access-key-id", "debug.log:1:1:aws-access-key-id", "kept.txt:1:1:aws-access-key-id"});
+    const auto verbose = secretscan({"-v", "scan"}, d.path());
+    CHECK(verbose.err == "secretscan: skipped image.bin: binary (NUL byte in the first 8000 bytes)\n");
+}
+
+TEST_CASE("files larger than --max-file-size are skipped and listed", "[cli]")
+{
+    TempDir d;
+    write_file(d / "big.txt", std::string(100, 'x') + "\n" + key_id + "\n");
+    const auto j = scan_json({"--max-file-size", "50", "scan", "big.txt"}, d.path(), 0);
+    CHECK(j["findings"].empty());
+    CHECK(j["stats"]["skipped"][0]["reason"] == "larger than --max-file-size (122 bytes)");
+}
+
+TEST_CASE("inline allow markers suppress a finding on their line", "[cli]")
+{
+    TempDir d;
+    write_file(d / "a.txt", "a = " + key_id + "  # secretscan:allow\nb = " + key_id + " // gitleaks:allow\nc = " + key_id +
+                                "  # pragma: allowlist secret\nd = " + key_id + "\n");
+    CHECK(locations(scan_json({"scan", "a.txt"}, d.path())) == Locs{"a.txt:4:5:aws-access-key-id"});
+}
+
+TEST_CASE("rules list, check and explain", "[cli]")
+{
+    const auto list = secretscan({"rules", "list"});
+    CHECK(list.exit_code == 0);
+    CHECK(list.out.find("aws-access-key-id") != std::string::npos);
+    const auto check = secretscan({"rules", "check"});
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find(" examples checked, 0 failures\n") != std::string::npos);
+    const auto explain = secretscan({"rules", "explain", "aws-access-key-id"});
+    CHECK(explain.exit_code == 0);
+    CHECK(explain.out.find("Deactivate (do not delete) the leaked key.") != std::string::npos);
+    CHECK(secretscan({"rules", "explain", "nope"}).exit_code == 2);
+
+    TempDir d;
+    write_file(d / "p.yaml", "rules:\n  - id: weak\n    regex: '(wk_[0-9]+)'\n    keywords: [wk_]\n"
+                             "    examples: ['wk_1']\n    negative_examples: ['wk_2']\n");
+    const auto bad = secretscan({"rules", "check", "p.yaml"}, d.path());
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.out == "p.yaml:2: rule weak: negative example 1 produces a finding: wk_2\n1 rules, 2 examples checked, 1 failure\n");
+}
+
+TEST_CASE("the demo plants credentials, scans its history and finds them all", "[cli]")
+{
+    const auto r = secretscan({"demo"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("config/app.env:3:19: aws-access-key-id: AKIA\u2026 (commit ") != std::string::npos);
+    CHECK(r.out.find("Demo passed: all 4 planted credentials were found (4 findings).") != std::string::npos);
+}

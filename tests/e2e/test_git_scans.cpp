@@ -1,0 +1,174 @@
+// staged, message and history on real repositories built with git in a temporary folder.
+#include "../support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+using testing::git_init;
+using testing::locations;
+using testing::scan_json;
+using testing::secretscan;
+using testing::sh;
+using testing::TempDir;
+using testing::write_file;
+using Locs = std::vector<std::string>;
+
+namespace {
+const std::string key1 = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+const std::string key2 = std::string("AKIA") + "Q3EGRIKZ5VXNWTDM";
+
+std::string rev(const std::string& repo, const std::string& what)
+{
+    const auto r = testing::run({"git", "rev-parse", what}, repo);
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(0, 40);
+}
+} // namespace
+
+TEST_CASE("staged: only added lines, numbered as in the staged file", "[staged]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "app.cfg", "a=1\nold=" + key1 + "\nb=2\n");
+    sh("git add app.cfg && git commit -qm base", d.path());
+    // The old key stays; a new key is added above it; an unstaged edit adds another.
+    write_file(d / "app.cfg", "a=1\nnew=" + key2 + "\nold=" + key1 + "\nb=2\n");
+    sh("git add app.cfg", d.path());
+    write_file(d / "app.cfg", "a=1\nnew=" + key2 + "\nold=" + key1 + "\nb=2\nunstaged=" + key1 + "\n");
+    CHECK(locations(scan_json({"staged"}, d.path())) == Locs{"app.cfg:2:5:aws-access-key-id"});
+    CHECK(locations(scan_json({"staged", "--all-lines"}, d.path())) ==
+          Locs{"app.cfg:2:5:aws-access-key-id", "app.cfg:3:5:aws-access-key-id"});
+}
+
+TEST_CASE("staged: a rename with unchanged content adds nothing; deletion-only commits are clean", "[staged]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "old/name.env", "KEY=" + key1 + "\nOTHER=1\nMORE=2\n");
+    write_file(d / "gone.env", "KEY=" + key2 + "\n");
+    sh("git add . && git commit -qm base && git mv old/name.env new.env && git rm -q gone.env", d.path());
+    const auto r = secretscan({"staged"}, d.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("secretscan staged: 0 findings; scanned 1 files", 0) == 0);
+}
+
+TEST_CASE("staged: GIT_INDEX_FILE relative to the top is honoured; a missing one is an error", "[staged]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "readme", "hello\n");
+    sh("git add readme && git commit -qm base", d.path());
+    write_file(d / "app.conf", "x=1\nkey=" + key1 + "\n");
+    // Like `git commit app.conf`: a temporary index holds the change, the real one does not.
+    sh("cp .git/index .git/tmp-index && GIT_INDEX_FILE=.git/tmp-index git add app.conf", d.path());
+    CHECK(locations(scan_json({"staged"}, d.path(), 0)).empty());
+    CHECK(locations(scan_json({"staged"}, d.path(), 1, {"GIT_INDEX_FILE=.git/tmp-index"})) ==
+          Locs{"app.conf:2:5:aws-access-key-id"});
+    const auto missing = secretscan({"staged"}, d.path(), {"GIT_INDEX_FILE=.git/no-such-index"});
+    CHECK(missing.exit_code == 3);
+    CHECK(missing.err == "secretscan: error: GIT_INDEX_FILE=.git/no-such-index: the index file does not exist; refusing to "
+                         "treat it as an empty index\n");
+}
+
+TEST_CASE("staged: works in a linked worktree", "[staged]")
+{
+    TempDir d;
+    git_init(d / "main");
+    sh("echo hi > f && git add f && git commit -qm base && git worktree add -q ../wt -b side", d / "main");
+    write_file(d / "wt/secret.txt", key2 + "\n");
+    sh("git add secret.txt", d / "wt");
+    CHECK(locations(scan_json({"staged"}, d / "wt")) == Locs{"secret.txt:1:1:aws-access-key-id"});
+    CHECK(locations(scan_json({"staged"}, d / "main", 0)).empty());
+}
+
+TEST_CASE("history: one finding per (rule, secret, path), attributed to the first commit", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "a.txt", "k=" + key1 + "\n");
+    sh("git add a.txt && git commit -qm first", d.path());
+    write_file(d / "a.txt", "top\nk=" + key1 + "\n");
+    sh("git commit -qam second", d.path());
+    write_file(d / "b.txt", "k=" + key1 + "\n");
+    sh("git add b.txt && git commit -qm third", d.path());
+    const auto j = scan_json({"history"}, d.path());
+    REQUIRE(locations(j) == Locs{"a.txt:1:3:aws-access-key-id", "b.txt:1:3:aws-access-key-id"});
+    CHECK(j["findings"][0]["commit"] == rev(d.path(), "HEAD~2"));
+    CHECK(j["findings"][0]["occurrences"] == 2);
+    CHECK(j["findings"][0]["author"] == "Test Author <test@example.invalid>");
+    CHECK(j["findings"][1]["commit"] == rev(d.path(), "HEAD"));
+    CHECK(j["findings"][1]["occurrences"] == 1);
+    CHECK(j["stats"]["scanned"] == 2); // b.txt holds the same blob as a.txt did: read once
+}
+
+TEST_CASE("history: revision ranges limit the commits", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "a.txt", "k=" + key1 + "\n");
+    sh("git add a.txt && git commit -qm first", d.path());
+    write_file(d / "b.txt", "k=" + key2 + "\n");
+    sh("git add b.txt && git commit -qm second && git tag -a v1 -m 'release' && git checkout -qb topic && "
+       "echo x > c.txt && git add c.txt && git commit -qm third",
+       d.path());
+    CHECK(locations(scan_json({"history", "HEAD~2..HEAD~1"}, d.path())) == Locs{"b.txt:1:3:aws-access-key-id"});
+    CHECK(locations(scan_json({"history", "main..topic"}, d.path(), 0)).empty());
+    CHECK(locations(scan_json({"history", "HEAD~1", "^HEAD~2"}, d.path())) == Locs{"b.txt:1:3:aws-access-key-id"});
+    const auto bad = secretscan({"history", "nope..HEAD"}, d.path());
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: nope: unknown revision (git log would say the same); check the range\n");
+}
+
+TEST_CASE("history: annotated tag messages and commit messages are scanned", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    sh("echo x > f && git add f && git commit -qm 'clean' && git tag -a v1 -m 'release notes: key " + key2 + "'", d.path());
+    const auto j = scan_json({"history"}, d.path());
+    REQUIRE(j["findings"].size() == 1);
+    CHECK(j["findings"][0]["source"] == "tag-message");
+    CHECK(j["findings"][0]["tag"] == "v1");
+    CHECK(j["findings"][0]["source_name"] == "tag v1 message");
+    CHECK(j["findings"][0]["line"] == 1);
+}
+
+TEST_CASE("history: a merge that removes a secret adds nothing; merges are scanned", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "c.env", "A=1\nK=" + key1 + "\n");
+    sh("git add c.env && git commit -qm base && git checkout -qb side && echo s > s.txt && git add s.txt && "
+       "git commit -qm side && git checkout -q main",
+       d.path());
+    write_file(d / "c.env", "A=1\n");
+    sh("git commit -qam 'remove key' && git merge -q --no-edit side", d.path());
+    const auto j = scan_json({"history"}, d.path());
+    REQUIRE(locations(j) == Locs{"c.env:2:3:aws-access-key-id"});
+    CHECK(j["findings"][0]["commit"] == rev(d.path(), "HEAD~2"));
+}
+
+TEST_CASE("history: a shallow clone is scanned with a warning", "[history]")
+{
+    TempDir d;
+    git_init(d / "src");
+    sh("echo a > a && git add a && git commit -qm one && echo k=" + key1 + " > b && git add b && git commit -qm two",
+       d / "src");
+    sh("git clone -q --depth 1 file://" + d / "src" + " shallow", d.path());
+    const auto r = secretscan({"history"}, d / "shallow");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("secretscan: warning: shallow repository: history is incomplete", 0) == 0);
+}
+
+TEST_CASE("message: every line of the file, which is never modified", "[message]")
+{
+    TempDir d;
+    const std::string text = "Subject\n\n# a comment line git -m would keep: " + key1 + "\n";
+    write_file(d / "MSG", text);
+    CHECK(locations(scan_json({"message", "MSG"}, d.path())) == Locs{"MSG:3:37:aws-access-key-id"});
+    std::ifstream in(d / "MSG");
+    std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(after == text);
+    CHECK(secretscan({"message", "missing"}, d.path()).exit_code == 2);
+}

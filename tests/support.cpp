@@ -1,0 +1,153 @@
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace testing {
+
+TempDir::TempDir()
+{
+    std::string tmpl = (fs::temp_directory_path() / "secretscan-test.XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) FAIL("mkdtemp: " << std::strerror(errno));
+    m_path = tmpl;
+}
+
+TempDir::~TempDir()
+{
+    if (std::getenv("SECRETSCAN_KEEP_TMP")) {
+        std::fprintf(stderr, "kept %s\n", m_path.c_str());
+        return;
+    }
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+}
+
+namespace {
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+void write_file(const std::string& path, const std::string& content)
+{
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    REQUIRE(out.good());
+}
+
+RunResult run(const std::vector<std::string>& args, const std::string& cwd, const std::vector<std::string>& env,
+              const std::string& input)
+{
+    TempDir io;
+    const std::string in_path = io / "stdin", out_path = io / "stdout", err_path = io / "stderr";
+    write_file(in_path, input);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
+        if (!freopen(in_path.c_str(), "r", stdin) || !freopen(out_path.c_str(), "w", stdout) ||
+            !freopen(err_path.c_str(), "w", stderr))
+            _exit(127);
+        setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+        setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+        unsetenv("GIT_INDEX_FILE");
+        unsetenv("GIT_DIR");
+        for (const auto& e : env) {
+            const auto eq = e.find('=');
+            setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+        }
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execvp(argv[0], argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    return r;
+}
+
+RunResult secretscan(const std::vector<std::string>& args, const std::string& cwd, const std::vector<std::string>& env,
+                     const std::string& input)
+{
+    std::vector<std::string> full{SECRETSCAN_BINARY};
+    full.insert(full.end(), args.begin(), args.end());
+    return run(full, cwd, env, input);
+}
+
+void sh(const std::string& script, const std::string& cwd)
+{
+    const RunResult r = run({"bash", "-euo", "pipefail", "-c", script}, cwd);
+    INFO("script: " << script << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+}
+
+nlohmann::json scan_json(const std::vector<std::string>& args, const std::string& cwd, int expected_exit,
+                         const std::vector<std::string>& env)
+{
+    std::vector<std::string> full{"--format", "json"};
+    full.insert(full.end(), args.begin(), args.end());
+    const RunResult r = secretscan(full, cwd, env);
+    INFO("secretscan " << args.front() << " in " << cwd << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.exit_code == expected_exit);
+    return nlohmann::json::parse(r.out);
+}
+
+void build_case(const std::string& id, const std::string& dir, const std::string& mode)
+{
+    const fs::path cases(SECRETSCAN_CASES_DIR);
+    INFO("the shared failure cases are expected at " << cases.string() << " (../shared/cases beside the checkout)");
+    REQUIRE(fs::is_directory(cases));
+    std::string script;
+    for (const auto& e : fs::directory_iterator(cases))
+        if (e.is_directory() && e.path().filename().string().rfind(id + "-", 0) == 0) script = (e.path() / "make.sh").string();
+    REQUIRE(!script.empty());
+    std::vector<std::string> args{"bash", script, dir};
+    if (!mode.empty()) args.push_back(mode);
+    const RunResult r = run(args);
+    INFO("make.sh: " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+}
+
+std::vector<std::string> locations(const nlohmann::json& report)
+{
+    std::vector<std::string> out;
+    for (const auto& f : report.at("findings")) {
+        const std::string where = f.at("path").get<std::string>().empty() ? f.at("source_name").get<std::string>()
+                                                                          : f.at("path").get<std::string>();
+        out.push_back(where + ":" + std::to_string(f.at("line").get<int>()) + ":" + std::to_string(f.at("column").get<int>()) +
+                      ":" + f.at("rule_id").get<std::string>());
+    }
+    return out;
+}
+
+void git_init(const std::string& dir)
+{
+    fs::create_directories(dir);
+    sh("git init -q . && git symbolic-ref HEAD refs/heads/main && git config user.name 'Test Author' && "
+       "git config user.email test@example.invalid && git config commit.gpgsign false && "
+       "git config core.hooksPath /nonexistent/hooks",
+       dir);
+}
+
+} // namespace testing

@@ -1,0 +1,61 @@
+#pragma once
+// Test helpers: temporary folders, running the real binary and shell commands.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace testing {
+
+/// A fresh temporary folder, removed at scope exit unless SECRETSCAN_KEEP_TMP is set (then its
+/// path is printed so a failing test's repository can be inspected).
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return m_path; }
+    std::string operator/(const std::string& rel) const { return m_path + "/" + rel; }
+
+private:
+    std::string m_path;
+};
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs `args` (args[0] is the program, looked up on PATH) in `cwd` with `env` entries
+/// ("NAME=value") added, feeding `input` on standard input. Git's global and system config are
+/// hidden so the developer's own settings cannot change a result.
+RunResult run(const std::vector<std::string>& args, const std::string& cwd = "", const std::vector<std::string>& env = {},
+              const std::string& input = "");
+
+/// Runs the secretscan binary under test.
+RunResult secretscan(const std::vector<std::string>& args, const std::string& cwd = "",
+                     const std::vector<std::string>& env = {}, const std::string& input = "");
+
+/// Runs `script` with bash -euo pipefail in `cwd`; fails the test when it exits non-zero.
+void sh(const std::string& script, const std::string& cwd);
+
+/// Runs secretscan with --format json and parses standard output.
+nlohmann::json scan_json(const std::vector<std::string>& args, const std::string& cwd = "", int expected_exit = 1,
+                         const std::vector<std::string>& env = {});
+
+/// Builds ../shared/cases/<id>-* into `dir` with its make.sh (plus `mode`, if any).
+void build_case(const std::string& id, const std::string& dir, const std::string& mode = "");
+
+/// Writes `content` to `path`, creating parent folders.
+void write_file(const std::string& path, const std::string& content);
+
+/// A compact "path:line:column:rule" for each finding of a JSON report, in report order.
+std::vector<std::string> locations(const nlohmann::json& report);
+
+/// Creates an empty repository at `dir` (branch main, a test identity, no hooks).
+void git_init(const std::string& dir);
+
+} // namespace testing

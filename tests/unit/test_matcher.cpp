@@ -1,0 +1,74 @@
+#include <secretscan/error.hpp>
+#include <secretscan/matcher.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace secretscan;
+
+namespace {
+
+Rule make_rule(std::string id, std::string regex, std::vector<std::string> keywords)
+{
+    Rule r;
+    r.id = std::move(id);
+    r.regex = std::move(regex);
+    r.keywords = std::move(keywords);
+    return r;
+}
+
+std::vector<std::string> secrets(const Matcher& m, std::string_view text)
+{
+    std::vector<RawMatch> found;
+    m.find(text, found);
+    std::vector<std::string> out;
+    for (const auto& f : found)
+        out.push_back(m.rules()[f.rule].id + "=" + std::string(text.substr(f.secret_begin, f.secret_end - f.secret_begin)));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("only rules whose keyword occurs run, case-insensitively", "[matcher]")
+{
+    // The second rule's regex would match "abc123" but its keyword is absent.
+    Matcher m({make_rule("tok", R"((tok_[0-9]+))", {"tok_"}), make_rule("any", R"(([a-z]+[0-9]+))", {"zzz"})});
+    CHECK(secrets(m, "x tok_12 y tok_345") == std::vector<std::string>{"tok=tok_12", "tok=tok_345"});
+    CHECK(secrets(m, "abc123") .empty());
+    CHECK(secrets(m, "ZZZ abc123") == std::vector<std::string>{"any=abc123"});
+}
+
+TEST_CASE("secret group, entropy floor and stopwords filter matches", "[matcher]")
+{
+    Rule r = make_rule("kv", R"(key=([A-Za-z0-9]{8,}))", {"key="});
+    r.entropy = 2.5;
+    r.allowlist.stopwords = {"example"};
+    Matcher m({r});
+    std::vector<RawMatch> found;
+    m.find("key=Zx8Qp2Lm", found);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].begin == 0);
+    CHECK(found[0].secret_begin == 4);
+    CHECK(found[0].secret_end == 12);
+    CHECK(secrets(m, "key=aaaaaaaaaaaa").empty());   // entropy 0
+    CHECK(secrets(m, "key=myEXAMPLEkey1").empty());  // stopword, any case
+}
+
+TEST_CASE("a bad regex in a lazily compiled rule is an error, not no-match", "[matcher]")
+{
+    Rule r = make_rule("bad", "(unclosed", {"unclosed"});
+    r.mark.file = "p.yaml";
+    r.regex_mark = {"p.yaml", 7, 12};
+    Matcher m({r});
+    std::vector<RawMatch> found;
+    CHECK_NOTHROW(m.find("nothing here", found));
+    CHECK_THROWS_WITH(m.find("(unclosed", found), "p.yaml:7:12: rule bad: invalid regex: missing ): (unclosed");
+    CHECK_THROWS_AS(m.compile_all(), Error);
+}
+
+TEST_CASE("shannon entropy in bits per byte", "[matcher]")
+{
+    CHECK(shannon_entropy("") == 0.0);
+    CHECK(shannon_entropy("aaaa") == 0.0);
+    CHECK(shannon_entropy("abab") == Approx(1.0));
+    CHECK(shannon_entropy("abcdefgh") == Approx(3.0));
+}
