@@ -7,7 +7,13 @@ namespace secretscan::git {
 void init()
 {
     static std::once_flag once;
-    std::call_once(once, [] { git_libgit2_init(); });
+    std::call_once(once, [] {
+        git_libgit2_init();
+        // Reading an object re-hashes it by default (SHA-1 with collision detection), which
+        // costs more than inflating it. git itself does not re-hash on read (cat-file, log -p);
+        // corruption still surfaces as an inflate or delta error.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    });
 }
 
 int check(int rc, std::string_view operation, std::string_view path, ErrorKind kind)

@@ -46,6 +46,7 @@ struct ScanResult {
     std::vector<Finding> findings;
     ScanStats stats;
     std::vector<std::string> warnings; ///< e.g. "shallow repository: history is incomplete"
+    std::vector<std::string> notes;    ///< progress facts for --verbose (phase timings, counts)
 };
 
 /// Settings shared by every scan.

@@ -76,6 +76,8 @@ int finish(const Args& a, const Plan& plan, ScanResult result)
 {
     for (const auto& w : result.warnings) std::cerr << "secretscan: warning: " << w << '\n';
     if (a.verbose)
+        for (const auto& n : result.notes) std::cerr << "secretscan: " << n << '\n';
+    if (a.verbose)
         for (const auto& s : result.stats.skipped) std::cerr << "secretscan: skipped " << s.name << ": " << s.reason << '\n';
     const bool found = !result.findings.empty();
     write_report(std::cout, std::move(result), plan.report);

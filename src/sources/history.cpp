@@ -330,6 +330,8 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
     const std::vector<git_oid> commits = list_commits(repo.get(), options.ranges, shallow);
     if (commits.empty()) result.warnings.push_back("no commits to scan");
 
+    auto elapsed = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    result.notes.push_back("listed " + std::to_string(commits.size()) + " commits at " + std::to_string(elapsed()) + " s");
     const unsigned threads = effective_threads(options.scan.threads);
     RepoPool pool(git_repository_path(repo.get()), threads);
 
@@ -347,6 +349,7 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
         for (const Change& c : cw.changes)
             if (blob_index.emplace(c.blob, unique.size()).second) unique.push_back(&c);
 
+    result.notes.push_back("found " + std::to_string(unique.size()) + " unique blobs at " + std::to_string(elapsed()) + " s");
     // Pass 2: scan each unique blob once.
     std::vector<std::vector<Finding>> blob_findings(unique.size());
     parallel_for(unique.size(), threads, [&](unsigned w, std::size_t i) {
@@ -371,6 +374,7 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
         blob_findings[i] = scanner.scan_bytes(bytes, where, options.scan, worker_stats[w]);
     });
     for (const auto& s : worker_stats) result.stats.merge(s);
+    result.notes.push_back("scanned blobs at " + std::to_string(elapsed()) + " s");
 
     // Pass 3: attribute each (rule, secret, path) to the first commit, parents first.
     std::map<std::string, std::size_t> seen; // key -> index in result.findings
