@@ -64,6 +64,14 @@ public:
         ++m_count;
     }
 
+    /// Makes the work tree match HEAD, so a kept demo repository looks like any other.
+    void checkout()
+    {
+        git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
+        opts.checkout_strategy = GIT_CHECKOUT_FORCE;
+        git::check(git_checkout_head(m_repo.get(), &opts), "check out demo repository");
+    }
+
 private:
     git::Repository m_repo;
     git::Index m_index;
@@ -89,6 +97,7 @@ std::vector<DemoPlant> create_demo_repository(const std::string& dir)
     repo.write("config/app.env", "REGION=eu-west-1\nBUCKET=demo-assets\n# credentials come from the environment\n");
     repo.remove("scripts/deploy.sh");
     repo.commit("Remove credentials\n\nAlerts went to " + slack_webhook() + " while testing.\n");
+    repo.checkout();
 
     return {
         {"aws-access-key-id", "config/app.env", 3, "Add service configuration"},

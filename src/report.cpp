@@ -3,13 +3,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <iomanip>
 #include <sstream>
 
 namespace secretscan {
 
-Format parse_format(const std::string& name)
+Format parse_format(const std::string& given)
 {
+    std::string name = given;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (name == "text") return Format::text;
     if (name == "json") return Format::json;
     throw Error(ErrorKind::usage, "--format " + name + ": unknown format (expected text or json)");
@@ -32,13 +35,19 @@ void write_text(std::ostream& out, const ScanResult& r, const ReportOptions& o)
     for (const Finding& f : r.findings) {
         out << display_location(f) << ':' << f.line << ':' << f.column << ": " << f.rule_id << ": "
             << (o.redact ? redact(f.secret) : f.secret);
-        if (!f.commit.empty()) out << " (commit " << f.commit.substr(0, 12) << ", " << f.author << ", " << f.date.substr(0, 10) << ")";
+        if (!f.commit.empty()) {
+            out << " (";
+            if (f.source != SourceKind::commit_message) out << "commit " << f.commit.substr(0, 12) << ", ";
+            out << f.author << ", " << f.date.substr(0, 10) << ")";
+        }
         if (f.occurrences > 1) out << " [" << f.occurrences << " occurrences]";
         out << '\n';
     }
     if (o.quiet) return;
+    std::string unit = r.stats.unit;
+    if (r.stats.items == 1 && !unit.empty() && unit.back() == 's') unit.pop_back();
     out << "secretscan " << o.command << ": " << r.findings.size() << (r.findings.size() == 1 ? " finding" : " findings")
-        << "; scanned " << r.stats.items << ' ' << r.stats.unit << " (" << human_bytes(r.stats.bytes) << "), skipped "
+        << "; scanned " << r.stats.items << ' ' << unit << " (" << human_bytes(r.stats.bytes) << "), skipped "
         << r.stats.skipped.size() << ", " << std::fixed << std::setprecision(2) << r.stats.seconds << " s\n";
 }
 

@@ -136,8 +136,10 @@ private:
                 r.remediation = scalar(v, key, r.id);
             } else if (key == "examples") {
                 r.examples = list(v, key, r.id);
+                for (const auto& item : v) r.example_marks.push_back(mark_of(m_name, item.Mark()));
             } else if (key == "negative_examples") {
                 r.negative_examples = list(v, key, r.id);
+                for (const auto& item : v) r.negative_example_marks.push_back(mark_of(m_name, item.Mark()));
             } else if (key == "allowlist") {
                 read_allowlist(v, r);
             } else {

@@ -10,7 +10,7 @@ namespace secretscan {
 
 enum class Format { text, json };
 
-/// Parses "text" or "json". Throws Error(usage) naming the accepted values otherwise.
+/// Parses "text" or "json" (any case). Throws Error(usage) naming the accepted values otherwise.
 Format parse_format(const std::string& name);
 
 struct ReportOptions {

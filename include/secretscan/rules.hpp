@@ -44,6 +44,8 @@ struct Rule {
     RuleAllowlist allowlist;
     std::vector<std::string> examples;          ///< each must produce a finding of this rule
     std::vector<std::string> negative_examples; ///< each must produce no finding of this rule
+    std::vector<SourceMark> example_marks;          ///< where each example is written
+    std::vector<SourceMark> negative_example_marks; ///< where each negative example is written
     SourceMark mark;        ///< where the rule starts in its pack
     SourceMark regex_mark;  ///< where its regex is written
 };

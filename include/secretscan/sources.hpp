@@ -17,9 +17,11 @@ namespace secretscan {
 /// cannot be read; unreadable files met while walking are listed in stats.skipped.
 ScanResult scan_paths(const Scanner& scanner, const std::vector<std::string>& paths, const ScanOptions& options);
 
-/// `message FILE`: every line of a commit message file (git cannot tell the hook which lines it
-/// will strip). Findings have an empty path and source_name = FILE. Throws Error(usage) when the
-/// file does not exist, Error(runtime) when it cannot be read. Never modifies the file.
+/// `message FILE`: every line of a commit message file, `#` lines included (git cannot tell the
+/// hook which lines it will strip), down to git's scissors line ("# --- >8 ---", any comment
+/// character), below which git always cuts. Findings have an empty path and source_name = FILE.
+/// Throws Error(usage) when the file does not exist, Error(runtime) when it cannot be read.
+/// Never modifies the file.
 ScanResult scan_message_file(const Scanner& scanner, const std::string& file, const ScanOptions& options);
 
 struct StagedOptions {

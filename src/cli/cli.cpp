@@ -118,24 +118,25 @@ int rules_check(const Args& a)
     plan.matcher->compile_all();
     const Scanner scanner(*plan.matcher);
     std::size_t failures = 0, checked = 0;
-    auto report = [&](const Rule& r, const std::string& what) {
+    auto report = [&](const Rule& r, const SourceMark& at, const std::string& what) {
         ++failures;
-        std::cout << r.mark.file << ':' << r.mark.line << ": rule " << r.id << ": " << what << '\n';
+        std::cout << at.file << ':' << at.line << ':' << at.column << ": rule " << r.id << ": " << what << '\n';
     };
+    auto mark = [](const std::vector<SourceMark>& marks, std::size_t i, const Rule& r) { return i < marks.size() ? marks[i] : r.mark; };
     for (const Rule& r : plan.matcher->rules()) {
-        if (r.examples.empty()) report(r, "has no examples");
-        if (r.negative_examples.empty()) report(r, "has no negative_examples");
+        if (r.examples.empty()) report(r, r.mark, "has no examples");
+        if (r.negative_examples.empty()) report(r, r.mark, "has no negative_examples");
         for (std::size_t i = 0; i < r.examples.size(); ++i) {
             ++checked;
             const auto found = scanner.scan_text(r.examples[i], Provenance{SourceKind::file, "example", ""});
             if (std::none_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; }))
-                report(r, "example " + std::to_string(i + 1) + " produces no finding: " + r.examples[i]);
+                report(r, mark(r.example_marks, i, r), "example produces no finding: " + r.examples[i]);
         }
         for (std::size_t i = 0; i < r.negative_examples.size(); ++i) {
             ++checked;
             const auto found = scanner.scan_text(r.negative_examples[i], Provenance{SourceKind::file, "example", ""});
             if (std::any_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; }))
-                report(r, "negative example " + std::to_string(i + 1) + " produces a finding: " + r.negative_examples[i]);
+                report(r, mark(r.negative_example_marks, i, r), "negative example produces a finding: " + r.negative_examples[i]);
         }
     }
     std::cout << plan.matcher->rules().size() << " rules, " << checked << " examples checked, " << failures
@@ -149,6 +150,9 @@ int rules_explain(const Args& a)
     for (const Rule& r : plan.matcher->rules()) {
         if (r.id != a.rule_id) continue;
         std::cout << r.id << ": " << r.name << " (confidence " << to_string(r.confidence) << ")\n\n";
+        std::cout << "Regex:    " << r.regex << "\nKeywords:";
+        for (const auto& k : r.keywords) std::cout << ' ' << k;
+        std::cout << "\nDefined:  " << r.mark.file << ':' << r.mark.line << "\n\n";
         if (!r.references.empty()) {
             std::cout << "Format documented at:\n";
             for (const auto& ref : r.references) std::cout << "  " << ref << '\n';
@@ -250,7 +254,21 @@ int run(int argc, char** argv)
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "secretscan: " << e.what() << "\nRun 'secretscan --help' for usage.\n";
+        std::string what = e.what();
+        // CLI11 calls an unknown command word "a subcommand is required" or an extra argument.
+        for (int i = 1; i < argc; ++i) {
+            const std::string word = argv[i];
+            if (word.empty() || word[0] == '-') {
+                if (word == "-C" || word == "--format" || word == "--rules" || word == "--disable-rule" ||
+                    word == "--max-file-size" || word == "--threads")
+                    ++i; // skip the option's value
+                continue;
+            }
+            const auto subs = app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; });
+            if (subs.empty()) what = "unknown command '" + word + "'";
+            break;
+        }
+        std::cerr << "secretscan: error: " << what << "\nRun 'secretscan --help' for usage.\n";
         return 2;
     }
 

@@ -146,6 +146,17 @@ ScanResult scan_message_file(const Scanner& scanner, const std::string& file, co
     if (!fs::exists(file, ec)) throw Error(ErrorKind::usage, file + ": no such commit message file");
     std::string data;
     if (!read_file(file, data)) throw Error(ErrorKind::runtime, file + ": cannot read: " + errno_message());
+    // Git removes everything from its scissors line down (the diff `git commit -v` shows):
+    // that text is never committed, and the staged scan already covers the diff.
+    static constexpr std::string_view cut = " ------------------------ >8 ------------------------\n";
+    for (std::size_t at = 0; at < data.size();) {
+        if (data.compare(at + 1, cut.size(), cut) == 0) {
+            data.resize(at);
+            break;
+        }
+        const std::size_t nl = data.find('\n', at);
+        at = nl == std::string::npos ? data.size() : nl + 1;
+    }
     ScanResult result;
     result.stats.unit = "messages";
     // A message is scanned whatever its size: git would commit it.

@@ -38,6 +38,9 @@ struct Change {
 /// What pass 1 learns about one commit.
 struct CommitWork {
     std::vector<Change> changes;
+    /// For a commit whose parent lies outside the scanned range: that parent's blob at each
+    /// changed path. Secrets already there are not new to the range.
+    std::vector<Change> bases;
     std::vector<Finding> message_findings;
 };
 
@@ -130,12 +133,21 @@ std::vector<git_oid> all_ref_tips(git_repository* repo)
 
 /// The commits to scan, parents first (topological order, ties broken by commit time, oldest
 /// first). Ranges as git log takes them; none means every ref and HEAD.
-std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow)
+std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
+                                  std::vector<std::pair<std::string, git_oid>>& named_tags)
 {
     std::vector<git_oid> tips, hidden_tips;
     if (ranges.empty()) tips = all_ref_tips(repo);
     for (const std::string& r : ranges) {
         auto resolve = [&](const std::string& spec) { return *git_commit_id(peel_commit(repo, spec.empty() ? "HEAD" : spec).get()); };
+        if (r.find("..") == std::string::npos && r.rfind('^', 0) != 0) {
+            // A range that names an annotated tag includes the tag's message.
+            git_object* obj = nullptr;
+            if (git_revparse_single(&obj, repo, r.c_str()) == 0) {
+                git::Object o(obj);
+                if (git_object_type(o.get()) == GIT_OBJECT_TAG) named_tags.emplace_back(r, *git_object_id(o.get()));
+            }
+        }
         if (!r.empty() && r[0] == '^') {
             hidden_tips.push_back(resolve(r.substr(1)));
         } else if (const auto dots3 = r.find("..."); dots3 != std::string::npos) {
@@ -278,8 +290,8 @@ void fill_commit(git_repository* repo, const git_oid& id, Finding& f)
 }
 
 /// Pass 1 for one commit: what it adds relative to every parent, and its message's findings.
-CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet& shallow, const Scanner& scanner,
-                          const HistoryOptions& options)
+CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet& shallow, const OidSet* in_range,
+                          const Scanner& scanner, const HistoryOptions& options)
 {
     CommitWork work;
     git_commit* raw = nullptr;
@@ -302,6 +314,24 @@ CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet&
                 git::TreeEntry entry(e);
                 return git_oid_equal(git_tree_entry_id(entry.get()), &c.blob) != 0;
             });
+        }
+        // A parent outside the range already holds whatever its blobs hold.
+        for (unsigned p = 0; in_range && p < parents; ++p) {
+            if (in_range->count(*git_commit_parent_id(commit.get(), p))) continue;
+            git::Tree base = parent_tree(repo, commit.get(), p, hex);
+            // Content the parent holds under any path (a rename, a copy) is not new either.
+            std::vector<Change> all;
+            changed_blobs(repo, nullptr, base.get(), "", all);
+            OidSet held;
+            for (const Change& c : all) held.insert(c.blob);
+            for (const Change& c : work.changes)
+                if (held.count(c.blob)) work.bases.push_back(c);
+            for (const Change& c : work.changes) {
+                git_tree_entry* e = nullptr;
+                if (git_tree_entry_bypath(&e, base.get(), c.path.c_str()) != 0) continue;
+                git::TreeEntry entry(e);
+                if (git_tree_entry_type(entry.get()) == GIT_OBJECT_BLOB) work.bases.push_back({c.path, *git_tree_entry_id(entry.get())});
+            }
         }
     }
     if (options.messages) {
@@ -327,7 +357,10 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
         result.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                   "fetched are not reported (git fetch --unshallow to scan everything)");
     const OidSet shallow = shallow_boundary(repo.get());
-    const std::vector<git_oid> commits = list_commits(repo.get(), options.ranges, shallow);
+    std::vector<std::pair<std::string, git_oid>> named_tags;
+    const std::vector<git_oid> commits = list_commits(repo.get(), options.ranges, shallow, named_tags);
+    OidSet in_range;
+    if (!options.ranges.empty()) in_range.insert(commits.begin(), commits.end());
     if (commits.empty()) result.warnings.push_back("no commits to scan");
 
     auto elapsed = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -339,15 +372,16 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
     std::vector<CommitWork> work(commits.size());
     std::vector<ScanStats> worker_stats(threads);
     parallel_for(commits.size(), threads, [&](unsigned w, std::size_t i) {
-        work[i] = inspect_commit(pool.get(w), commits[i], shallow, scanner, options);
+        work[i] = inspect_commit(pool.get(w), commits[i], shallow, options.ranges.empty() ? nullptr : &in_range, scanner, options);
     });
 
     // Unique blobs, in order of first appearance, each with the path it first appeared at.
     std::unordered_map<git_oid, std::size_t, OidHash, OidEq> blob_index;
     std::vector<const Change*> unique;
     for (const CommitWork& cw : work)
-        for (const Change& c : cw.changes)
-            if (blob_index.emplace(c.blob, unique.size()).second) unique.push_back(&c);
+        for (const auto* list : {&cw.bases, &cw.changes})
+            for (const Change& c : *list)
+                if (blob_index.emplace(c.blob, unique.size()).second) unique.push_back(&c);
 
     result.notes.push_back("found " + std::to_string(unique.size()) + " unique blobs at " + std::to_string(elapsed()) + " s");
     // Pass 2: scan each unique blob once.
@@ -377,39 +411,52 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
     result.notes.push_back("scanned blobs at " + std::to_string(elapsed()) + " s");
 
     // Pass 3: attribute each (rule, secret, path) to the first commit, parents first.
-    std::map<std::string, std::size_t> seen; // key -> index in result.findings
-    std::vector<std::size_t> commit_of;      // index in commits, per finding
+    constexpr std::size_t known_before = SIZE_MAX; // held by a parent outside the range: not new
+    std::map<std::string, std::size_t> seen;       // key -> index in result.findings, or known_before
+    std::vector<std::size_t> commit_of;            // index in commits, per finding
+    std::vector<const std::string*> first_path(unique.size(), nullptr); // where each blob was first attributed
+    auto key_of = [](const Finding& f, const std::string& path) { return f.rule_id + '\0' + f.secret + '\0' + path; };
     auto add = [&](const Finding& f, std::size_t commit) {
-        std::string key = f.rule_id + '\0' + f.secret + '\0' + f.path;
-        auto [it, fresh] = seen.emplace(std::move(key), result.findings.size());
-        if (!fresh) {
+        auto [it, fresh] = seen.emplace(key_of(f, f.path), result.findings.size());
+        if (fresh) {
+            result.findings.push_back(f);
+            commit_of.push_back(commit);
+        } else if (it->second != known_before) {
             ++result.findings[it->second].occurrences;
-            return;
         }
-        result.findings.push_back(f);
-        commit_of.push_back(commit);
     };
+    for (const CommitWork& cw : work)
+        for (const Change& c : cw.bases) {
+            const std::size_t b = blob_index.at(c.blob);
+            for (const Finding& f : blob_findings[b]) seen.emplace(key_of(f, c.path), known_before);
+            if (!first_path[b]) first_path[b] = &c.path;
+        }
     for (std::size_t i = 0; i < commits.size(); ++i) {
         for (const Finding& f : work[i].message_findings) add(f, i);
         for (const Change& c : work[i].changes) {
-            const auto& found = blob_findings[blob_index.at(c.blob)];
-            for (Finding f : found) {
-                f.path = c.path;
+            const std::size_t b = blob_index.at(c.blob);
+            // The same content under another path (a rename or copy) adds nothing new: its
+            // secrets count as occurrences of the findings made where the blob first appeared.
+            const std::string& path = first_path[b] ? *first_path[b] : c.path;
+            first_path[b] = &path;
+            for (Finding f : blob_findings[b]) {
+                f.path = path;
                 add(f, i);
             }
         }
     }
     for (std::size_t k = 0; k < result.findings.size(); ++k) fill_commit(repo.get(), commits[commit_of[k]], result.findings[k]);
 
-    // Annotated tag messages, when scanning every ref.
-    if (options.messages && options.ranges.empty()) {
-        std::vector<std::pair<std::string, git_oid>> tags;
-        auto collect = [](const char* name, git_oid* oid, void* payload) -> int {
-            static_cast<std::vector<std::pair<std::string, git_oid>>*>(payload)->emplace_back(name, *oid);
-            return 0;
-        };
-        git::check(git_tag_foreach(repo.get(), collect, &tags), "list tags");
-        for (const auto& [ref, oid] : tags) {
+    // Annotated tag messages: every tag when scanning every ref, else the tags the ranges name.
+    if (options.messages) {
+        if (options.ranges.empty()) {
+            auto collect = [](const char* name, git_oid* oid, void* payload) -> int {
+                static_cast<std::vector<std::pair<std::string, git_oid>>*>(payload)->emplace_back(name, *oid);
+                return 0;
+            };
+            git::check(git_tag_foreach(repo.get(), collect, &named_tags), "list tags");
+        }
+        for (const auto& [ref, oid] : named_tags) {
             git_tag* raw = nullptr;
             if (git_tag_lookup(&raw, repo.get(), &oid) != 0) continue; // lightweight tag: no message
             git::Tag tag(raw);
@@ -425,8 +472,7 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
                     f.author = std::string(s->name) + " <" + s->email + ">";
                     f.date = iso_date(s->when);
                 }
-                std::string key = f.rule_id + '\0' + f.secret + '\0' + f.source_name;
-                if (seen.emplace(std::move(key), result.findings.size()).second) result.findings.push_back(std::move(f));
+                if (seen.emplace(key_of(f, f.source_name), result.findings.size()).second) result.findings.push_back(std::move(f));
             }
         }
     }

@@ -31,7 +31,11 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
 
     const auto flag = secretscan({"scan", "--no-such-flag"}, d.path());
     CHECK(flag.exit_code == 2);
-    CHECK(flag.err.rfind("secretscan: The following argument was not expected: --no-such-flag", 0) == 0);
+    CHECK(flag.err == "secretscan: error: The following argument was not expected: --no-such-flag\nRun 'secretscan --help' for usage.\n");
+
+    const auto command = secretscan({"--format", "json", "frobnicate"}, d.path());
+    CHECK(command.exit_code == 2);
+    CHECK(command.err == "secretscan: error: unknown command 'frobnicate'\nRun 'secretscan --help' for usage.\n");
 
     const auto not_repo = secretscan({"history"}, d.path());
     CHECK(not_repo.exit_code == 2);
@@ -65,7 +69,7 @@ TEST_CASE("text output: one line per finding, redacted, then a summary", "[cli]"
     const auto first_line = r.out.substr(0, r.out.find('\n'));
     CHECK(first_line == "src/app.py:2:10: github-pat: ghp_\u2026");
     CHECK(r.out.find(gh_pat) == std::string::npos);
-    CHECK(r.out.find("\nsecretscan scan: 1 finding; scanned 1 files (") != std::string::npos);
+    CHECK(r.out.find("\nsecretscan scan: 1 finding; scanned 1 file (") != std::string::npos);
 
     const auto plain = secretscan({"--no-redact", "-q", "scan", "src"}, d.path());
     CHECK(plain.out == "src/app.py:2:10: github-pat: " + gh_pat + "\n");
@@ -144,6 +148,7 @@ TEST_CASE("rules list, check and explain", "[cli]")
     const auto explain = secretscan({"rules", "explain", "aws-access-key-id"});
     CHECK(explain.exit_code == 0);
     CHECK(explain.out.find("Deactivate (do not delete) the leaked key.") != std::string::npos);
+    CHECK(explain.out.find("\nKeywords: akia asia abia acca a3t\nDefined:  patterns/aws.yaml:3\n") != std::string::npos);
     CHECK(secretscan({"rules", "explain", "nope"}).exit_code == 2);
 
     TempDir d;
@@ -151,7 +156,7 @@ TEST_CASE("rules list, check and explain", "[cli]")
                              "    examples: ['wk_1']\n    negative_examples: ['wk_2']\n");
     const auto bad = secretscan({"rules", "check", "p.yaml"}, d.path());
     CHECK(bad.exit_code == 1);
-    CHECK(bad.out == "p.yaml:2: rule weak: negative example 1 produces a finding: wk_2\n1 rules, 2 examples checked, 1 failure\n");
+    CHECK(bad.out == "p.yaml:6:25: rule weak: negative example produces a finding: wk_2\n1 rules, 2 examples checked, 1 failure\n");
 }
 
 TEST_CASE("the demo plants credentials, scans its history and finds them all", "[cli]")

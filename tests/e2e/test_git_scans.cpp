@@ -91,16 +91,33 @@ TEST_CASE("history: one finding per (rule, secret, path), attributed to the firs
     sh("git add a.txt && git commit -qm first", d.path());
     write_file(d / "a.txt", "top\nk=" + key1 + "\n");
     sh("git commit -qam second", d.path());
-    write_file(d / "b.txt", "k=" + key1 + "\n");
+    write_file(d / "b.txt", "other\nk=" + key1 + "\n");
     sh("git add b.txt && git commit -qm third", d.path());
+    // A pure rename carries the same blob: an occurrence of the first finding, not a new one.
+    sh("git mv a.txt renamed.txt && git commit -qm fourth && cp b.txt copy.txt && git add copy.txt && git commit -qm fifth",
+       d.path());
     const auto j = scan_json({"history"}, d.path());
-    REQUIRE(locations(j) == Locs{"a.txt:1:3:aws-access-key-id", "b.txt:1:3:aws-access-key-id"});
-    CHECK(j["findings"][0]["commit"] == rev(d.path(), "HEAD~2"));
-    CHECK(j["findings"][0]["occurrences"] == 2);
+    REQUIRE(locations(j) == Locs{"a.txt:1:3:aws-access-key-id", "b.txt:2:3:aws-access-key-id"});
+    CHECK(j["findings"][0]["commit"] == rev(d.path(), "HEAD~4"));
+    CHECK(j["findings"][0]["occurrences"] == 3); // first, second, the rename
     CHECK(j["findings"][0]["author"] == "Test Author <test@example.invalid>");
-    CHECK(j["findings"][1]["commit"] == rev(d.path(), "HEAD"));
-    CHECK(j["findings"][1]["occurrences"] == 1);
-    CHECK(j["stats"]["scanned"] == 2); // b.txt holds the same blob as a.txt did: read once
+    CHECK(j["findings"][1]["commit"] == rev(d.path(), "HEAD~2"));
+    CHECK(j["findings"][1]["occurrences"] == 2); // b.txt and its copy
+    CHECK(j["stats"]["scanned"] == 3);           // each distinct blob is read once
+}
+
+TEST_CASE("history: a range reports only what its commits introduce", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "config.ini", "[aws]\nkey=" + key1 + "\n");
+    sh("git add config.ini && git commit -qm base", d.path());
+    write_file(d / "config.ini", "[aws]\nkey=" + key1 + "\n[other]\nkey2=" + key2 + "\n");
+    sh("git commit -qam 'add second key' && git mv config.ini moved.ini && git commit -qm rename", d.path());
+    const auto j = scan_json({"history", "HEAD~2..HEAD"}, d.path());
+    REQUIRE(locations(j) == Locs{"config.ini:4:6:aws-access-key-id"});
+    CHECK(j["findings"][0]["commit"] == rev(d.path(), "HEAD~1"));
+    CHECK(locations(scan_json({"history", "HEAD~1..HEAD"}, d.path(), 0)).empty());
 }
 
 TEST_CASE("history: revision ranges limit the commits", "[history]")
@@ -132,6 +149,10 @@ TEST_CASE("history: annotated tag messages and commit messages are scanned", "[h
     CHECK(j["findings"][0]["tag"] == "v1");
     CHECK(j["findings"][0]["source_name"] == "tag v1 message");
     CHECK(j["findings"][0]["line"] == 1);
+    // Naming the tag in a range includes its message too.
+    const auto named = scan_json({"history", "v1"}, d.path());
+    REQUIRE(named["findings"].size() == 1);
+    CHECK(named["findings"][0]["tag"] == "v1");
 }
 
 TEST_CASE("history: a merge that removes a secret adds nothing; merges are scanned", "[history]")
@@ -171,4 +192,15 @@ TEST_CASE("message: every line of the file, which is never modified", "[message]
     std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(after == text);
     CHECK(secretscan({"message", "missing"}, d.path()).exit_code == 2);
+}
+
+TEST_CASE("message: nothing below git's scissors line counts (git commit -v)", "[message]")
+{
+    TempDir d;
+    write_file(d / "MSG", "Subject\n# token " + key2 + " in a comment line\n"
+                          "# ------------------------ >8 ------------------------\n"
+                          "diff --git a/x b/x\n+k=" + key1 + "\n");
+    CHECK(locations(scan_json({"message", "MSG"}, d.path())) == Locs{"MSG:2:9:aws-access-key-id"});
+    write_file(d / "MSG2", "Subject\n; ------------------------ >8 ------------------------\n+k=" + key1 + "\n");
+    CHECK(locations(scan_json({"message", "MSG2"}, d.path(), 0)).empty());
 }
