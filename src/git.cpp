@@ -13,6 +13,9 @@ void init()
         // costs more than inflating it. git itself does not re-hash on read (cat-file, log -p);
         // corruption still surfaces as an inflate or delta error.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        // The parsed-object cache (commits, trees) defaults to 256 MiB per process; a history
+        // walk touches each tree about once, so a small cache costs no speed and bounds memory.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(32) << 20);
     });
 }
 
