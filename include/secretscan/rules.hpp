@@ -50,15 +50,13 @@ struct Rule {
     SourceMark regex_mark;  ///< where its regex is written
 };
 
-/// A pack compiled into the binary: its display name ("patterns/aws.yaml") and its YAML text.
-struct EmbeddedPack {
-    const char* name;
-    const char* text;
-};
+/// The shipped rules (patterns/*.yaml, in file-name order), parsed and checked at build time by
+/// secretscan-packgen and compiled into the binary: no YAML is parsed at run time. Each call
+/// builds a fresh vector (about 0.1 ms for 200 rules). Thread-safe.
+std::vector<Rule> builtin_rules();
 
-/// The shipped packs (patterns/*.yaml), embedded at build time, in file-name order.
-/// Thread-safe; the returned reference lives for the whole program.
-const std::vector<EmbeddedPack>& builtin_packs();
+/// Number of rules builtin_rules() returns.
+std::size_t builtin_rule_count() noexcept;
 
 /// Parses one pack. `name` is used in messages only. When `check_regex` is true every regex is
 /// compiled once with RE2 to reject bad syntax here, with the file, line, column and rule id.
