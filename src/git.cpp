@@ -1,5 +1,6 @@
 #include "git.hpp"
 
+#include <cstdlib>
 #include <mutex>
 
 namespace secretscan::git {
@@ -40,6 +41,41 @@ Repository open(const std::string& path)
                                              "repository or pass -C DIR");
     check(rc, "open repository", path, ErrorKind::usage);
     return Repository(raw);
+}
+
+Config repository_config(git_repository* repo)
+{
+    const char* global = std::getenv("GIT_CONFIG_GLOBAL");
+    const char* nosystem = std::getenv("GIT_CONFIG_NOSYSTEM");
+    git_config* raw = nullptr;
+    if (!global && !nosystem) {
+        check(git_repository_config(&raw, repo), "read git config");
+        return Config(raw);
+    }
+    check(git_config_new(&raw), "read git config");
+    Config cfg(raw);
+    auto add = [&](const std::string& path, git_config_level_t level) {
+        if (path.empty() || path == "/dev/null") return;
+        const int rc = git_config_add_file_ondisk(cfg.get(), path.c_str(), level, repo, 0);
+        if (rc != GIT_ENOTFOUND) check(rc, "read git config", path);
+    };
+    auto found = [](int (*find)(git_buf*)) {
+        git_buf buf = GIT_BUF_INIT;
+        std::string path;
+        if (find(&buf) == 0) path.assign(buf.ptr, buf.size);
+        git_buf_dispose(&buf);
+        return path;
+    };
+    const bool system = !nosystem || !*nosystem || std::string(nosystem) == "0" || std::string(nosystem) == "false";
+    if (system) add(found(git_config_find_system), GIT_CONFIG_LEVEL_SYSTEM);
+    if (global) {
+        add(global, GIT_CONFIG_LEVEL_GLOBAL);
+    } else {
+        add(found(git_config_find_xdg), GIT_CONFIG_LEVEL_XDG);
+        add(found(git_config_find_global), GIT_CONFIG_LEVEL_GLOBAL);
+    }
+    add(std::string(git_repository_commondir(repo)) + "config", GIT_CONFIG_LEVEL_LOCAL);
+    return cfg;
 }
 
 std::optional<std::string> workdir(git_repository* repo)

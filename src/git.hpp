@@ -52,6 +52,11 @@ Repository open(const std::string& path);
 /// The work tree's top (with a trailing '/'), or nullopt for a bare repository.
 std::optional<std::string> workdir(git_repository* repo);
 
+/// The repository's configuration as git would read it: system (unless GIT_CONFIG_NOSYSTEM),
+/// global ($GIT_CONFIG_GLOBAL when set, else ~/.gitconfig and the XDG file), then local.
+/// libgit2 alone ignores those two environment variables. Throws Error(runtime) on failure.
+Config repository_config(git_repository* repo);
+
 /// Full 40-hex id of `oid`.
 std::string to_hex(const git_oid& oid);
 

@@ -1,0 +1,64 @@
+#pragma once
+// Git hook installation (DESIGN §6). The hooks themselves are thin shims (hooks/shim.sh.in) that
+// call `secretscan hook NAME SCOPE SHIM-PATH ARGS...`; all logic lives in the binary.
+
+#include <string>
+#include <vector>
+
+namespace secretscan {
+
+/// The hooks secretscan provides, in install order.
+inline const std::vector<std::string> all_hook_names = {"pre-commit", "commit-msg", "prepare-commit-msg", "pre-push"};
+
+/// Suffix of a pre-existing hook that our shim runs first (install without --force).
+inline constexpr const char* chained_suffix = ".secretscan-chained";
+/// Suffix of a pre-existing hook moved aside by install --force (not run; uninstall restores it).
+inline constexpr const char* backup_suffix = ".secretscan-backup";
+
+struct InstallOptions {
+    bool force = false;  ///< move existing hooks aside (restored by uninstall) instead of chaining them
+    bool global = false; ///< user-level hooks folder, set as the global core.hooksPath
+    std::vector<std::string> hooks = all_hook_names;
+    std::string binary;  ///< absolute path of the secretscan binary the shims call
+};
+
+/// What install or uninstall did: one line per hook for the user, and the folder it used.
+struct InstallReport {
+    std::string hooks_dir;
+    std::vector<std::string> actions;
+};
+
+/// Writes the shims into the folder git runs hooks from for the repository at `repo_dir`:
+/// core.hooksPath (a relative one resolved against the work tree's top, as git does), else the
+/// common hooks folder that linked worktrees share. A hook that is already ours is rewritten
+/// only if it differs (installing twice changes nothing); any other existing hook is chained
+/// (renamed NAME.secretscan-chained and run first; its failure stops the commit) or, with force,
+/// moved to NAME.secretscan-backup. With `global`, the folder is
+/// $XDG_CONFIG_HOME/secretscan/hooks (default ~/.config/secretscan/hooks), set as core.hooksPath
+/// in the global git config ($GIT_CONFIG_GLOBAL when set); its shims chain each repository's
+/// own hooks folder. Throws Error(usage) outside a repository, for an unknown hook name, or when
+/// a global core.hooksPath already points elsewhere (without force); Error(runtime) on I/O errors.
+InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& options);
+
+/// Removes the shims install wrote (never another hook) and restores what it chained or backed
+/// up. With `global`, also restores or removes the global core.hooksPath. Same errors as install.
+InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions& options);
+
+/// Whether the file at `path` is a shim secretscan wrote.
+bool is_secretscan_hook(const std::string& path);
+
+/// The hook to run before ours for the shim at `shim_path`: for a repository shim,
+/// SHIM.secretscan-chained; for a global shim (scope "global"), the repository's own hook in its
+/// common hooks folder (or, if that is our shim too, what it chains). Empty when there is none.
+/// `repo_dir` is where git runs the hook (the work tree's top, or the git dir when bare).
+std::string chained_hook(const std::string& name, const std::string& scope, const std::string& shim_path,
+                         const std::string& repo_dir);
+
+/// Runs a chained hook the way git would have run it: as `shim_path` (its $0), with `args` and
+/// `input` on standard input. Shell scripts are sourced by their shell with $0 set to the
+/// original path, so hooks that find their helpers next to "$0" (husky) keep working.
+/// Returns its exit code. Throws Error(runtime) when it cannot be started.
+int run_chained_hook(const std::string& chained, const std::string& shim_path, const std::vector<std::string>& args,
+                     const std::string& input);
+
+} // namespace secretscan
