@@ -1,6 +1,7 @@
 #include "git.hpp"
 
 #include <cstdlib>
+#include <iterator>
 #include <mutex>
 
 namespace secretscan::git {
@@ -17,6 +18,13 @@ void init()
         // The parsed-object cache (commits, trees) defaults to 256 MiB per process; a history
         // walk touches each tree about once, so a small cache costs no speed and bounds memory.
         git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(32) << 20);
+        // libgit2 1.5 refuses repositories with extensions.worktreeConfig (set by
+        // `git sparse-checkout` and per-worktree config). Its only effect is an extra
+        // config.worktree file, which secretscan does not need to read objects or the index;
+        // declaring it supported lets such repositories open. Index extensions libgit2 cannot
+        // read (split or sparse index) are handled by falling back to git's plumbing.
+        const char* extensions[] = {"worktreeconfig"};
+        git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, std::size(extensions));
     });
 }
 

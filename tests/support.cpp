@@ -151,3 +151,27 @@ void git_init(const std::string& dir)
 }
 
 } // namespace testing
+
+namespace testing {
+
+void git_init_with_hooks(const std::string& dir)
+{
+    fs::create_directories(dir);
+    sh("git init -q . && git symbolic-ref HEAD refs/heads/main && git config user.name 'Test Author' && "
+       "git config user.email test@example.invalid && git config commit.gpgsign false",
+       dir);
+}
+
+RunResult git(const std::vector<std::string>& args, const std::string& cwd, const std::vector<std::string>& env)
+{
+    std::vector<std::string> full{"git"};
+    full.insert(full.end(), args.begin(), args.end());
+    return run(full, cwd, env);
+}
+
+std::string binary_dir()
+{
+    return fs::path(SECRETSCAN_BINARY).parent_path().string();
+}
+
+} // namespace testing

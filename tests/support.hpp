@@ -58,4 +58,13 @@ std::vector<std::string> locations(const nlohmann::json& report);
 /// Creates an empty repository at `dir` (branch main, a test identity, no hooks).
 void git_init(const std::string& dir);
 
+/// Like git_init, but git runs hooks from the repository's own hooks folder.
+void git_init_with_hooks(const std::string& dir);
+
+/// Runs git with `args` in `cwd` (plus `env`), returning its exit code and output.
+RunResult git(const std::vector<std::string>& args, const std::string& cwd, const std::vector<std::string>& env = {});
+
+/// The folder holding the secretscan binary under test (for PATH).
+std::string binary_dir();
+
 } // namespace testing

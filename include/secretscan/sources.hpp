@@ -56,4 +56,16 @@ struct HistoryOptions {
 /// Error(runtime) on a corrupt or missing object.
 ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, const HistoryOptions& options);
 
+/// The pre-push check: `input` is what git writes on the hook's standard input, one line per
+/// pushed ref, "<local ref> <local sha> <remote ref> <remote sha>". For each ref, the history
+/// scan of the commits the push adds: REMOTE..LOCAL when the remote tip is known here, else (a
+/// new branch) the commits no remote-tracking ref already holds. Deletions add nothing.
+/// Findings of all refs are merged (one per fingerprint, path and commit).
+/// Throws what scan_history throws.
+ScanResult scan_push(const Scanner& scanner, const std::string& repo_dir, const ScanOptions& options, const std::string& input);
+
+/// Whether a merge is being concluded in the repository at `repo_dir` (MERGE_HEAD exists).
+/// Never throws; false outside a repository.
+bool merge_in_progress(const std::string& repo_dir);
+
 } // namespace secretscan

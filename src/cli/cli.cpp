@@ -1,7 +1,9 @@
 #include "cli.hpp"
+#include "hook_command.hpp"
 
 #include <secretscan/demo.hpp>
 #include <secretscan/error.hpp>
+#include <secretscan/hooks.hpp>
 #include <secretscan/report.hpp>
 #include <secretscan/rules.hpp>
 #include <secretscan/sources.hpp>
@@ -15,6 +17,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <unistd.h>
 
 namespace secretscan::cli {
@@ -43,6 +46,9 @@ struct Args {
     std::vector<std::string> check_files; // rules check
     std::string rule_id;             // rules explain
     std::string demo_dir;
+    bool force = false;              // install
+    bool global = false;             // install, uninstall
+    std::string hooks_list;          // install, uninstall: comma-separated names
 };
 
 /// Stage 2: the resolved plan shared by every scan command.
@@ -165,6 +171,32 @@ int rules_explain(const Args& a)
     throw Error(ErrorKind::usage, "rules explain " + a.rule_id + ": no such rule (see 'secretscan rules list')");
 }
 
+std::string own_binary()
+{
+    std::error_code ec;
+    const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) throw Error(ErrorKind::runtime, "cannot find the secretscan binary's path: " + ec.message());
+    return p.string();
+}
+
+int install(const Args& a, bool remove)
+{
+    InstallOptions o;
+    o.force = a.force;
+    o.global = a.global;
+    o.binary = own_binary();
+    if (!a.hooks_list.empty()) {
+        o.hooks.clear();
+        std::string item;
+        for (std::istringstream in(a.hooks_list); std::getline(in, item, ',');)
+            if (!item.empty()) o.hooks.push_back(item);
+    }
+    const InstallReport r = remove ? uninstall_hooks(".", o) : install_hooks(".", o);
+    std::cout << (remove ? "Hooks folder: " : "Installing into ") << r.hooks_dir << '\n';
+    for (const auto& line : r.actions) std::cout << "  " << line << '\n';
+    return 0;
+}
+
 int demo(const Args& a)
 {
     namespace fs = std::filesystem;
@@ -241,6 +273,31 @@ int run(int argc, char** argv)
     rules_check_cmd->add_option("files", a.check_files, "Rule packs to check (default: every loaded rule)");
     auto* rules_explain_cmd = rules->add_subcommand("explain", "What a rule's secret is and what to do when it leaks");
     rules_explain_cmd->add_option("id", a.rule_id, "Rule id")->required();
+    auto* install_cmd = app.add_subcommand("install", "Install the git hooks (pre-commit, commit-msg, prepare-commit-msg, pre-push)");
+    install_cmd->add_flag("--force", a.force, "Move existing hooks aside (uninstall restores them) instead of chaining them");
+    install_cmd->add_flag("--global", a.global, "Install for every repository of this user (global core.hooksPath)");
+    install_cmd->add_option("--hooks", a.hooks_list, "Comma-separated hooks to install (default: all four)");
+    auto* uninstall_cmd = app.add_subcommand("uninstall", "Remove the hooks install wrote and restore what it replaced");
+    uninstall_cmd->add_flag("--global", a.global, "Remove the user-level hooks and the global core.hooksPath");
+    uninstall_cmd->add_option("--hooks", a.hooks_list, "Comma-separated hooks to remove (default: all four)");
+    auto* hook_cmd = app.add_subcommand("hook", "Run a hook's check (called by the installed hooks)");
+    // Everything after `hook` belongs to git's hook interface (NAME SCOPE SHIM ARGS...), whatever
+    // it looks like: keep it away from the option parser.
+    std::vector<std::string> hook_args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (word == "-C" || word == "--format" || word == "--rules" || word == "--disable-rule" || word == "--max-file-size" ||
+            word == "--threads") {
+            ++i;
+            continue;
+        }
+        if (!word.empty() && word[0] == '-') continue;
+        if (word == "hook") {
+            hook_args.assign(argv + i + 1, argv + argc);
+            argc = i + 1;
+        }
+        break;
+    }
     auto* demo_cmd = app.add_subcommand("demo", "Create a repository with made-up credentials and scan its history");
     demo_cmd->add_option("dir", a.demo_dir, "Where to create it (default: a temporary folder, removed afterwards)");
     demo_cmd->add_flag("--keep", a.keep, "Keep the temporary repository");
@@ -279,6 +336,15 @@ int run(int argc, char** argv)
         if (*rules_check_cmd) return rules_check(a);
         if (*rules_explain_cmd) return rules_explain(a);
         if (*demo_cmd) return demo(a);
+        if (*install_cmd) return install(a, false);
+        if (*uninstall_cmd) return install(a, true);
+        if (*hook_cmd) {
+            const std::vector<std::string>& rest = hook_args;
+            if (rest.size() < 3) throw Error(ErrorKind::usage, "hook: expected NAME SCOPE SHIM-PATH [ARGS...] (the installed hooks pass them)");
+            Plan plan = resolve(a, "hook");
+            return run_hook(Scanner(*plan.matcher), plan.scan, plan.report.redact, rest[0], rest[1], rest[2],
+                            std::vector<std::string>(rest.begin() + 3, rest.end()));
+        }
         if (*scan) {
             Plan plan = resolve(a, "scan");
             return finish(a, plan, scan_paths(Scanner(*plan.matcher), a.paths, plan.scan));

@@ -1,0 +1,436 @@
+// The installed hooks, driven by real `git commit`, `git merge` and `git push` in temporary
+// repositories: every layout the installer must handle and every job a hook has.
+#include "../support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using testing::build_case;
+using testing::git;
+using testing::git_init_with_hooks;
+using testing::secretscan;
+using testing::sh;
+using testing::TempDir;
+using testing::write_file;
+
+namespace {
+const std::string key1 = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+const std::string key2 = std::string("AKIA") + "Q3EGRIKZ5VXNWTDM";
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void install(const std::string& dir, const std::vector<std::string>& extra = {})
+{
+    std::vector<std::string> args{"install"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = secretscan(args, dir);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+}
+
+std::string head(const std::string& dir)
+{
+    return git({"rev-parse", "-q", "--verify", "HEAD"}, dir).out;
+}
+
+/// `git commit ARGS` that the hooks must block: asserts it failed, HEAD did not move, and
+/// stderr holds exactly these finding lines.
+void expect_blocked(const std::string& dir, const std::vector<std::string>& args, const std::vector<std::string>& findings,
+                    const std::vector<std::string>& env = {})
+{
+    const std::string before = head(dir);
+    std::vector<std::string> full{"commit"};
+    full.insert(full.end(), args.begin(), args.end());
+    const auto r = git(full, dir, env);
+    INFO("git commit stderr:\n" << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(head(dir) == before);
+    for (const auto& f : findings) CHECK(r.err.find("\n" + f + "\n") != std::string::npos);
+    std::size_t lines = 0;
+    for (std::size_t at = 0; (at = r.err.find(": aws-", at)) != std::string::npos; ++at) ++lines;
+    CHECK(lines == findings.size());
+}
+
+void expect_committed(const std::string& dir, const std::vector<std::string>& args, const std::vector<std::string>& env = {})
+{
+    const std::string before = head(dir);
+    std::vector<std::string> full{"commit"};
+    full.insert(full.end(), args.begin(), args.end());
+    const auto r = git(full, dir, env);
+    INFO("git commit stderr:\n" << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(head(dir) != before);
+}
+} // namespace
+
+TEST_CASE("hooks: install in a fresh repository, a secret is blocked, a clean commit passes", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    install(d.path());
+    for (const char* h : {"pre-commit", "commit-msg", "prepare-commit-msg", "pre-push"}) {
+        CHECK(fs::exists(d / (std::string(".git/hooks/") + h)));
+        CHECK(slurp(d / (std::string(".git/hooks/") + h)).find("secretscan-managed") != std::string::npos);
+    }
+    // The first commit: no HEAD yet.
+    write_file(d / "config/app.env", "REGION=eu\nKEY=" + key1 + "\n");
+    sh("git add config/app.env", d.path());
+    expect_blocked(d.path(), {"-m", "first"}, {"config/app.env:2:5: aws-access-key-id: AKIA\u2026"});
+    const auto r = git({"commit", "-m", "first"}, d.path());
+    CHECK(r.err.find("git commit --no-verify") != std::string::npos);
+    CHECK(r.err.find("secretscan:allow") != std::string::npos);
+    write_file(d / "config/app.env", "REGION=eu\nKEY=from-vault\n");
+    sh("git add config/app.env", d.path());
+    expect_committed(d.path(), {"-m", "first"});
+    // commit-msg: a secret in the message, even with -m (git keeps # lines there).
+    expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# key " + key2},
+                   {".git/COMMIT_EDITMSG:3:7: aws-access-key-id: AKIA\u2026"});
+}
+
+TEST_CASE("hooks: commit-msg blocks a secret in the message and never edits the message", "[hooks]")
+{
+    TempDir d;
+    build_case("027", d.path());
+    install(d / "repo");
+    const std::string msg = slurp(d / "COMMIT_MSG.txt");
+    const std::string before = head(d / "repo");
+    const auto r = git({"commit", "-F", d / "COMMIT_MSG.txt"}, d / "repo");
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(head(d / "repo") == before);
+    CHECK(r.err.find("\n.git/COMMIT_EDITMSG:3:13: aws-access-key-id: AKIA\u2026\n") != std::string::npos);
+    CHECK(slurp(d / "COMMIT_MSG.txt") == msg);
+    // The staged README change alone is clean.
+    expect_committed(d / "repo", {"-m", "clean message"});
+}
+
+TEST_CASE("hooks: installing twice changes nothing; uninstall removes only what install wrote", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    write_file(d / ".git/hooks/post-commit", "#!/bin/sh\nexit 0\n");
+    install(d.path());
+    const std::string shim = slurp(d / ".git/hooks/pre-commit");
+    const auto again = secretscan({"install"}, d.path());
+    CHECK(again.out == "Installing into " + d / ".git/hooks" + "\n  pre-commit: already installed\n  commit-msg: already installed\n"
+                       "  prepare-commit-msg: already installed\n  pre-push: already installed\n");
+    CHECK(slurp(d / ".git/hooks/pre-commit") == shim);
+    const auto un = secretscan({"uninstall"}, d.path());
+    CHECK(un.exit_code == 0);
+    CHECK(!fs::exists(d / ".git/hooks/pre-commit"));
+    CHECK(!fs::exists(d / ".git/hooks/pre-push"));
+    CHECK(fs::exists(d / ".git/hooks/post-commit"));
+    CHECK(secretscan({"install", "--hooks", "pre-commit,nope"}, d.path()).err ==
+          "secretscan: error: --hooks nope: unknown hook (secretscan provides pre-commit, commit-msg, prepare-commit-msg, pre-push)\n");
+}
+
+TEST_CASE("hooks: an existing hook is chained, runs first, and its failure stops the commit", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    const std::string team = "#!/bin/sh\necho \"team hook ran as $(basename \"$0\")\" >> .git/team.log\n[ ! -f .git/team-fails ]\n";
+    write_file(d / ".git/hooks/pre-commit", team);
+    sh("chmod +x .git/hooks/pre-commit", d.path());
+    const auto r = secretscan({"install", "--hooks", "pre-commit"}, d.path());
+    CHECK(r.out.find("pre-commit: installed; the existing hook runs first (kept as pre-commit.secretscan-chained)") != std::string::npos);
+    CHECK(slurp(d / ".git/hooks/pre-commit.secretscan-chained") == team);
+
+    write_file(d / "a.txt", "clean\n");
+    sh("git add a.txt", d.path());
+    expect_committed(d.path(), {"-m", "one"});
+    // The chained hook sees its own name as $0, as git would have run it.
+    CHECK(slurp(d / ".git/team.log") == "team hook ran as pre-commit\n");
+
+    write_file(d / ".git/team-fails", "");
+    write_file(d / "a.txt", "changed\n");
+    sh("git add a.txt", d.path());
+    const auto failed = git({"commit", "-m", "two"}, d.path());
+    CHECK(failed.exit_code == 1);
+    CHECK(failed.err.find("secretscan: the pre-commit hook it chains (.git/hooks/pre-commit.secretscan-chained) failed with "
+                          "exit code 1; stopped there") != std::string::npos);
+
+    sh("rm .git/team-fails", d.path());
+    write_file(d / "b.txt", key1 + "\n");
+    sh("git add b.txt", d.path());
+    expect_blocked(d.path(), {"-m", "three"}, {"b.txt:1:1: aws-access-key-id: AKIA\u2026"});
+
+    CHECK(secretscan({"uninstall"}, d.path()).exit_code == 0);
+    CHECK(slurp(d / ".git/hooks/pre-commit") == team);
+    CHECK(!fs::exists(d / ".git/hooks/pre-commit.secretscan-chained"));
+}
+
+TEST_CASE("hooks: --force moves an existing hook aside and uninstall restores it", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    write_file(d / ".git/hooks/pre-commit", "#!/bin/sh\nexit 1\n");
+    sh("chmod +x .git/hooks/pre-commit", d.path());
+    const auto r = secretscan({"install", "--force", "--hooks", "pre-commit"}, d.path());
+    CHECK(r.out.find("pre-commit: installed; the existing hook was moved to pre-commit.secretscan-backup (not run; uninstall restores it)") !=
+          std::string::npos);
+    write_file(d / "a.txt", "clean\n");
+    sh("git add a.txt", d.path());
+    expect_committed(d.path(), {"-m", "the old failing hook no longer runs"});
+    CHECK(secretscan({"uninstall", "--hooks", "pre-commit"}, d.path()).exit_code == 0);
+    CHECK(slurp(d / ".git/hooks/pre-commit") == "#!/bin/sh\nexit 1\n");
+}
+
+TEST_CASE("hooks: case 022, a relative core.hooksPath with a team hook", "[hooks][cases]")
+{
+    TempDir d;
+    build_case("022", d.path());
+    const std::string repo = d / "repo";
+    const auto r = secretscan({"install"}, repo);
+    CHECK(r.out.rfind("Installing into " + repo + "/.githooks\n", 0) == 0);
+    CHECK(!fs::exists(repo + "/.git/hooks/pre-commit"));
+    expect_blocked(repo, {"-m", "x"}, {"cfg.txt:1:1: aws-access-key-id: AKIA\u2026"});
+    CHECK(slurp(repo + "/.git/existing-hook.log") == "existing team hook ran\n");
+}
+
+TEST_CASE("hooks: linked worktrees share the common hooks folder", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d / "main");
+    sh("echo hi > f && git add f && git commit -qm base && git worktree add -q ../wt -b side", d / "main");
+    install(d / "wt");
+    CHECK(fs::exists(d / "main/.git/hooks/pre-commit"));
+    write_file(d / "wt/k.txt", key2 + "\n");
+    sh("git add k.txt", d / "wt");
+    expect_blocked(d / "wt", {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026"});
+}
+
+TEST_CASE("hooks: case 003, git commit -a and git commit PATH use a temporary index", "[hooks][cases]")
+{
+    TempDir d;
+    build_case("003", d.path());
+    const std::string repo = d / "repo";
+    install(repo);
+    expect_blocked(repo, {"-a", "-m", "x"}, {"app.conf:2:11: aws-access-key-id: AKIA\u2026"});
+    expect_blocked(repo, {"-m", "x", "app.conf"}, {"app.conf:2:11: aws-access-key-id: AKIA\u2026"});
+    const auto nothing = git({"commit", "-m", "x"}, repo);
+    CHECK(nothing.exit_code != 0); // git refuses: nothing staged
+    CHECK(nothing.err.find("secretscan") == std::string::npos);
+    // The index and the working tree are untouched by the hook.
+    CHECK(git({"status", "--porcelain"}, repo).out == " M app.conf\n");
+}
+
+TEST_CASE("hooks: cases 001, 004 and 015 through the installed pre-commit hook", "[hooks][cases]")
+{
+    TempDir d;
+    build_case("001", d / "001");
+    install(d / "001/repo");
+    expect_blocked(d / "001/repo", {"-m", "x"}, {"readme.md:2:22: aws-access-key-id: AKIA\u2026"});
+
+    build_case("004", d / "004");
+    install(d / "004/repo");
+    expect_blocked(d / "004/repo", {"-m", "x"},
+                   {"a.key:1:1: aws-access-key-id: AKIA\u2026", "c.env:2:19: aws-access-key-id: AKIA\u2026"});
+
+    build_case("015", d / "015");
+    install(d / "015/repo");
+    expect_blocked(d / "015/repo", {"-m", "x"}, {"creds.txt:2:19: aws-access-key-id: AKIA\u2026"});
+}
+
+TEST_CASE("hooks: deletion-only commits, partially staged files and renames", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    write_file(d / "old.env", "A=1\nK=" + key1 + "\n");
+    write_file(d / "gone.env", "K=" + key2 + "\n");
+    sh("git add . && git commit -q --no-verify -m base", d.path());
+    install(d.path());
+    sh("git rm -q gone.env", d.path());
+    expect_committed(d.path(), {"-m", "delete a file holding a key"});
+    sh("git mv old.env new.env", d.path());
+    expect_committed(d.path(), {"-m", "rename"});
+    // Partially staged: the staged part is clean, the unstaged part holds a key.
+    write_file(d / "p.txt", "one\n");
+    sh("git add p.txt", d.path());
+    write_file(d / "p.txt", "one\nK=" + key2 + "\n");
+    expect_committed(d.path(), {"-m", "partial"});
+    CHECK(git({"status", "--porcelain"}, d.path()).out == " M p.txt\n");
+}
+
+TEST_CASE("hooks: case 013, a secret typed while resolving a conflict blocks the merge commit", "[hooks][cases]")
+{
+    TempDir d;
+    build_case("013", d.path(), "staged");
+    const std::string repo = d / "repo";
+    install(repo);
+    expect_blocked(repo, {"--no-edit"}, {"config.env:3:12: aws-access-key-id: AKIA\u2026"});
+    // prepare-commit-msg does the same check for merges (a clean git merge runs no pre-commit).
+    const auto pcm = secretscan({"hook", "prepare-commit-msg", "repo", repo + "/.git/hooks/prepare-commit-msg", ".git/MERGE_MSG", "merge"}, repo);
+    CHECK(pcm.exit_code == 1);
+    CHECK(pcm.err.rfind("secretscan: 1 secret in what the merge adds:\nconfig.env:3:12: aws-access-key-id: AKIA\u2026\n", 0) == 0);
+    CHECK(pcm.err.find("SECRETSCAN_SKIP=1 git commit") != std::string::npos);
+    expect_committed(repo, {"--no-edit"}, {"SECRETSCAN_SKIP=1"});
+}
+
+TEST_CASE("hooks: a clean merge, and a merge that removes a secret, pass", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    write_file(d / "c.env", "A=1\nK=" + key1 + "\nB=2\n");
+    sh("git add c.env && git commit -q -m base --no-verify && git checkout -q -b side && echo s > s.txt && "
+       "git add s.txt && git commit -q -m side && git checkout -q main",
+       d.path());
+    install(d.path());
+    write_file(d / "c.env", "A=1\nB=2\n");
+    sh("git add c.env", d.path());
+    expect_committed(d.path(), {"-m", "remove the key"});
+    const auto merge = git({"merge", "--no-edit", "side"}, d.path());
+    INFO(merge.err);
+    CHECK(merge.exit_code == 0);
+    CHECK(git({"rev-list", "--count", "--merges", "HEAD"}, d.path()).out == "1\n");
+}
+
+TEST_CASE("hooks: pre-push blocks commits that skipped the local hooks", "[hooks]")
+{
+    TempDir d;
+    sh("git init -q --bare remote.git", d.path());
+    git_init_with_hooks(d / "work");
+    const std::string work = d / "work";
+    sh("git remote add origin ../remote.git && echo a > a && git add a && git commit -qm one && git push -q origin main", work);
+    install(work);
+    write_file(work + "/leak.txt", "K=" + key2 + "\n");
+    sh("git add leak.txt && git commit -q --no-verify -m 'sneaked past pre-commit'", work);
+    const auto push = git({"push", "origin", "main"}, work);
+    INFO(push.err);
+    CHECK(push.exit_code != 0);
+    CHECK(push.err.find("secretscan: 1 secret in the commits being pushed:\nleak.txt:1:3: aws-access-key-id: AKIA\u2026 (commit ") !=
+          std::string::npos);
+    CHECK(push.err.find("The push was blocked.") != std::string::npos);
+    // A new branch: only commits no remote-tracking ref holds are checked.
+    sh("git checkout -q -b topic", work);
+    const auto topic = git({"push", "origin", "topic"}, work);
+    CHECK(topic.exit_code != 0);
+    CHECK(topic.err.find("leak.txt:1:3: aws-access-key-id") != std::string::npos);
+    // Rewriting the commit away lets the push through.
+    sh("git checkout -q main && git reset -q --hard origin/main && echo b > b && git add b && git commit -qm clean", work);
+    CHECK(git({"push", "origin", "main"}, work).exit_code == 0);
+    CHECK(git({"push", "origin", "main:other"}, work).exit_code == 0);
+}
+
+TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips the check, and errors fail closed", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    install(d.path());
+    write_file(d / "k.txt", key1 + "\n");
+    sh("git add k.txt", d.path());
+    const auto r = git({"commit", "-m", "x"}, d.path(), {"SECRETSCAN_SKIP=1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("secretscan: SECRETSCAN_SKIP is set: pre-commit check skipped") != std::string::npos);
+
+    const auto broken = secretscan({"hook", "commit-msg", "repo", d / ".git/hooks/commit-msg", d / "no-such-message"}, d.path());
+    CHECK(broken.exit_code == 2);
+    CHECK(broken.err == "secretscan: error: " + d / "no-such-message" + ": no such commit message file\n"
+                        "secretscan: the commit-msg check could not run, so it failed closed. Fix the cause, or bypass once: "
+                        "git commit --no-verify\n");
+}
+
+TEST_CASE("hooks: repositories libgit2 cannot open fall back to git's plumbing", "[hooks]")
+{
+    TempDir d;
+    for (const std::string kind : {"split-index", "worktree-config", "sparse-index"}) {
+        const std::string repo = d / kind;
+        git_init_with_hooks(repo);
+        write_file(repo + "/dir/a.txt", "a\n");
+        sh("git add . && git commit -qm base", repo);
+        if (kind == "split-index") sh("git update-index --split-index", repo);
+        if (kind == "worktree-config") sh("git config core.repositoryformatversion 1 && git config extensions.worktreeConfig true", repo);
+        if (kind == "sparse-index") sh("git sparse-checkout set --cone --sparse-index dir", repo);
+        install(repo);
+        write_file(repo + "/dir/k.txt", "K=" + key1 + "\n");
+        sh("git add dir/k.txt", repo);
+        INFO(kind);
+        expect_blocked(repo, {"-m", "x"}, {"dir/k.txt:1:3: aws-access-key-id: AKIA\u2026"});
+    }
+}
+
+TEST_CASE("hooks: --global installs user-level hooks that still run each repository's own", "[hooks]")
+{
+    TempDir d;
+    const std::vector<std::string> env{"HOME=" + d.path(), "XDG_CONFIG_HOME=" + d / ".config", "GIT_CONFIG_GLOBAL=" + d / ".gitconfig"};
+    write_file(d / ".gitconfig", "");
+    const auto r = secretscan({"install", "--global"}, d.path(), env);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(git({"config", "--file", d / ".gitconfig", "core.hooksPath"}, d.path()).out == d / ".config/secretscan/hooks\n");
+
+    git_init_with_hooks(d / "repo");
+    const std::string repo = d / "repo";
+    write_file(repo + "/.git/hooks/pre-commit", "#!/bin/sh\necho own >> .git/own.log\n");
+    sh("chmod +x .git/hooks/pre-commit", repo);
+    write_file(repo + "/k.txt", key1 + "\n");
+    sh("git add k.txt", repo);
+    expect_blocked(repo, {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026"}, env);
+    CHECK(slurp(repo + "/.git/own.log") == "own\n");
+    // In the repository, install sees the global hooks and changes nothing.
+    const auto local = secretscan({"install"}, repo, env);
+    CHECK(local.out.find("secretscan is installed globally") != std::string::npos);
+
+    // A repository with its own core.hooksPath overrides the global one: install chains into it.
+    git_init_with_hooks(d / "own");
+    sh("git config core.hooksPath .hooks", d / "own");
+    const auto own = secretscan({"install", "--hooks", "pre-commit"}, d / "own", env);
+    CHECK(own.out.rfind("Installing into " + d / "own/.hooks\n", 0) == 0);
+
+    const auto un = secretscan({"uninstall", "--global"}, d.path(), env);
+    CHECK(un.exit_code == 0);
+    CHECK(git({"config", "--file", d / ".gitconfig", "core.hooksPath"}, d.path()).exit_code == 1);
+
+    // Another tool's global hooks folder is not replaced silently.
+    sh("git config --file .gitconfig core.hooksPath /opt/other-hooks", d.path());
+    const auto refused = secretscan({"install", "--global"}, d.path(), env);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("the global core.hooksPath is already /opt/other-hooks") != std::string::npos);
+}
+
+TEST_CASE("hooks: the pre-commit framework runs secretscan from .pre-commit-hooks.yaml", "[hooks]")
+{
+    const auto which = testing::run({"sh", "-c", "command -v pre-commit"});
+    INFO("the pre-commit framework (Debian package pre-commit) is needed for this test; .ci/run installs it");
+    REQUIRE(which.exit_code == 0);
+    TempDir d;
+    // A hooks repository holding this project's .pre-commit-hooks.yaml, as pre-commit clones it.
+    git_init_with_hooks(d / "hooks-repo");
+    fs::copy_file(fs::path(SECRETSCAN_SOURCE_DIR) / ".pre-commit-hooks.yaml", d / "hooks-repo/.pre-commit-hooks.yaml");
+    sh("git add . && git commit -qm hooks", d / "hooks-repo");
+    const std::string rev = git({"rev-parse", "HEAD"}, d / "hooks-repo").out.substr(0, 40);
+
+    const std::string repo = d / "repo";
+    git_init_with_hooks(repo);
+    write_file(repo + "/.pre-commit-config.yaml", "repos:\n  - repo: " + d / "hooks-repo" + "\n    rev: " + rev +
+                                                      "\n    hooks:\n      - id: secretscan\n      - id: secretscan-commit-msg\n");
+    const std::vector<std::string> env{"PATH=" + testing::binary_dir() + ":" + std::getenv("PATH"), "PRE_COMMIT_HOME=" + d / "cache",
+                                       "HOME=" + d.path()};
+    sh("git add .pre-commit-config.yaml", repo);
+    const auto inst = testing::run({"pre-commit", "install", "--hook-type", "pre-commit", "--hook-type", "commit-msg"}, repo, env);
+    INFO(inst.out << inst.err);
+    REQUIRE(inst.exit_code == 0);
+    expect_committed(repo, {"-m", "add config"}, env);
+
+    write_file(repo + "/k.txt", "K=" + key1 + "\n");
+    sh("git add k.txt", repo);
+    const auto blocked = git({"commit", "-m", "leak"}, repo, env);
+    INFO(blocked.out << blocked.err);
+    CHECK(blocked.exit_code != 0);
+    CHECK((blocked.out + blocked.err).find("k.txt:1:3: aws-access-key-id: AKIA\u2026") != std::string::npos);
+
+    write_file(repo + "/k.txt", "K=from-env\n");
+    sh("git add k.txt", repo);
+    const auto msg = git({"commit", "-m", "uses " + key2}, repo, env);
+    CHECK(msg.exit_code != 0);
+    CHECK((msg.out + msg.err).find(":1:6: aws-access-key-id: AKIA\u2026") != std::string::npos);
+}
