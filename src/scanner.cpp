@@ -38,12 +38,37 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
     std::vector<Finding> out;
     if (added_lines && added_lines->empty()) return out;
     std::vector<RawMatch> matches;
-    m_matcher.find(text, matches);
+    const LineIndex lines(text);
+    if (!added_lines) {
+        m_matcher.find(text, matches);
+    } else {
+        // Only matches touching an added line count, so only the text around the added lines
+        // is matched: each run of added lines with `added_context_lines` lines either side
+        // (enough for a multi-line secret such as a PEM block that the change edits).
+        const std::size_t n = lines.line_count();
+        std::size_t i = 0;
+        while (i < added_lines->size()) {
+            const std::size_t first = (*added_lines)[i] > added_context_lines ? (*added_lines)[i] - added_context_lines : 1;
+            std::size_t last = std::min(n, (*added_lines)[i] + added_context_lines);
+            for (++i; i < added_lines->size() && (*added_lines)[i] <= last + added_context_lines; ++i)
+                last = std::min(n, (*added_lines)[i] + added_context_lines);
+            const std::size_t begin = lines.start_of(first);
+            const std::size_t end = last < n ? lines.start_of(last + 1) : text.size();
+            std::vector<RawMatch> part;
+            m_matcher.find(text.substr(begin, end - begin), part);
+            for (RawMatch m : part) {
+                m.begin += begin;
+                m.end += begin;
+                m.secret_begin += begin;
+                m.secret_end += begin;
+                matches.push_back(m);
+            }
+        }
+    }
     if (matches.empty()) return out;
     std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
         return std::tie(a.begin, a.rule) < std::tie(b.begin, b.rule);
     });
-    const LineIndex lines(text);
     for (const RawMatch& m : matches) {
         const std::size_t first = lines.line_of(m.begin);
         const std::size_t last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);

@@ -141,6 +141,12 @@ std::string_view LineIndex::line_text(std::size_t line) const noexcept
     return m_text.substr(start, end - start);
 }
 
+std::size_t LineIndex::start_of(std::size_t line) const noexcept
+{
+    if (line == 0 || line > m_starts.size()) return m_text.size();
+    return m_starts[line - 1];
+}
+
 std::size_t LineIndex::line_count() const noexcept
 {
     return m_text.empty() ? 0 : m_starts.size();

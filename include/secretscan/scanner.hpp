@@ -59,6 +59,11 @@ struct ScanOptions {
 /// Markers that, anywhere on the line where a match starts or ends, suppress it (DESIGN §3).
 inline constexpr std::string_view inline_allow_markers[] = {"secretscan:allow", "gitleaks:allow", "pragma: allowlist secret"};
 
+/// Lines of context matched on either side of a run of added lines (scan_text with
+/// added_lines): a multi-line secret edited in its middle is still matched whole. An RSA-8192
+/// PEM block is about 75 lines.
+inline constexpr std::size_t added_context_lines = 100;
+
 /// Turns texts into findings with a shared Matcher. Stateless besides the matcher reference:
 /// const members are safe to call from many threads at once.
 class Scanner {
@@ -66,8 +71,9 @@ public:
     explicit Scanner(const Matcher& matcher) : m_matcher(matcher) {}
 
     /// Findings in decoded UTF-8 `text`. When `added_lines` is non-null (sorted, 1-based line
-    /// numbers) a match is kept only if one of the lines it spans is in it. Findings come in
-    /// text order; fingerprints are filled in. Throws what Matcher::find throws.
+    /// numbers) a match is kept only if one of the lines it spans is in it, and only the text
+    /// within added_context_lines of an added line is matched. Findings come in text order;
+    /// fingerprints are filled in. Throws what Matcher::find throws.
     std::vector<Finding> scan_text(std::string_view text, const Provenance& where,
                                    const std::vector<std::size_t>* added_lines = nullptr) const;
 

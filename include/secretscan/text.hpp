@@ -56,6 +56,8 @@ public:
     std::size_t column_of(std::size_t offset) const noexcept;
     /// The text of 1-based line `line`, without its '\n' or '\r\n'. Empty when out of range.
     std::string_view line_text(std::size_t line) const noexcept;
+    /// Byte offset where 1-based line `line` starts (the text size when out of range).
+    std::size_t start_of(std::size_t line) const noexcept;
     /// Number of lines (a trailing '\n' does not start a new line).
     std::size_t line_count() const noexcept;
 

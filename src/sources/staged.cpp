@@ -68,7 +68,6 @@ git::Index open_index(git_repository* repo, const std::string& top)
         return git::Index(raw);
     }
     git::check(git_repository_index(&raw, repo), "open index of", top);
-    git::check(git_index_read(raw, 1), "read index of", top);
     return git::Index(raw);
 }
 

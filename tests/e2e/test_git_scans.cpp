@@ -42,6 +42,24 @@ TEST_CASE("staged: only added lines, numbered as in the staged file", "[staged]"
           Locs{"app.cfg:2:5:aws-access-key-id", "app.cfg:3:5:aws-access-key-id"});
 }
 
+TEST_CASE("staged: a multi-line secret edited in its middle is matched whole", "[staged]")
+{
+    TempDir d;
+    git_init(d.path());
+    std::string filler;
+    for (int i = 0; i < 300; ++i) filler += "line " + std::to_string(i) + "\n";
+    const std::string body1 = "PeLccCw9fZsN5pYv59zpLpd9JfPfQ7ht9Wx5jdjNTkbijb94fwAjqFCzPuObG9/q\n";
+    const std::string body2 = "kcwiGBgn5W0EbgEbbbpIput/UATIAnVH4V0Mt4xhll0rOxTxQqtumjm4pzwVJ2rD\n";
+    auto key = [&](const std::string& middle) {
+        return "-----BEGIN RSA PRIVATE KEY-----\n" + body1 + middle + body2 + "-----END RSA PRIVATE KEY-----\n";
+    };
+    write_file(d / "id.pem", filler + key(body1) + filler);
+    sh("git add id.pem && git commit -qm base", d.path());
+    write_file(d / "id.pem", filler + key(body2) + filler);
+    sh("git add id.pem", d.path());
+    CHECK(locations(scan_json({"staged"}, d.path())) == Locs{"id.pem:301:1:private-key"});
+}
+
 TEST_CASE("staged: a rename with unchanged content adds nothing; deletion-only commits are clean", "[staged]")
 {
     TempDir d;
