@@ -1,6 +1,8 @@
 #include "git.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <mutex>
 
@@ -57,7 +59,8 @@ Config repository_config(git_repository* repo)
     const char* nosystem = std::getenv("GIT_CONFIG_NOSYSTEM");
     git_config* raw = nullptr;
     if (!global && !nosystem) {
-        check(git_repository_config(&raw, repo), "read git config");
+        if (repo) check(git_repository_config(&raw, repo), "read git config");
+        else check(git_config_open_default(&raw), "read git config");
         return Config(raw);
     }
     check(git_config_new(&raw), "read git config");
@@ -82,8 +85,77 @@ Config repository_config(git_repository* repo)
         add(found(git_config_find_xdg), GIT_CONFIG_LEVEL_XDG);
         add(found(git_config_find_global), GIT_CONFIG_LEVEL_GLOBAL);
     }
-    add(std::string(git_repository_commondir(repo)) + "config", GIT_CONFIG_LEVEL_LOCAL);
+    if (repo) add(std::string(git_repository_commondir(repo)) + "config", GIT_CONFIG_LEVEL_LOCAL);
     return cfg;
+}
+
+std::string home_dir()
+{
+    const char* h = std::getenv("HOME");
+    if (!h || !*h) throw Error(ErrorKind::usage, "HOME is not set: cannot find the user's configuration");
+    return h;
+}
+
+std::string global_config_path()
+{
+    if (const char* env = std::getenv("GIT_CONFIG_GLOBAL"); env && *env) return env;
+    const std::string dot = home_dir() + "/.gitconfig";
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const std::string xdg_file = ((xdg && *xdg) ? std::string(xdg) : home_dir() + "/.config") + "/git/config";
+    std::error_code ec;
+    if (!std::filesystem::exists(dot, ec) && std::filesystem::exists(xdg_file, ec)) return xdg_file;
+    return dot;
+}
+
+Config open_global_config()
+{
+    init();
+    const std::string file = global_config_path();
+    if (file == "/dev/null") throw Error(ErrorKind::usage, "GIT_CONFIG_GLOBAL=/dev/null: there is no global git config to write");
+    git_config* raw = nullptr;
+    check(git_config_open_ondisk(&raw, file.c_str()), "open global git config", file);
+    return Config(raw);
+}
+
+Config open_local_config(git_repository* repo)
+{
+    const std::string file = std::string(git_repository_commondir(repo)) + "config";
+    git_config* raw = nullptr;
+    check(git_config_open_ondisk(&raw, file.c_str()), "open git config", file);
+    return Config(raw);
+}
+
+std::vector<std::string> config_values(git_config* cfg, const std::string& name)
+{
+    std::vector<ConfigEntry> entries;
+    auto collect = [](const git_config_entry* e, void* payload) -> int {
+        static_cast<std::vector<ConfigEntry>*>(payload)->push_back({e->name, e->value ? e->value : "", static_cast<int>(e->level)});
+        return 0;
+    };
+    const int rc = git_config_get_multivar_foreach(cfg, name.c_str(), nullptr, collect, &entries);
+    if (rc != GIT_ENOTFOUND) check(rc, "read git config", name);
+    std::stable_sort(entries.begin(), entries.end(), [](const ConfigEntry& a, const ConfigEntry& b) { return a.level < b.level; });
+    std::vector<std::string> out;
+    for (auto& e : entries) out.push_back(std::move(e.value));
+    return out;
+}
+
+std::vector<ConfigEntry> config_entries(git_config* cfg, const std::string& name_regex)
+{
+    std::vector<ConfigEntry> entries;
+    auto collect = [](const git_config_entry* e, void* payload) -> int {
+        static_cast<std::vector<ConfigEntry>*>(payload)->push_back({e->name, e->value ? e->value : "", static_cast<int>(e->level)});
+        return 0;
+    };
+    check(git_config_foreach_match(cfg, name_regex.c_str(), collect, &entries), "read git config");
+    std::stable_sort(entries.begin(), entries.end(), [](const ConfigEntry& a, const ConfigEntry& b) { return a.level < b.level; });
+    return entries;
+}
+
+void add_config_value(git_config* cfg, const std::string& name, const std::string& value)
+{
+    // A value regex that matches nothing makes libgit2 append a new entry, as `git config --add`.
+    check(git_config_set_multivar(cfg, name.c_str(), "a^", value.c_str()), "write git config", name);
 }
 
 std::optional<std::string> workdir(git_repository* repo)

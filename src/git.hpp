@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace secretscan::git {
 
@@ -53,9 +54,40 @@ Repository open(const std::string& path);
 std::optional<std::string> workdir(git_repository* repo);
 
 /// The repository's configuration as git would read it: system (unless GIT_CONFIG_NOSYSTEM),
-/// global ($GIT_CONFIG_GLOBAL when set, else ~/.gitconfig and the XDG file), then local.
-/// libgit2 alone ignores those two environment variables. Throws Error(runtime) on failure.
+/// global ($GIT_CONFIG_GLOBAL when set, else ~/.gitconfig and the XDG file), then local (none
+/// when `repo` is null: outside a repository). libgit2 alone ignores those two environment
+/// variables. Throws Error(runtime) on failure.
 Config repository_config(git_repository* repo);
+
+/// $HOME. Throws Error(usage) when it is not set.
+std::string home_dir();
+
+/// The global config file `git config --global` writes: $GIT_CONFIG_GLOBAL when set, else
+/// ~/.gitconfig, or the XDG file when only that one exists.
+std::string global_config_path();
+
+/// The global config file opened for writing. Throws Error(usage) for GIT_CONFIG_GLOBAL=/dev/null.
+Config open_global_config();
+
+/// The repository's own config file (its common dir's `config`) opened for writing.
+Config open_local_config(git_repository* repo);
+
+/// Every value of a multivar such as secrets.patterns, lowest-priority scope first (system,
+/// global, local), as `git config --get-all` lists them.
+std::vector<std::string> config_values(git_config* cfg, const std::string& name);
+
+/// One configuration entry: its name (lower-cased section and key), value and scope.
+struct ConfigEntry {
+    std::string name;
+    std::string value;
+    int level = 0; ///< git_config_level_t
+};
+
+/// Entries whose names match the POSIX regex `name_regex`, lowest-priority scope first.
+std::vector<ConfigEntry> config_entries(git_config* cfg, const std::string& name_regex);
+
+/// Appends `value` to multivar `name` in `cfg` (a single file), like `git config --add`.
+void add_config_value(git_config* cfg, const std::string& name, const std::string& value);
 
 /// Full 40-hex id of `oid`.
 std::string to_hex(const git_oid& oid);

@@ -82,9 +82,7 @@ void check_names(const std::vector<std::string>& names)
 
 std::string home()
 {
-    const char* h = std::getenv("HOME");
-    if (!h || !*h) throw Error(ErrorKind::usage, "HOME is not set: cannot find the user's configuration");
-    return h;
+    return git::home_dir();
 }
 
 std::string expand_home(const std::string& p)
@@ -98,28 +96,6 @@ fs::path global_hooks_dir()
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
     const fs::path base = (xdg && *xdg) ? fs::path(xdg) : fs::path(home()) / ".config";
     return base / "secretscan" / "hooks";
-}
-
-/// The global git config file git itself would write with `git config --global`.
-fs::path global_config_file()
-{
-    if (const char* env = std::getenv("GIT_CONFIG_GLOBAL"); env && *env) return env;
-    const fs::path dot = fs::path(home()) / ".gitconfig";
-    const char* xdg = std::getenv("XDG_CONFIG_HOME");
-    const fs::path xdg_file = ((xdg && *xdg) ? fs::path(xdg) : fs::path(home()) / ".config") / "git" / "config";
-    std::error_code ec;
-    if (!fs::exists(dot, ec) && fs::exists(xdg_file, ec)) return xdg_file;
-    return dot;
-}
-
-git::Config open_global_config()
-{
-    git::init();
-    const fs::path file = global_config_file();
-    if (file == "/dev/null") throw Error(ErrorKind::usage, "GIT_CONFIG_GLOBAL=/dev/null: there is no global git config to write");
-    git_config* raw = nullptr;
-    git::check(git_config_open_ondisk(&raw, file.c_str()), "open global git config", file.string());
-    return git::Config(raw);
 }
 
 std::optional<std::string> config_string(git_config* cfg, const char* key)
@@ -221,6 +197,22 @@ void uninstall_from(const fs::path& dir, const std::vector<std::string>& names, 
     }
 }
 
+/// Whether git tracks any file in `dir` (a hooks folder committed to the repository).
+bool tracked_folder(git_repository* repo, const fs::path& dir)
+{
+    const auto top = git::workdir(repo);
+    if (!top) return false;
+    const std::string rel = dir.lexically_relative(fs::path(*top)).generic_string();
+    if (rel.empty() || rel.rfind("..", 0) == 0 || rel == ".") return false;
+    git_index* raw = nullptr;
+    if (git_repository_index(&raw, repo) != 0) return false;
+    git::Index index(raw);
+    const std::string prefix = rel + "/";
+    for (std::size_t i = 0, n = git_index_entrycount(index.get()); i < n; ++i)
+        if (std::string_view(git_index_get_byindex(index.get(), i)->path).rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
 } // namespace
 
 bool is_secretscan_hook(const std::string& path)
@@ -238,7 +230,7 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
     InstallReport report;
     if (o.global) {
         const fs::path dir = global_hooks_dir();
-        git::Config cfg = open_global_config();
+        git::Config cfg = git::open_global_config();
         const auto current = config_string(cfg.get(), "core.hooksPath");
         if (current && fs::path(expand_home(*current)).lexically_normal() != dir.lexically_normal()) {
             if (!o.force)
@@ -248,9 +240,15 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
             std::ofstream(dir / previous_hooks_path_file) << *current;
         }
         install_into(dir, o, "global", report);
+        // Pass-through shims: the repository's own hooks of every other kind keep running.
+        InstallOptions pass = o;
+        pass.hooks = passthrough_hook_names;
+        InstallReport quiet;
+        install_into(dir, pass, "global", quiet);
+        report.actions.push_back("other hooks (post-checkout, post-merge, ...): pass through to each repository's own hooks");
         git::check(git_config_set_string(cfg.get(), "core.hooksPath", dir.c_str()), "set global core.hooksPath");
         report.hooks_dir = dir.string();
-        report.actions.push_back("global core.hooksPath = " + dir.string() + " (" + global_config_file().string() + ")");
+        report.actions.push_back("global core.hooksPath = " + dir.string() + " (" + git::global_config_path() + ")");
         return report;
     }
     git::Repository repo = git::open(repo_dir);
@@ -264,6 +262,10 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
     }
     install_into(where.dir, local, "repo", report);
     if (where.from_hooks_path) report.actions.push_back("(core.hooksPath is set: git runs hooks from " + where.dir.string() + ")");
+    if (tracked_folder(repo.get(), where.dir))
+        report.actions.push_back("note: " + where.dir.string() + " is tracked by git, so these files show as changes. Commit "
+                                 "them only if everyone who clones has secretscan installed; otherwise run "
+                                 "`secretscan uninstall` and call secretscan from your team's own hook instead.");
     return report;
 }
 
@@ -275,7 +277,9 @@ InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions&
         const fs::path dir = global_hooks_dir();
         report.hooks_dir = dir.string();
         uninstall_from(dir, o.hooks, report);
-        git::Config cfg = open_global_config();
+        InstallReport quiet;
+        uninstall_from(dir, passthrough_hook_names, quiet);
+        git::Config cfg = git::open_global_config();
         const auto current = config_string(cfg.get(), "core.hooksPath");
         if (current && fs::path(expand_home(*current)).lexically_normal() == dir.lexically_normal()) {
             const fs::path prev = dir / previous_hooks_path_file;

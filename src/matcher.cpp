@@ -57,6 +57,8 @@ bool has_stopword(const Rule& rule, std::string_view secret)
 
 struct Matcher::Impl {
     std::unique_ptr<RE2::Set> keywords;
+    std::unique_ptr<RE2::Set> unfiltered;       // regexes of the rules without keywords
+    std::vector<std::size_t> unfiltered_rules;  // set index -> rule index
     std::vector<std::vector<std::size_t>> rules_of_keyword; // keyword index -> rule indices
     std::vector<std::unique_ptr<CompiledRule>> compiled;
 
@@ -108,6 +110,21 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
         }
     }
     if (!m_impl->keywords->Compile()) throw Error(ErrorKind::config, "cannot compile the keyword prefilter (out of memory)");
+    // Rules without keywords (patterns from git config) are prefiltered by one RE2::Set of
+    // their own regexes: a single DFA pass says which of them can match at all.
+    RE2::Options u;
+    u.set_log_errors(false);
+    u.set_max_mem(256 << 20);
+    for (std::size_t i = 0; i < m_rules.size(); ++i) {
+        if (!m_rules[i].keywords.empty()) continue;
+        if (!m_impl->unfiltered) m_impl->unfiltered = std::make_unique<RE2::Set>(u, RE2::UNANCHORED);
+        std::string err;
+        if (m_impl->unfiltered->Add(m_rules[i].regex, &err) < 0)
+            throw Error(ErrorKind::config, where(m_rules[i]) + ": rule " + m_rules[i].id + ": invalid regex: " + err);
+        m_impl->unfiltered_rules.push_back(i);
+    }
+    if (m_impl->unfiltered && !m_impl->unfiltered->Compile())
+        throw Error(ErrorKind::config, "cannot compile the regex prefilter (out of memory)");
 }
 
 Matcher::~Matcher() = default;
@@ -120,17 +137,26 @@ void Matcher::compile_all() const
 void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
 {
     if (text.empty() || m_rules.empty()) return;
+    // A failed Set match is an error, never "no secret".
+    auto set_match = [&text](const RE2::Set& set, std::vector<int>& hits, const char* what) {
+        RE2::Set::ErrorInfo info{};
+        if (set.Match(text, &hits, &info)) return;
+        if (info.kind == RE2::Set::kNoError) return; // nothing matched
+        throw Error(ErrorKind::runtime, std::string(what) +
+                                            (info.kind == RE2::Set::kOutOfMemory ? ": RE2 DFA out of memory; the input was not scanned"
+                                                                                 : ": RE2::Set match failed; the input was not scanned"));
+    };
     std::vector<int> hits;
-    RE2::Set::ErrorInfo info{};
-    if (!m_impl->keywords->Match(text, &hits, &info)) {
-        if (info.kind == RE2::Set::kNoError) return; // no keyword occurs
-        throw Error(ErrorKind::runtime, info.kind == RE2::Set::kOutOfMemory
-                                            ? "keyword prefilter: RE2 DFA out of memory; the input was not scanned"
-                                            : "keyword prefilter: RE2::Set match failed; the input was not scanned");
-    }
+    if (!m_impl->rules_of_keyword.empty()) set_match(*m_impl->keywords, hits, "keyword prefilter");
     std::vector<std::size_t> candidates;
     for (int k : hits)
         for (std::size_t r : m_impl->rules_of_keyword[static_cast<std::size_t>(k)]) candidates.push_back(r);
+    if (m_impl->unfiltered) {
+        std::vector<int> direct;
+        set_match(*m_impl->unfiltered, direct, "regex prefilter");
+        for (int k : direct) candidates.push_back(m_impl->unfiltered_rules[static_cast<std::size_t>(k)]);
+    }
+    if (candidates.empty()) return;
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 

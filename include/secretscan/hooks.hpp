@@ -10,6 +10,15 @@ namespace secretscan {
 /// The hooks secretscan provides, in install order.
 inline const std::vector<std::string> all_hook_names = {"pre-commit", "commit-msg", "prepare-commit-msg", "pre-push"};
 
+/// Every other hook git runs (githooks(5), git 2.39). A global install writes pass-through
+/// shims for these too: a global core.hooksPath hides each repository's own hooks folder, and
+/// its post-checkout, post-merge... hooks (git-lfs's among them) must keep running.
+inline const std::vector<std::string> passthrough_hook_names = {
+    "applypatch-msg", "pre-applypatch", "post-applypatch", "pre-merge-commit", "post-commit", "pre-rebase",
+    "post-checkout", "post-merge", "pre-receive", "update", "proc-receive", "post-receive", "post-update",
+    "reference-transaction", "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
+    "p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit", "post-index-change"};
+
 /// Suffix of a pre-existing hook that our shim runs first (install without --force).
 inline constexpr const char* chained_suffix = ".secretscan-chained";
 /// Suffix of a pre-existing hook moved aside by install --force (not run; uninstall restores it).
@@ -36,7 +45,8 @@ struct InstallReport {
 /// moved to NAME.secretscan-backup. With `global`, the folder is
 /// $XDG_CONFIG_HOME/secretscan/hooks (default ~/.config/secretscan/hooks), set as core.hooksPath
 /// in the global git config ($GIT_CONFIG_GLOBAL when set); its shims chain each repository's
-/// own hooks folder. Throws Error(usage) outside a repository, for an unknown hook name, or when
+/// own hooks folder, and it also gets pass-through shims for passthrough_hook_names. When the
+/// folder is tracked in the work tree, the report says so (the shims then show as changes). Throws Error(usage) outside a repository, for an unknown hook name, or when
 /// a global core.hooksPath already points elsewhere (without force); Error(runtime) on I/O errors.
 InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& options);
 

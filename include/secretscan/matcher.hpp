@@ -20,15 +20,17 @@ struct RawMatch {
     std::size_t secret_end = 0;
 };
 
-/// Rules compiled for matching. Construction compiles only the keyword prefilter (one RE2::Set
-/// over every rule's keywords); a rule's own regex is compiled the first time its keywords occur
-/// in a text, so a scan pays only for the rules its input can trigger.
+/// Rules compiled for matching. Construction compiles only the prefilters: one RE2::Set over
+/// every rule's keywords, and one RE2::Set of the regexes of rules that have no keywords
+/// (patterns taken from git config). A rule's own regex is compiled the first time its keywords
+/// occur in a text, so a scan pays only for the rules its input can trigger.
 ///
 /// Thread-safety: after construction every const member may be called from any number of
 /// threads at once (lazy compilation is guarded by std::call_once).
 class Matcher {
 public:
-    /// Throws Error(config) when the keyword set cannot be compiled.
+    /// Throws Error(config) when a prefilter cannot be compiled or a keyword-less rule's regex
+    /// is invalid.
     explicit Matcher(std::vector<Rule> rules);
     ~Matcher();
     Matcher(const Matcher&) = delete;

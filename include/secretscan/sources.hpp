@@ -4,7 +4,9 @@
 
 #include <secretscan/scanner.hpp>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace secretscan {
@@ -63,6 +65,22 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
 /// Findings of all refs are merged (one per fingerprint, path and commit).
 /// Throws what scan_history throws.
 ScanResult scan_push(const Scanner& scanner, const std::string& repo_dir, const ScanOptions& options, const std::string& input);
+
+/// Which files `git grep` would search (git-secrets' --scan without file arguments).
+enum class GrepSelection {
+    tracked,   ///< tracked files, read from the working tree (git grep)
+    cached,    ///< the index's blobs (git grep --cached)
+    untracked, ///< tracked files plus untracked ones that are not ignored (git grep --untracked)
+    no_index,  ///< every file below the current folder, git or not (git grep --no-index)
+};
+
+/// Calls fn(path, bytes) for each file `git grep` would search from `cwd` with `selection`,
+/// limited to `pathspecs` (files or folders, relative to cwd; empty = everything below cwd), in
+/// path order. Paths are relative to cwd. Tracked files missing from the working tree, symbolic
+/// links and submodules are passed over; `.git` is never entered. Throws Error(usage) when cwd
+/// is not in a work tree (except for no_index), Error(runtime) when a file cannot be read.
+void for_each_grep_file(const std::string& cwd, GrepSelection selection, const std::vector<std::string>& pathspecs,
+                        const std::function<void(const std::string& path, std::string_view bytes)>& fn);
 
 /// Whether a merge is being concluded in the repository at `repo_dir` (MERGE_HEAD exists).
 /// Never throws; false outside a repository.

@@ -192,7 +192,7 @@ int install(const Args& a, bool remove)
             if (!item.empty()) o.hooks.push_back(item);
     }
     const InstallReport r = remove ? uninstall_hooks(".", o) : install_hooks(".", o);
-    std::cout << (remove ? "Hooks folder: " : "Installing into ") << r.hooks_dir << '\n';
+    std::cout << "Hooks folder: " << r.hooks_dir << '\n';
     for (const auto& line : r.actions) std::cout << "  " << line << '\n';
     return 0;
 }

@@ -47,12 +47,22 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, bool redact, co
 {
     const std::string bypass = bypass_for(name);
     try {
-        if (std::find(all_hook_names.begin(), all_hook_names.end(), name) == all_hook_names.end())
-            throw Error(ErrorKind::usage, "hook " + name + ": not a hook secretscan provides");
+        const bool ours = std::find(all_hook_names.begin(), all_hook_names.end(), name) != all_hook_names.end();
+        const bool passthrough =
+            std::find(passthrough_hook_names.begin(), passthrough_hook_names.end(), name) != passthrough_hook_names.end();
+        if (!ours && !passthrough) throw Error(ErrorKind::usage, "hook " + name + ": not a hook git runs");
         // pre-push reads the refs on standard input; the chained hook needs them too.
         std::string input;
         if (name == "pre-push") input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         const std::string chained = chained_hook(name, scope, shim, ".");
+        if (!ours) { // a pass-through shim: the repository's own hook, if any, and nothing else
+            if (chained.empty()) return 0;
+            std::string passed_input;
+            if (name == "pre-receive" || name == "post-receive" || name == "post-rewrite" || name == "reference-transaction" ||
+                name == "proc-receive")
+                passed_input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+            return run_chained_hook(chained, shim, args, passed_input);
+        }
         if (!chained.empty()) {
             const int rc = run_chained_hook(chained, shim, args, input);
             if (rc != 0) {
@@ -61,7 +71,9 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, bool redact, co
                 return rc;
             }
         }
-        if (skip_requested()) {
+        // SECRETSCAN_SKIP is for the hooks --no-verify does not always skip; pre-commit and
+        // commit-msg ignore it, so an exported variable cannot silently switch the tool off.
+        if (skip_requested() && (name == "prepare-commit-msg" || name == "pre-push")) {
             std::cerr << "secretscan: SECRETSCAN_SKIP is set: " << name << " check skipped\n";
             return 0;
         }
@@ -99,12 +111,15 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, bool redact, co
         if (name == "commit-msg")
             std::cerr << "  - take the secret out of the message (your text is kept in .git/COMMIT_EDITMSG);\n";
         else if (name == "pre-push")
-            std::cerr << "  - rewrite the commits to remove it (git rebase -i), since pushing publishes history;\n";
+            std::cerr << "  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
+                         "pushing publishes history;\n";
         else
             std::cerr << "  - remove it from the file and stage the change again;\n";
         std::cerr << "  - if it is real, rotate it:";
         for (const auto& r : rules) std::cerr << " secretscan rules explain " << r << ';';
-        std::cerr << "\n  - if it is not a secret, add the comment secretscan:allow to its line;\n"
+        std::cerr << (name == "pre-push" ? "\n  - if it is not a secret, add the comment secretscan:allow to its line in that "
+                                           "commit (rewriting it);\n"
+                                         : "\n  - if it is not a secret, add the comment secretscan:allow to its line;\n")
                   << "  - to skip this check once: " << bypass << "\n";
         return 1;
     } catch (const Error& e) {

@@ -122,7 +122,7 @@ TEST_CASE("hooks: installing twice changes nothing; uninstall removes only what 
     install(d.path());
     const std::string shim = slurp(d / ".git/hooks/pre-commit");
     const auto again = secretscan({"install"}, d.path());
-    CHECK(again.out == "Installing into " + d / ".git/hooks" + "\n  pre-commit: already installed\n  commit-msg: already installed\n"
+    CHECK(again.out == "Hooks folder: " + d / ".git/hooks" + "\n  pre-commit: already installed\n  commit-msg: already installed\n"
                        "  prepare-commit-msg: already installed\n  pre-push: already installed\n");
     CHECK(slurp(d / ".git/hooks/pre-commit") == shim);
     const auto un = secretscan({"uninstall"}, d.path());
@@ -191,7 +191,9 @@ TEST_CASE("hooks: case 022, a relative core.hooksPath with a team hook", "[hooks
     build_case("022", d.path());
     const std::string repo = d / "repo";
     const auto r = secretscan({"install"}, repo);
-    CHECK(r.out.rfind("Installing into " + repo + "/.githooks\n", 0) == 0);
+    CHECK(r.out.rfind("Hooks folder: " + repo + "/.githooks\n", 0) == 0);
+    // The folder is committed: install says what that means for the team.
+    CHECK(r.out.find("note: " + repo + "/.githooks is tracked by git, so these files show as changes.") != std::string::npos);
     CHECK(!fs::exists(repo + "/.git/hooks/pre-commit"));
     expect_blocked(repo, {"-m", "x"}, {"cfg.txt:1:1: aws-access-key-id: AKIA\u2026"});
     CHECK(slurp(repo + "/.git/existing-hook.log") == "existing team hook ran\n");
@@ -273,7 +275,10 @@ TEST_CASE("hooks: case 013, a secret typed while resolving a conflict blocks the
     CHECK(pcm.exit_code == 1);
     CHECK(pcm.err.rfind("secretscan: 1 secret in what the merge adds:\nconfig.env:3:12: aws-access-key-id: AKIA\u2026\n", 0) == 0);
     CHECK(pcm.err.find("SECRETSCAN_SKIP=1 git commit") != std::string::npos);
-    expect_committed(repo, {"--no-edit"}, {"SECRETSCAN_SKIP=1"});
+    // --no-verify skips pre-commit but not prepare-commit-msg; SECRETSCAN_SKIP=1 skips that one.
+    const auto still = git({"commit", "--no-verify", "--no-edit"}, repo);
+    CHECK(still.exit_code == 1);
+    expect_committed(repo, {"--no-verify", "--no-edit"}, {"SECRETSCAN_SKIP=1"});
 }
 
 TEST_CASE("hooks: a clean merge, and a merge that removes a secret, pass", "[hooks]")
@@ -321,18 +326,24 @@ TEST_CASE("hooks: pre-push blocks commits that skipped the local hooks", "[hooks
     CHECK(git({"push", "origin", "main:other"}, work).exit_code == 0);
 }
 
-TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips the check, and errors fail closed", "[hooks]")
+TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips only prepare-commit-msg and pre-push; errors fail closed", "[hooks]")
 {
     TempDir d;
-    git_init_with_hooks(d.path());
-    install(d.path());
-    write_file(d / "k.txt", key1 + "\n");
-    sh("git add k.txt", d.path());
-    const auto r = git({"commit", "-m", "x"}, d.path(), {"SECRETSCAN_SKIP=1"});
+    sh("git init -q --bare remote.git", d.path());
+    git_init_with_hooks(d / "w");
+    const std::string w = d / "w";
+    install(w);
+    write_file(w + "/k.txt", key1 + "\n");
+    sh("git add k.txt", w);
+    // An exported variable must not silently switch off the pre-commit check.
+    expect_blocked(w, {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026"}, {"SECRETSCAN_SKIP=1"});
+    sh("git commit -q --no-verify -m x && git remote add origin ../remote.git", w);
+    CHECK(git({"push", "origin", "main"}, w).exit_code != 0);
+    const auto r = git({"push", "origin", "main"}, w, {"SECRETSCAN_SKIP=1"});
     CHECK(r.exit_code == 0);
-    CHECK(r.err.find("secretscan: SECRETSCAN_SKIP is set: pre-commit check skipped") != std::string::npos);
+    CHECK(r.err.find("secretscan: SECRETSCAN_SKIP is set: pre-push check skipped") != std::string::npos);
 
-    const auto broken = secretscan({"hook", "commit-msg", "repo", d / ".git/hooks/commit-msg", d / "no-such-message"}, d.path());
+    const auto broken = secretscan({"hook", "commit-msg", "repo", w + "/.git/hooks/commit-msg", d / "no-such-message"}, w);
     CHECK(broken.exit_code == 2);
     CHECK(broken.err == "secretscan: error: " + d / "no-such-message" + ": no such commit message file\n"
                         "secretscan: the commit-msg check could not run, so it failed closed. Fix the cause, or bypass once: "
@@ -376,6 +387,13 @@ TEST_CASE("hooks: --global installs user-level hooks that still run each reposit
     sh("git add k.txt", repo);
     expect_blocked(repo, {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026"}, env);
     CHECK(slurp(repo + "/.git/own.log") == "own\n");
+    // The repository's other hooks keep running through the global pass-through shims.
+    write_file(repo + "/.git/hooks/post-commit", "#!/bin/sh\necho post >> .git/post.log\n");
+    sh("chmod +x .git/hooks/post-commit", repo);
+    write_file(repo + "/k.txt", "clean\n");
+    sh("git add k.txt", repo);
+    expect_committed(repo, {"-m", "clean"}, env);
+    CHECK(slurp(repo + "/.git/post.log") == "post\n");
     // In the repository, install sees the global hooks and changes nothing.
     const auto local = secretscan({"install"}, repo, env);
     CHECK(local.out.find("secretscan is installed globally") != std::string::npos);
@@ -384,7 +402,7 @@ TEST_CASE("hooks: --global installs user-level hooks that still run each reposit
     git_init_with_hooks(d / "own");
     sh("git config core.hooksPath .hooks", d / "own");
     const auto own = secretscan({"install", "--hooks", "pre-commit"}, d / "own", env);
-    CHECK(own.out.rfind("Installing into " + d / "own/.hooks\n", 0) == 0);
+    CHECK(own.out.rfind("Hooks folder: " + d / "own/.hooks\n", 0) == 0);
 
     const auto un = secretscan({"uninstall", "--global"}, d.path(), env);
     CHECK(un.exit_code == 0);
