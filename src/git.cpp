@@ -1,4 +1,5 @@
 #include "git.hpp"
+#include "process.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -117,14 +118,6 @@ Config open_global_config()
     return Config(raw);
 }
 
-Config open_local_config(git_repository* repo)
-{
-    const std::string file = std::string(git_repository_commondir(repo)) + "config";
-    git_config* raw = nullptr;
-    check(git_config_open_ondisk(&raw, file.c_str()), "open git config", file);
-    return Config(raw);
-}
-
 std::vector<std::string> config_values(git_config* cfg, const std::string& name)
 {
     std::vector<ConfigEntry> entries;
@@ -152,10 +145,18 @@ std::vector<ConfigEntry> config_entries(git_config* cfg, const std::string& name
     return entries;
 }
 
-void add_config_value(git_config* cfg, const std::string& name, const std::string& value)
+void write_config(ConfigScope scope, const std::string& repo_dir, ConfigOp op, const std::string& key, const std::string& value)
 {
-    // A value regex that matches nothing makes libgit2 append a new entry, as `git config --add`.
-    check(git_config_set_multivar(cfg, name.c_str(), "a^", value.c_str()), "write git config", name);
+    std::vector<std::string> argv{"git", "-C", repo_dir, "config", scope == ConfigScope::global ? "--global" : "--local"};
+    switch (op) {
+    case ConfigOp::add: argv.insert(argv.end(), {"--add", key, value}); break;
+    case ConfigOp::set: argv.insert(argv.end(), {"--replace-all", key, value}); break;
+    case ConfigOp::unset: argv.insert(argv.end(), {"--unset-all", key}); break;
+    }
+    const int rc = run_process(argv, "", nullptr);
+    // git config exits 5 when --unset-all finds nothing to remove.
+    if (rc != 0 && !(op == ConfigOp::unset && rc == 5))
+        throw Error(ErrorKind::runtime, "git config " + key + " failed (exit code " + std::to_string(rc) + ")");
 }
 
 std::optional<std::string> workdir(git_repository* repo)

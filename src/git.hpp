@@ -69,9 +69,6 @@ std::string global_config_path();
 /// The global config file opened for writing. Throws Error(usage) for GIT_CONFIG_GLOBAL=/dev/null.
 Config open_global_config();
 
-/// The repository's own config file (its common dir's `config`) opened for writing.
-Config open_local_config(git_repository* repo);
-
 /// Every value of a multivar such as secrets.patterns, lowest-priority scope first (system,
 /// global, local), as `git config --get-all` lists them.
 std::vector<std::string> config_values(git_config* cfg, const std::string& name);
@@ -86,8 +83,17 @@ struct ConfigEntry {
 /// Entries whose names match the POSIX regex `name_regex`, lowest-priority scope first.
 std::vector<ConfigEntry> config_entries(git_config* cfg, const std::string& name_regex);
 
-/// Appends `value` to multivar `name` in `cfg` (a single file), like `git config --add`.
-void add_config_value(git_config* cfg, const std::string& name, const std::string& value);
+/// Where a configuration write goes.
+enum class ConfigScope { local, global };
+/// What a configuration write does: append (`--add`), replace every value, or remove them all.
+enum class ConfigOp { add, set, unset };
+
+/// Changes configuration by running `git config`: libgit2 1.5 writes values holding quotes or
+/// backslashes unescaped (a pattern such as ("|')?\s* corrupts the file for git), so writes go
+/// through git, which also honours GIT_CONFIG_GLOBAL. `repo_dir` is where a local write runs.
+/// Throws Error(runtime) when git fails (unset of a missing key is not a failure).
+void write_config(ConfigScope scope, const std::string& repo_dir, ConfigOp op, const std::string& key,
+                  const std::string& value = "");
 
 /// Full 40-hex id of `oid`.
 std::string to_hex(const git_oid& oid);

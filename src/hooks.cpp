@@ -246,7 +246,7 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
         InstallReport quiet;
         install_into(dir, pass, "global", quiet);
         report.actions.push_back("other hooks (post-checkout, post-merge, ...): pass through to each repository's own hooks");
-        git::check(git_config_set_string(cfg.get(), "core.hooksPath", dir.c_str()), "set global core.hooksPath");
+        git::write_config(git::ConfigScope::global, ".", git::ConfigOp::set, "core.hooksPath", dir.string());
         report.hooks_dir = dir.string();
         report.actions.push_back("global core.hooksPath = " + dir.string() + " (" + git::global_config_path() + ")");
         return report;
@@ -286,11 +286,11 @@ InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions&
             std::error_code ec;
             if (fs::exists(prev, ec)) {
                 const std::string old = read_text(prev);
-                git::check(git_config_set_string(cfg.get(), "core.hooksPath", old.c_str()), "restore global core.hooksPath");
+                git::write_config(git::ConfigScope::global, ".", git::ConfigOp::set, "core.hooksPath", old);
                 fs::remove(prev, ec);
                 report.actions.push_back("global core.hooksPath restored to " + old);
             } else {
-                git::check(git_config_delete_entry(cfg.get(), "core.hooksPath"), "unset global core.hooksPath");
+                git::write_config(git::ConfigScope::global, ".", git::ConfigOp::unset, "core.hooksPath");
                 report.actions.push_back("global core.hooksPath unset");
             }
         }

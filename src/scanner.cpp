@@ -73,7 +73,9 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
         const std::size_t first = lines.line_of(m.begin);
         const std::size_t last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
         if (added_lines && !touches_added(*added_lines, first, last)) continue;
-        if (has_allow_marker(lines.line_text(first)) || (last != first && has_allow_marker(lines.line_text(last)))) continue;
+        if (m_inline_allow &&
+            (has_allow_marker(lines.line_text(first)) || (last != first && has_allow_marker(lines.line_text(last)))))
+            continue;
         // A finding is located at its secret's first byte.
         const std::size_t at = lines.line_of(m.secret_begin);
         const std::string_view line = lines.line_text(at);

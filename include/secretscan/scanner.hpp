@@ -68,7 +68,8 @@ inline constexpr std::size_t added_context_lines = 100;
 /// const members are safe to call from many threads at once.
 class Scanner {
 public:
-    explicit Scanner(const Matcher& matcher) : m_matcher(matcher) {}
+    /// `inline_allow`: honour inline_allow_markers (off in git-secrets mode, which has none).
+    explicit Scanner(const Matcher& matcher, bool inline_allow = true) : m_matcher(matcher), m_inline_allow(inline_allow) {}
 
     /// Findings in decoded UTF-8 `text`. When `added_lines` is non-null (sorted, 1-based line
     /// numbers) a match is kept only if one of the lines it spans is in it, and only the text
@@ -86,6 +87,7 @@ public:
 
 private:
     const Matcher& m_matcher;
+    bool m_inline_allow;
 };
 
 /// Runs fn(worker, i) for every i in [0, n) on `threads` workers (at least 1, at most n), each

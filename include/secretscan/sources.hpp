@@ -86,4 +86,8 @@ void for_each_grep_file(const std::string& cwd, GrepSelection selection, const s
 /// Never throws; false outside a repository.
 bool merge_in_progress(const std::string& repo_dir);
 
+/// The commits being merged (the lines of MERGE_HEAD), empty when no merge is in progress.
+/// Never throws.
+std::vector<std::string> merge_heads(const std::string& repo_dir);
+
 } // namespace secretscan

@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "git_secrets_mode.hpp"
 #include "hook_command.hpp"
 
 #include <secretscan/demo.hpp>
@@ -240,6 +241,8 @@ int demo(const Args& a)
 
 int run(int argc, char** argv)
 {
+    // Installed as `git-secrets` (a link), the binary is the git-secrets drop-in.
+    if (argc > 0 && std::filesystem::path(argv[0]).filename() == "git-secrets") return run_git_secrets(argc, argv);
     Args a;
     CLI::App app{"secretscan: a fast secret scanner for git repositories, commits and files", "secretscan"};
     app.set_version_flag("--version", std::string("secretscan ") + SECRETSCAN_VERSION);

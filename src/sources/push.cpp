@@ -5,6 +5,7 @@
 #include "../process.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -45,18 +46,33 @@ std::vector<std::string> pushed_ranges(git_repository* repo, const std::string& 
 
 } // namespace
 
-bool merge_in_progress(const std::string& repo_dir)
+std::vector<std::string> merge_heads(const std::string& repo_dir)
 {
+    std::string dir;
     git::init();
     git_repository* raw = nullptr;
     if (git_repository_open_ext(&raw, repo_dir.c_str(), 0, nullptr) == 0) {
         git::Repository repo(raw);
-        return fs::exists(fs::path(git_repository_path(repo.get())) / "MERGE_HEAD");
+        dir = git_repository_path(repo.get());
+    } else {
+        // A repository libgit2 cannot open: ask git where its directory is.
+        try {
+            if (run_process({"git", "-C", repo_dir, "rev-parse", "--absolute-git-dir"}, "", &dir) != 0) return {};
+        } catch (const Error&) {
+            return {};
+        }
+        dir = dir.substr(0, dir.find('\n')) + "/";
     }
-    // A repository libgit2 cannot open: ask git where its directory is.
-    std::string dir;
-    if (run_process({"git", "-C", repo_dir, "rev-parse", "--absolute-git-dir"}, "", &dir) != 0) return false;
-    return fs::exists(fs::path(dir.substr(0, dir.find('\n'))) / "MERGE_HEAD");
+    std::vector<std::string> heads;
+    std::ifstream in(dir + "MERGE_HEAD");
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) heads.push_back(line);
+    return heads;
+}
+
+bool merge_in_progress(const std::string& repo_dir)
+{
+    return !merge_heads(repo_dir).empty();
 }
 
 ScanResult scan_push(const Scanner& scanner, const std::string& repo_dir, const ScanOptions& options, const std::string& input)

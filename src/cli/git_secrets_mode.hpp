@@ -1,0 +1,12 @@
+#pragma once
+
+namespace secretscan::cli {
+
+/// The `git-secrets` drop-in (DESIGN §7): git-secrets' modes, flags (parsed the way git's
+/// parseopt does: mode first, unambiguous abbreviations, bundled short flags, `--`), git config
+/// keys and output, on secretscan's engine. Returns the exit code: 0 clean, 1 findings (or a
+/// refused action such as a duplicate --add), 2 an unreadable file or invalid pattern,
+/// 129 a usage error or -h, 128 outside a repository where one is needed. Never throws.
+int run_git_secrets(int argc, char** argv);
+
+} // namespace secretscan::cli
