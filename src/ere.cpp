@@ -4,6 +4,7 @@
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace secretscan {
@@ -187,6 +188,158 @@ std::string ere_word_regex(const std::string& ere)
     RE2 check(re, o);
     if (!check.ok()) fail(ere, "not a valid regular expression: " + check.error());
     return re;
+}
+
+namespace {
+
+/// Literals of which a match of an ERE fragment must contain one; `known` false when the
+/// fragment guarantees none (of at least min_length bytes).
+struct Literals {
+    bool known = false;
+    std::vector<std::string> set;
+    std::size_t shortest() const
+    {
+        std::size_t n = SIZE_MAX;
+        for (const auto& s : set) n = std::min(n, s.size());
+        return set.empty() ? 0 : n;
+    }
+};
+
+/// A small recursive reading of an ERE that finds required literals where RE2's prefilter gives
+/// up (it factors common prefixes out of alternations, so (A3T[A-Z0-9]|AKIA) yields nothing).
+class LiteralFinder {
+public:
+    LiteralFinder(const std::string& ere, std::size_t min_length) : m_ere(ere), m_min(min_length) {}
+
+    Literals alternation()
+    {
+        Literals all;
+        all.known = true;
+        while (true) {
+            Literals one = concatenation();
+            if (!one.known) all.known = false;
+            else all.set.insert(all.set.end(), one.set.begin(), one.set.end());
+            if (m_i < m_ere.size() && m_ere[m_i] == '|') {
+                ++m_i;
+                continue;
+            }
+            break;
+        }
+        if (!all.known) all.set.clear();
+        return all;
+    }
+
+private:
+    bool quantifier_follows(bool& optional)
+    {
+        if (m_i >= m_ere.size()) return false;
+        const char q = m_ere[m_i];
+        if (q == '*' || q == '?') {
+            optional = true;
+            ++m_i;
+            return true;
+        }
+        if (q == '+') {
+            optional = false;
+            ++m_i;
+            return true;
+        }
+        if (q == '{') {
+            std::size_t j = m_i + 1;
+            std::string lo;
+            while (j < m_ere.size() && std::isdigit(static_cast<unsigned char>(m_ere[j]))) lo += m_ere[j++];
+            const std::size_t close = m_ere.find('}', j);
+            if (close == std::string::npos) return false;
+            for (std::size_t k = j; k < close; ++k)
+                if (m_ere[k] != ',' && !std::isdigit(static_cast<unsigned char>(m_ere[k]))) return false;
+            optional = lo.empty() || std::stoul(lo) == 0;
+            m_i = close + 1;
+            return true;
+        }
+        return false;
+    }
+
+    Literals concatenation()
+    {
+        std::vector<Literals> candidates;
+        std::string run;
+        auto end_run = [&] {
+            if (run.size() >= m_min) candidates.push_back({true, {run}});
+            run.clear();
+        };
+        while (m_i < m_ere.size() && m_ere[m_i] != '|' && m_ere[m_i] != ')') {
+            const char c = m_ere[m_i];
+            if (c == '(') {
+                ++m_i;
+                Literals group = alternation();
+                if (m_i < m_ere.size() && m_ere[m_i] == ')') ++m_i;
+                end_run();
+                bool optional = false;
+                if (quantifier_follows(optional) && optional) continue;
+                if (group.known && group.shortest() >= m_min) candidates.push_back(group);
+                continue;
+            }
+            std::string literal;
+            if (c == '\\' && m_i + 1 < m_ere.size() && !std::isalnum(static_cast<unsigned char>(m_ere[m_i + 1]))) {
+                literal = m_ere.substr(m_i + 1, 1);
+                m_i += 2;
+            } else if (c == '[') {
+                std::size_t j = m_i + 1;
+                if (j < m_ere.size() && m_ere[j] == '^') ++j;
+                if (j < m_ere.size() && m_ere[j] == ']') ++j;
+                while (j < m_ere.size() && m_ere[j] != ']') {
+                    if (m_ere[j] == '[' && j + 1 < m_ere.size() && m_ere[j + 1] == ':') {
+                        const std::size_t close = m_ere.find(":]", j + 2);
+                        j = close == std::string::npos ? m_ere.size() : close + 2;
+                    } else {
+                        ++j;
+                    }
+                }
+                m_i = std::min(j + 1, m_ere.size());
+            } else if (c == '\\' || c == '.' || c == '^' || c == '$') {
+                m_i += c == '\\' ? 2 : 1;
+            } else {
+                literal = std::string(1, c);
+                ++m_i;
+            }
+            bool optional = false;
+            const bool repeated = quantifier_follows(optional);
+            if (literal.empty() || (repeated && optional)) {
+                end_run(); // a class, an escape or an optional character breaks the literal
+                continue;
+            }
+            run += literal;
+            if (repeated) end_run(); // "ab+c": "ab" is certain, "abc" is not
+        }
+        end_run();
+        // The most selective candidate: the longest shortest member, then the fewest members.
+        Literals best;
+        for (auto& c : candidates) {
+            if (!best.known || c.shortest() > best.shortest() ||
+                (c.shortest() == best.shortest() && c.set.size() < best.set.size()))
+                best = c;
+        }
+        return best;
+    }
+
+    const std::string& m_ere;
+    std::size_t m_min;
+    std::size_t m_i = 0;
+};
+
+} // namespace
+
+std::vector<std::string> ere_required_literals(const std::string& ere, std::size_t min_length)
+{
+    LiteralFinder finder(ere, min_length);
+    Literals l = finder.alternation();
+    if (!l.known) return {};
+    std::vector<std::string> out;
+    for (auto& s : l.set) {
+        for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+    return out;
 }
 
 std::vector<std::string> required_literals(const std::string& re2_regex, int min_length)

@@ -1,5 +1,6 @@
 #include <secretscan/ere.hpp>
 #include <secretscan/error.hpp>
+#include <secretscan/finding.hpp>
 #include <secretscan/git_secrets.hpp>
 
 #include "git.hpp"
@@ -7,8 +8,10 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -56,6 +59,12 @@ GitSecretsConfig load_git_secrets_config(const std::string& dir)
     for (const std::string& provider : git::config_values(cfg.get(), "secrets.providers")) {
         const std::vector<std::string> argv = split_words(provider);
         if (argv.empty()) continue;
+        // The provider --register-aws adds is this program's own --aws-provider: answer it
+        // in-process instead of starting git and a second process on every scan.
+        if (argv.size() <= 4 && argv[0] == "git" && argv.size() >= 3 && argv[1] == "secrets" && argv[2] == "--aws-provider") {
+            append_lines(aws_provider_output(argv.size() == 4 ? argv[3] : ""), c.patterns);
+            continue;
+        }
         std::string out;
         int rc = 0;
         try {
@@ -94,6 +103,7 @@ std::vector<Rule> git_secrets_rules(const std::vector<std::string>& patterns)
         r.regex = ere_word_regex(patterns[i]);
         r.secret_group = 1;
         r.keywords = required_literals(r.regex);
+        if (r.keywords.empty()) r.keywords = ere_required_literals(patterns[i]);
         r.confidence = Confidence::medium;
         r.mark.file = "git config secrets.patterns";
         rules.push_back(std::move(r));
@@ -139,6 +149,18 @@ bool AllowedPatterns::allows(std::string_view line) const
 bool AllowedPatterns::empty() const noexcept
 {
     return m_impl->res.empty();
+}
+
+void apply_git_secrets_filters(std::vector<Finding>& findings, const AllowedPatterns* allowed)
+{
+    // Of two findings of the same secret, keep the built-in rule's (it says what the secret is).
+    std::stable_partition(findings.begin(), findings.end(), [](const Finding& f) { return f.rule_id.rfind("git-secrets-", 0) != 0; });
+    std::set<std::string> seen;
+    std::erase_if(findings, [&](const Finding& f) {
+        const std::string where = display_location(f) + ":" + std::to_string(f.line);
+        if (allowed && !allowed->empty() && allowed->allows(where + ":" + f.line_text)) return true;
+        return !seen.insert(where + ":" + std::to_string(f.column) + ":" + f.commit + '\0' + f.secret).second;
+    });
 }
 
 std::string ere_escape(const std::string& text)

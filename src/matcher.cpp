@@ -6,8 +6,14 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+#include <hs/hs.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -55,7 +61,69 @@ bool has_stopword(const Rule& rule, std::string_view secret)
 
 } // namespace
 
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+/// The keyword prefilter as a Hyperscan literal database: several times faster than RE2::Set
+/// on large inputs, but compiling it costs milliseconds, so only bulk scans ask for it.
+class HsKeywords {
+public:
+    explicit HsKeywords(const std::vector<std::string>& keywords)
+    {
+        std::vector<const char*> exprs;
+        std::vector<std::size_t> lens;
+        std::vector<unsigned> flags, ids;
+        for (std::size_t i = 0; i < keywords.size(); ++i) {
+            exprs.push_back(keywords[i].c_str());
+            lens.push_back(keywords[i].size());
+            flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+            ids.push_back(static_cast<unsigned>(i));
+        }
+        hs_compile_error_t* err = nullptr;
+        if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(), static_cast<unsigned>(exprs.size()),
+                                 HS_MODE_BLOCK, nullptr, &m_db, &err) != HS_SUCCESS) {
+            hs_free_compile_error(err);
+            m_db = nullptr;
+        }
+    }
+    ~HsKeywords() { hs_free_database(m_db); }
+    HsKeywords(const HsKeywords&) = delete;
+    HsKeywords& operator=(const HsKeywords&) = delete;
+    bool ok() const { return m_db != nullptr; }
+
+    /// Indices of the keywords that occur in `text`. Throws Error(runtime) when the scan fails.
+    void match(std::string_view text, std::vector<int>& hits) const
+    {
+        // Scratch space is per thread (Hyperscan forbids sharing it) and per database.
+        struct Scratch {
+            const hs_database_t* db = nullptr;
+            hs_scratch_t* space = nullptr;
+            ~Scratch() { hs_free_scratch(space); }
+        };
+        thread_local Scratch scratch;
+        if (scratch.db != m_db) {
+            if (hs_alloc_scratch(m_db, &scratch.space) != HS_SUCCESS)
+                throw Error(ErrorKind::runtime, "keyword prefilter: cannot allocate Hyperscan scratch space");
+            scratch.db = m_db;
+        }
+        auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+            static_cast<std::vector<int>*>(ctx)->push_back(static_cast<int>(id));
+            return 0;
+        };
+        if (hs_scan(m_db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space, on_match, &hits) != HS_SUCCESS)
+            throw Error(ErrorKind::runtime, "keyword prefilter: Hyperscan scan failed; the input was not scanned");
+    }
+
+private:
+    hs_database_t* m_db = nullptr;
+};
+#endif
+
 struct Matcher::Impl {
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+    std::vector<std::string> keyword_list; // Set index -> keyword
+    std::once_flag hs_once;
+    std::unique_ptr<HsKeywords> hs;
+    std::atomic<bool> want_hs{false};
+#endif
     std::unique_ptr<RE2::Set> keywords;
     std::unique_ptr<RE2::Set> unfiltered;       // regexes of the rules without keywords
     std::vector<std::size_t> unfiltered_rules;  // set index -> rule index
@@ -104,6 +172,9 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
                 if (k < 0) throw Error(ErrorKind::config, where(m_rules[i]) + ": rule " + m_rules[i].id + ": bad keyword '" + kw + "': " + err);
                 it = index.emplace(kw, static_cast<std::size_t>(k)).first;
                 m_impl->rules_of_keyword.emplace_back();
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+                m_impl->keyword_list.push_back(kw);
+#endif
             }
             auto& v = m_impl->rules_of_keyword[it->second];
             if (v.empty() || v.back() != i) v.push_back(i);
@@ -129,6 +200,21 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
 
 Matcher::~Matcher() = default;
 
+bool Matcher::accelerate() const
+{
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+    if (m_impl->keyword_list.empty() || m_impl->keyword_list.size() > UINT32_MAX) return false;
+    std::call_once(m_impl->hs_once, [this] {
+        auto hs = std::make_unique<HsKeywords>(m_impl->keyword_list);
+        if (hs->ok()) m_impl->hs = std::move(hs);
+    });
+    m_impl->want_hs = m_impl->hs != nullptr;
+    return m_impl->want_hs;
+#else
+    return false;
+#endif
+}
+
 void Matcher::compile_all() const
 {
     for (std::size_t i = 0; i < m_rules.size(); ++i) m_impl->compile(m_rules[i], i);
@@ -147,7 +233,11 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                                                                                  : ": RE2::Set match failed; the input was not scanned"));
     };
     std::vector<int> hits;
-    if (!m_impl->rules_of_keyword.empty()) set_match(*m_impl->keywords, hits, "keyword prefilter");
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+    if (m_impl->want_hs && text.size() <= UINT32_MAX) m_impl->hs->match(text, hits);
+    else
+#endif
+        if (!m_impl->rules_of_keyword.empty()) set_match(*m_impl->keywords, hits, "keyword prefilter");
     std::vector<std::size_t> candidates;
     for (int k : hits)
         for (std::size_t r : m_impl->rules_of_keyword[static_cast<std::size_t>(k)]) candidates.push_back(r);

@@ -1,6 +1,7 @@
 #include <secretscan/scanner.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 #include <atomic>
 #include <exception>
@@ -38,10 +39,11 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
     std::vector<Finding> out;
     if (added_lines && added_lines->empty()) return out;
     std::vector<RawMatch> matches;
-    const LineIndex lines(text);
+    std::optional<LineIndex> index; // built only when needed: most texts hold no match
     if (!added_lines) {
         m_matcher.find(text, matches);
     } else {
+        const LineIndex& lines = index.emplace(text);
         // Only matches touching an added line count, so only the text around the added lines
         // is matched: each run of added lines with `added_context_lines` lines either side
         // (enough for a multi-line secret such as a PEM block that the change edits).
@@ -69,6 +71,7 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
     std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
         return std::tie(a.begin, a.rule) < std::tie(b.begin, b.rule);
     });
+    const LineIndex& lines = index ? *index : index.emplace(text);
     for (const RawMatch& m : matches) {
         const std::size_t first = lines.line_of(m.begin);
         const std::size_t last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);

@@ -31,4 +31,10 @@ std::string ere_word_regex(const std::string& ere);
 /// must then run on every input). Atoms shorter than `min_length` bytes are not used.
 std::vector<std::string> required_literals(const std::string& re2_regex, int min_length = 3);
 
+/// Literals (lower-case, each at least `min_length` bytes) of which every match of the ERE
+/// `ere` contains one, read from its structure (literal runs, alternations of them, mandatory
+/// groups); empty when none is certain. Complements required_literals, whose RE2 prefilter
+/// gives up on alternations such as (A3T[A-Z0-9]|AKIA).
+std::vector<std::string> ere_required_literals(const std::string& ere, std::size_t min_length = 3);
+
 } // namespace secretscan

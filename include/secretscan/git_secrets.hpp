@@ -3,6 +3,7 @@
 // secrets.allowed, secrets.providers and the .gitallowed file) turned into secretscan rules and
 // allowlists. The `git-secrets` command line itself lives in the CLI.
 
+#include <secretscan/finding.hpp>
 #include <secretscan/rules.hpp>
 
 #include <memory>
@@ -50,6 +51,11 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+/// Drops the findings an allowed pattern matches on "location:line:text" (location: the path, or
+/// the message's source name), then findings that repeat another's location, line, column and
+/// secret (a git-secrets pattern and a built-in rule finding the same key), keeping the first.
+void apply_git_secrets_filters(std::vector<Finding>& findings, const AllowedPatterns* allowed);
 
 /// `git secrets --aws-provider [FILE]`: the values of aws_access_key_id and
 /// aws_secret_access_key in an AWS credentials file (default ~/.aws/credentials), spaces and

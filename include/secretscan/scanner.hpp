@@ -59,6 +59,10 @@ struct ScanOptions {
 /// Markers that, anywhere on the line where a match starts or ends, suppress it (DESIGN §3).
 inline constexpr std::string_view inline_allow_markers[] = {"secretscan:allow", "gitleaks:allow", "pragma: allowlist secret"};
 
+/// Number of files or blobs from which a scan switches the matcher to its bulk prefilter
+/// (Matcher::accelerate): below it, compiling that prefilter would cost more than it saves.
+inline constexpr std::size_t bulk_scan_items = 256;
+
 /// Lines of context matched on either side of a run of added lines (scan_text with
 /// added_lines): a multi-line secret edited in its middle is still matched whole. An RSA-8192
 /// PEM block is about 75 lines.

@@ -4,6 +4,7 @@
 
 #include <secretscan/demo.hpp>
 #include <secretscan/error.hpp>
+#include <secretscan/git_secrets.hpp>
 #include <secretscan/hooks.hpp>
 #include <secretscan/report.hpp>
 #include <secretscan/rules.hpp>
@@ -55,6 +56,7 @@ struct Args {
 /// Stage 2: the resolved plan shared by every scan command.
 struct Plan {
     std::unique_ptr<Matcher> matcher;
+    std::unique_ptr<AllowedPatterns> allowed; ///< git-secrets' secrets.allowed and .gitallowed
     ScanOptions scan;
     ReportOptions report;
 };
@@ -67,6 +69,10 @@ Plan resolve(const Args& a, const std::string& command)
     sel.extra_packs = a.rule_packs;
     sel.disabled = a.disabled;
     std::vector<Rule> rules = load_rules(sel);
+    // Patterns a team added with `git secrets --add` keep working after it switches (DESIGN §3).
+    const GitSecretsConfig gs = load_git_secrets_config(".");
+    for (Rule& r : git_secrets_rules(gs.patterns)) rules.push_back(std::move(r));
+    p.allowed = std::make_unique<AllowedPatterns>(gs.allowed);
     if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
     p.matcher = std::make_unique<Matcher>(std::move(rules));
     p.scan.max_file_size = a.max_file_size;
@@ -81,6 +87,7 @@ Plan resolve(const Args& a, const std::string& command)
 
 int finish(const Args& a, const Plan& plan, ScanResult result)
 {
+    apply_git_secrets_filters(result.findings, plan.allowed.get());
     for (const auto& w : result.warnings) std::cerr << "secretscan: warning: " << w << '\n';
     if (a.verbose)
         for (const auto& n : result.notes) std::cerr << "secretscan: " << n << '\n';
@@ -345,7 +352,7 @@ int run(int argc, char** argv)
             const std::vector<std::string>& rest = hook_args;
             if (rest.size() < 3) throw Error(ErrorKind::usage, "hook: expected NAME SCOPE SHIM-PATH [ARGS...] (the installed hooks pass them)");
             Plan plan = resolve(a, "hook");
-            return run_hook(Scanner(*plan.matcher), plan.scan, plan.report.redact, rest[0], rest[1], rest[2],
+            return run_hook(Scanner(*plan.matcher), plan.scan, plan.allowed.get(), plan.report.redact, rest[0], rest[1], rest[2],
                             std::vector<std::string>(rest.begin() + 3, rest.end()));
         }
         if (*scan) {

@@ -42,7 +42,7 @@ std::string what_for(const std::string& name)
 
 } // namespace
 
-int run_hook(const Scanner& scanner, const ScanOptions& options, bool redact, const std::string& name,
+int run_hook(const Scanner& scanner, const ScanOptions& options, const AllowedPatterns* allowed, bool redact, const std::string& name,
              const std::string& scope, const std::string& shim, const std::vector<std::string>& args)
 {
     const std::string bypass = bypass_for(name);
@@ -95,6 +95,7 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, bool redact, co
             result = scan_push(scanner, ".", options, input);
         }
         for (const auto& w : result.warnings) std::cerr << "secretscan: warning: " << w << '\n';
+        apply_git_secrets_filters(result.findings, allowed);
         if (result.findings.empty()) return 0;
         sort_findings(result.findings);
         const std::size_t n = result.findings.size();

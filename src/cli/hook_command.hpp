@@ -1,5 +1,6 @@
 #pragma once
 
+#include <secretscan/git_secrets.hpp>
 #include <secretscan/scanner.hpp>
 
 #include <string>
@@ -12,7 +13,7 @@ namespace secretscan::cli {
 /// secretscan's check for NAME, writing findings and how to proceed to stderr. Returns the exit
 /// code git sees: 0 lets the commit or push go on. Errors fail closed (exit 2 or 3, with the
 /// reason and how to bypass).
-int run_hook(const Scanner& scanner, const ScanOptions& options, bool redact, const std::string& name,
+int run_hook(const Scanner& scanner, const ScanOptions& options, const AllowedPatterns* allowed, bool redact, const std::string& name,
              const std::string& scope, const std::string& shim, const std::vector<std::string>& args);
 
 } // namespace secretscan::cli

@@ -111,6 +111,7 @@ ScanResult scan_paths(const Scanner& scanner, const std::vector<std::string>& pa
         else jobs.push_back({display_path(p), true});
     }
 
+    if (jobs.size() >= bulk_scan_items) scanner.matcher().accelerate();
     std::vector<std::vector<Finding>> found(jobs.size());
     std::vector<ScanStats> worker_stats(effective_threads(options.threads));
     parallel_for(jobs.size(), static_cast<unsigned>(worker_stats.size()), [&](unsigned w, std::size_t i) {

@@ -384,7 +384,8 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
                 if (blob_index.emplace(c.blob, unique.size()).second) unique.push_back(&c);
 
     result.notes.push_back("found " + std::to_string(unique.size()) + " unique blobs at " + std::to_string(elapsed()) + " s");
-    // Pass 2: scan each unique blob once.
+    // Pass 2: scan each unique blob once. Many blobs: worth compiling the faster prefilter.
+    if (unique.size() >= bulk_scan_items) scanner.matcher().accelerate();
     std::vector<std::vector<Finding>> blob_findings(unique.size());
     parallel_for(unique.size(), threads, [&](unsigned w, std::size_t i) {
         const Change& c = *unique[i];
