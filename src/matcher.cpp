@@ -59,6 +59,35 @@ bool has_stopword(const Rule& rule, std::string_view secret)
                        [&lower](const std::string& w) { return lower.find(w) != std::string::npos; });
 }
 
+/// A byte range [begin, end) of a text.
+struct Window {
+    std::size_t begin;
+    std::size_t end;
+};
+
+/// Start of the line holding byte `p`, then `extra` lines further back.
+std::size_t lines_back(std::string_view text, std::size_t p, int extra)
+{
+    auto start = [&text](std::size_t q) {
+        const void* nl = q ? memrchr(text.data(), '\n', q) : nullptr;
+        return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1 : 0;
+    };
+    std::size_t s = start(p);
+    for (int i = 0; i < extra && s > 0; ++i) s = start(s - 1);
+    return s;
+}
+
+/// End (exclusive) of the line holding byte `q`, then `extra` lines further.
+std::size_t lines_forward(std::string_view text, std::size_t q, int extra)
+{
+    for (int i = 0; i <= extra && q < text.size(); ++i) {
+        if (i > 0) ++q;
+        const void* nl = memchr(text.data() + q, '\n', text.size() - q);
+        q = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    }
+    return std::min(q, text.size());
+}
+
 } // namespace
 
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
@@ -74,7 +103,7 @@ public:
         for (std::size_t i = 0; i < keywords.size(); ++i) {
             exprs.push_back(keywords[i].c_str());
             lens.push_back(keywords[i].size());
-            flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+            flags.push_back(HS_FLAG_CASELESS); // every occurrence: the matcher windows around each
             ids.push_back(static_cast<unsigned>(i));
         }
         hs_compile_error_t* err = nullptr;
@@ -89,8 +118,9 @@ public:
     HsKeywords& operator=(const HsKeywords&) = delete;
     bool ok() const { return m_db != nullptr; }
 
-    /// Indices of the keywords that occur in `text`. Throws Error(runtime) when the scan fails.
-    void match(std::string_view text, std::vector<int>& hits) const
+    /// Every occurrence of every keyword in `text`: (keyword index, end offset) in text order.
+    /// Throws Error(runtime) when the scan fails.
+    void match(std::string_view text, std::vector<std::pair<unsigned, std::size_t>>& hits) const
     {
         // Scratch space is per thread (Hyperscan forbids sharing it) and per database.
         struct Scratch {
@@ -104,8 +134,8 @@ public:
                 throw Error(ErrorKind::runtime, "keyword prefilter: cannot allocate Hyperscan scratch space");
             scratch.db = m_db;
         }
-        auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
-            static_cast<std::vector<int>*>(ctx)->push_back(static_cast<int>(id));
+        auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) -> int {
+            static_cast<std::vector<std::pair<unsigned, std::size_t>>*>(ctx)->emplace_back(id, static_cast<std::size_t>(to));
             return 0;
         };
         if (hs_scan(m_db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space, on_match, &hits) != HS_SUCCESS)
@@ -136,6 +166,7 @@ struct Matcher::Impl {
         std::call_once(c.once, [&] {
             RE2::Options o;
             o.set_log_errors(false);
+            o.set_max_mem(64 << 20); // room for the DFA of counted repetitions such as [A-Za-z0-9/+=]{40}
             auto re = std::make_unique<RE2>(rule.regex, o);
             if (!re->ok())
                 throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + re->error());
@@ -233,14 +264,38 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                                                                                  : ": RE2::Set match failed; the input was not scanned"));
     };
     std::vector<int> hits;
+    // With the bulk prefilter, a keyword rule runs only around its keywords' occurrences: the
+    // keyword's line and one line either side (to the end of the text for multiline rules).
+    std::map<std::size_t, std::vector<Window>> windows; // rule -> merged windows, empty: whole text
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
-    if (m_impl->want_hs && text.size() <= UINT32_MAX) m_impl->hs->match(text, hits);
-    else
+    const bool windowed = m_impl->want_hs && text.size() <= UINT32_MAX;
+    if (windowed) {
+        std::vector<std::pair<unsigned, std::size_t>> occurrences;
+        m_impl->hs->match(text, occurrences);
+        std::vector<std::size_t> covered(m_rules.size(), 0); // per rule: end of its last window
+        for (const auto& [k, end] : occurrences) {
+            const std::size_t start = end - m_impl->keyword_list[k].size();
+            for (std::size_t r : m_impl->rules_of_keyword[k]) {
+                auto& list = windows[r];
+                if (!list.empty() && start < covered[r]) continue; // inside the last window
+                Window w{lines_back(text, start, 1), m_rules[r].multiline ? text.size() : lines_forward(text, end ? end - 1 : 0, 1)};
+                if (!list.empty() && w.begin <= list.back().end) list.back().end = std::max(list.back().end, w.end);
+                else list.push_back(w);
+                covered[r] = list.back().end;
+            }
+        }
+        for (const auto& [r, list] : windows) hits.push_back(static_cast<int>(r)); // rule indices here
+    } else
 #endif
         if (!m_impl->rules_of_keyword.empty()) set_match(*m_impl->keywords, hits, "keyword prefilter");
     std::vector<std::size_t> candidates;
-    for (int k : hits)
-        for (std::size_t r : m_impl->rules_of_keyword[static_cast<std::size_t>(k)]) candidates.push_back(r);
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+    if (windowed)
+        for (int r : hits) candidates.push_back(static_cast<std::size_t>(r));
+    else
+#endif
+        for (int k : hits)
+            for (std::size_t r : m_impl->rules_of_keyword[static_cast<std::size_t>(k)]) candidates.push_back(r);
     if (m_impl->unfiltered) {
         std::vector<int> direct;
         set_match(*m_impl->unfiltered, direct, "regex prefilter");
@@ -251,29 +306,35 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
     std::vector<re2::StringPiece> groups;
+    const std::vector<Window> whole_text{{0, text.size()}};
     for (std::size_t ri : candidates) {
         const Rule& rule = m_rules[ri];
         const CompiledRule& c = m_impl->compile(rule, ri);
         groups.assign(static_cast<std::size_t>(c.groups) + 1, re2::StringPiece());
+        const auto it = windows.find(ri);
+        const std::vector<Window>& ranges = (it == windows.end() || it->second.empty()) ? whole_text : it->second;
         std::size_t pos = 0;
-        while (pos <= text.size()) {
-            if (!c.re->Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(), c.groups + 1)) break;
-            const re2::StringPiece whole = groups[0];
-            const std::size_t begin = static_cast<std::size_t>(whole.data() - text.data());
-            const std::size_t end = begin + whole.size();
-            pos = end > begin ? end : begin + 1;
-            const re2::StringPiece secret = groups[static_cast<std::size_t>(c.secret_group)];
-            if (secret.data() == nullptr || secret.empty()) continue; // optional group did not take part
-            const std::string_view sv(secret.data(), secret.size());
-            if (rule.entropy > 0 && shannon_entropy(sv) < rule.entropy) continue;
-            if (has_stopword(rule, sv)) continue;
-            RawMatch m;
-            m.rule = ri;
-            m.begin = begin;
-            m.end = end;
-            m.secret_begin = static_cast<std::size_t>(secret.data() - text.data());
-            m.secret_end = m.secret_begin + secret.size();
-            out.push_back(m);
+        for (const Window& w : ranges) {
+            for (pos = std::max(pos, w.begin); pos <= w.end;) {
+                // The whole text stays the context, so \b and ^ see the bytes around the window.
+                if (!c.re->Match(text, pos, w.end, RE2::UNANCHORED, groups.data(), c.groups + 1)) break;
+                const re2::StringPiece whole = groups[0];
+                const std::size_t begin = static_cast<std::size_t>(whole.data() - text.data());
+                const std::size_t end = begin + whole.size();
+                pos = end > begin ? end : begin + 1;
+                const re2::StringPiece secret = groups[static_cast<std::size_t>(c.secret_group)];
+                if (secret.data() == nullptr || secret.empty()) continue; // optional group did not take part
+                const std::string_view sv(secret.data(), secret.size());
+                if (rule.entropy > 0 && shannon_entropy(sv) < rule.entropy) continue;
+                if (has_stopword(rule, sv)) continue;
+                RawMatch m;
+                m.rule = ri;
+                m.begin = begin;
+                m.end = end;
+                m.secret_begin = static_cast<std::size_t>(secret.data() - text.data());
+                m.secret_end = m.secret_begin + secret.size();
+                out.push_back(m);
+            }
         }
     }
 }

@@ -113,6 +113,12 @@ private:
                     if (k.empty()) fail(vm, r.id, "a keyword cannot be empty");
                     r.keywords.push_back(ascii_lower(k));
                 }
+            } else if (key == "multiline") {
+                try {
+                    r.multiline = v.as<bool>();
+                } catch (const YAML::Exception&) {
+                    fail(vm, r.id, "'multiline' must be true or false");
+                }
             } else if (key == "entropy") {
                 r.entropy = as_double(v, key, r.id);
                 if (r.entropy < 0 || r.entropy > 8) fail(vm, r.id, "'entropy' is bits per byte, between 0 and 8");

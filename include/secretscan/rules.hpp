@@ -35,6 +35,8 @@ struct Rule {
     std::string regex;      ///< RE2 syntax; matched against whole decoded chunks (may span lines)
     int secret_group = -1;  ///< capture group holding the secret; -1 = "1 if any group, else 0"
     std::vector<std::string> keywords; ///< literal prefilter, stored lower-cased; never empty
+    bool multiline = false; ///< a match may run many lines below its keyword (a PEM block); other
+                            ///< rules' matches lie within their keyword's line and one line either side
     double entropy = 0.0;   ///< minimum Shannon entropy of the secret in bits per byte; 0 = none
     std::string validate;   ///< optional offline validator name (empty = none)
     Confidence confidence = Confidence::medium;

@@ -82,6 +82,7 @@ int main(int argc, char** argv)
                      << "        r.secret_group = " << r.secret_group << ";\n"
                      << "        r.keywords = " << list(r.keywords) << ";\n"
                      << "        r.entropy = " << r.entropy << ";\n"
+                     << "        r.multiline = " << (r.multiline ? "true" : "false") << ";\n"
                      << "        r.validate = " << literal(r.validate) << ";\n"
                      << "        r.confidence = Confidence::" << to_string(r.confidence) << ";\n"
                      << "        r.tags = " << list(r.tags) << ";\n"

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace secretscan;
 
 namespace {
@@ -71,4 +73,35 @@ TEST_CASE("shannon entropy in bits per byte", "[matcher]")
     CHECK(shannon_entropy("aaaa") == 0.0);
     CHECK(shannon_entropy("abab") == Approx(1.0));
     CHECK(shannon_entropy("abcdefgh") == Approx(3.0));
+}
+
+TEST_CASE("the bulk prefilter finds exactly what the plain one finds", "[matcher]")
+{
+    // Every shipped rule over a text holding secrets, keywords without secrets, a PEM block far
+    // below its header line and a match split over two lines.
+    const std::vector<Rule> rules = load_rules(RuleSelection{});
+    std::string text;
+    for (int i = 0; i < 200; ++i) text += "key = value " + std::to_string(i) + " password reset flow\n";
+    text += "aws_access_key_id = AKIA" "IDVWTFKTANGPVYQE\n";
+    text += "-----BEGIN RSA PRIVATE KEY-----\n";
+    for (int i = 0; i < 40; ++i) text += "PeLccCw9fZsN5pYv59zpLpd9JfPfQ7ht9Wx5jdjNTkbijb94fwAjqFCzPuObG9/q\n";
+    text += "-----END RSA PRIVATE KEY-----\n";
+    text += "db_password =\n  \"4h5mLb1GbzCY3Rda\"\n";
+    auto run = [&](bool bulk) {
+        Matcher m(rules);
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+        if (bulk) REQUIRE(m.accelerate());
+#else
+        if (bulk) CHECK_FALSE(m.accelerate());
+#endif
+        std::vector<RawMatch> found;
+        m.find(text, found);
+        std::vector<std::string> out;
+        for (const auto& f : found) out.push_back(m.rules()[f.rule].id + "@" + std::to_string(f.secret_begin));
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    const auto plain = run(false);
+    CHECK(plain.size() == 3);
+    CHECK(run(true) == plain);
 }
