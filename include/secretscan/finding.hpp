@@ -43,6 +43,10 @@ struct Finding {
     std::size_t occurrences = 1;
     std::string fingerprint; ///< see fingerprint()
     std::string confidence;  ///< the rule's confidence
+    /// Whether the secret is still in the file at HEAD: 1 yes, 0 only in history, -1 unknown
+    /// (a message, stdin, or a scan outside git). Files and staged blobs are current: 1.
+    int present_at_head = -1;
+    bool baseline_expired = false; ///< matched a baseline entry whose `expires` date has passed
 };
 
 /// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes (DESIGN §5).
