@@ -2,6 +2,9 @@
 #include "process.hpp"
 
 #include <algorithm>
+#include <cctype>
+
+#include <re2/re2.h>
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
@@ -118,6 +121,70 @@ Config open_global_config()
     return Config(raw);
 }
 
+namespace {
+
+/// Settings given on the command line (`git -c key=value`, passed to hooks and subcommands in
+/// GIT_CONFIG_PARAMETERS) and in GIT_CONFIG_COUNT/GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n: git's
+/// highest-priority scope, which libgit2 1.5 does not read.
+std::vector<ConfigEntry> command_line_config()
+{
+    std::vector<ConfigEntry> out;
+    auto lower_key = [](std::string k) {
+        // Section and variable names are case-insensitive; a subsection (between dots) is not.
+        const auto first = k.find('.'), last = k.rfind('.');
+        for (std::size_t i = 0; i < k.size(); ++i)
+            if (i <= first || i > last) k[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(k[i])));
+        return k;
+    };
+    if (const char* params = std::getenv("GIT_CONFIG_PARAMETERS")) {
+        // Shell single-quoted words: 'key'='value' (git >= 2.31) or 'key=value'.
+        const std::string p = params;
+        std::vector<std::pair<std::string, bool>> words; // text, followed directly by '='
+        for (std::size_t i = 0; i < p.size();) {
+            if (p[i] != '\'') {
+                ++i;
+                continue;
+            }
+            std::string w;
+            ++i;
+            while (i < p.size()) {
+                if (p[i] == '\'' && p.compare(i, 4, "'\\''") == 0) {
+                    w += '\'';
+                    i += 4;
+                } else if (p[i] == '\'') {
+                    ++i;
+                    break;
+                } else {
+                    w += p[i++];
+                }
+            }
+            const bool eq = i < p.size() && p[i] == '=';
+            if (eq) ++i;
+            words.emplace_back(w, eq);
+        }
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            if (words[i].second && i + 1 < words.size()) {
+                out.push_back({lower_key(words[i].first), words[i + 1].first, 7});
+                ++i;
+            } else {
+                const auto eq = words[i].first.find('=');
+                if (eq != std::string::npos) out.push_back({lower_key(words[i].first.substr(0, eq)), words[i].first.substr(eq + 1), 7});
+            }
+        }
+    }
+    if (const char* count = std::getenv("GIT_CONFIG_COUNT")) {
+        const long n = std::strtol(count, nullptr, 10);
+        for (long i = 0; i < n; ++i) {
+            const char* k = std::getenv(("GIT_CONFIG_KEY_" + std::to_string(i)).c_str());
+            const char* v = std::getenv(("GIT_CONFIG_VALUE_" + std::to_string(i)).c_str());
+            if (k && v) out.push_back({lower_key(k), v, 7});
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 std::vector<std::string> config_values(git_config* cfg, const std::string& name)
 {
     std::vector<ConfigEntry> entries;
@@ -127,6 +194,8 @@ std::vector<std::string> config_values(git_config* cfg, const std::string& name)
     };
     const int rc = git_config_get_multivar_foreach(cfg, name.c_str(), nullptr, collect, &entries);
     if (rc != GIT_ENOTFOUND) check(rc, "read git config", name);
+    for (const auto& e : command_line_config())
+        if (e.name == name) entries.push_back(e);
     std::stable_sort(entries.begin(), entries.end(), [](const ConfigEntry& a, const ConfigEntry& b) { return a.level < b.level; });
     std::vector<std::string> out;
     for (auto& e : entries) out.push_back(std::move(e.value));
@@ -141,6 +210,9 @@ std::vector<ConfigEntry> config_entries(git_config* cfg, const std::string& name
         return 0;
     };
     check(git_config_foreach_match(cfg, name_regex.c_str(), collect, &entries), "read git config");
+    const RE2 pattern(name_regex);
+    for (const auto& e : command_line_config())
+        if (RE2::PartialMatch(e.name, pattern)) entries.push_back(e);
     std::stable_sort(entries.begin(), entries.end(), [](const ConfigEntry& a, const ConfigEntry& b) { return a.level < b.level; });
     return entries;
 }

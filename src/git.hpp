@@ -70,7 +70,8 @@ std::string global_config_path();
 Config open_global_config();
 
 /// Every value of a multivar such as secrets.patterns, lowest-priority scope first (system,
-/// global, local), as `git config --get-all` lists them.
+/// global, local, then `git -c` / GIT_CONFIG_COUNT settings), as `git config --get-all` lists
+/// them. `name` is lower-case ("secrets.patterns").
 std::vector<std::string> config_values(git_config* cfg, const std::string& name);
 
 /// One configuration entry: its name (lower-cased section and key), value and scope.

@@ -315,6 +315,19 @@ int scan_history_mode()
     return report.finish();
 }
 
+/// The commits a merge in progress brings in (MERGE_HEAD ^HEAD), as upstream's hooks judge a
+/// merge: git-secrets blocks a merge that brings in a commit holding a prohibited pattern.
+void report_merged_history(const Engine& e, Report& report)
+{
+    const std::vector<std::string> heads = merge_heads(".");
+    if (heads.empty()) return;
+    HistoryOptions h;
+    h.scan = e.options;
+    h.ranges = heads;
+    h.ranges.push_back("^HEAD");
+    report_history(scan_history(*e.scanner, ".", h), report);
+}
+
 int pre_commit_hook()
 {
     const Engine e;
@@ -326,6 +339,9 @@ int pre_commit_hook()
         if (report.is_gitallowed(f.path)) continue;
         report.add(f.path, f);
     }
+    // Concluding a merge with `git commit -m/-F` gives prepare-commit-msg no "merge" source:
+    // check what the merge brings in here too.
+    report_merged_history(e, report);
     return report.finish();
 }
 
@@ -343,16 +359,10 @@ int prepare_commit_msg_hook(const std::vector<std::string>& args)
 {
     // Only a merge without a given commit (git merge) brings in history to check.
     if (args.size() < 2 || args[1] != "merge" || args.size() > 2) return 0;
-    const std::vector<std::string> heads = merge_heads(".");
-    if (heads.empty()) return 0;
     const Engine e;
     Report report(e.cfg);
     if (e.no_patterns()) return 0;
-    HistoryOptions h;
-    h.scan = e.options;
-    h.ranges = heads;
-    h.ranges.push_back("^HEAD");
-    report_history(scan_history(*e.scanner, ".", h), report);
+    report_merged_history(e, report);
     return report.finish();
 }
 
@@ -365,6 +375,9 @@ int install(const Parsed& p)
         if (git_repository_open_ext(&raw, ".", 0, nullptr) != 0) throw Die{"Not in a Git repository"};
         git::Repository repo(raw);
         dir = git_repository_path(repo.get());
+        // Shown relative to the current folder, as `git rev-parse --git-dir` gives it.
+        const fs::path rel = fs::path(dir).lexically_relative(fs::current_path());
+        if (!rel.empty() && *rel.begin() != "..") dir = rel;
     } else {
         dir = p.args[0];
         std::error_code ec;
@@ -385,7 +398,7 @@ int install(const Parsed& p)
             if (!out) throw Die{"cannot write " + dest.string()};
         }
         chmod(dest.c_str(), 0755);
-        std::cout << "Installed " << hook << " hook to " << dest.string() << '\n';
+        std::cout << "Installed " << hook << " hook to " << dest.lexically_normal().string() << '\n';
     }
     return 0;
 }
@@ -411,8 +424,9 @@ int register_aws(bool global)
 {
     add_config("secrets.providers", "git secrets --aws-provider", global);
     for (const auto& p : register_aws_patterns()) add_config("secrets.patterns", p, global);
-    for (const auto& a : register_aws_allowed()) add_config("secrets.allowed", a, global);
-    std::cout << "OK\n";
+    bool added_last = false;
+    for (const auto& a : register_aws_allowed()) added_last = add_config("secrets.allowed", a, global);
+    if (added_last) std::cout << "OK\n"; // upstream says OK only when its last addition was new
     return 0;
 }
 

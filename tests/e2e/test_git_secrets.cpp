@@ -243,3 +243,37 @@ TEST_CASE("native scans read git-secrets' patterns and .gitallowed", "[git-secre
     CHECK(j["findings"][0]["line"] == 1);
     CHECK(j["findings"][0]["column"] == 5);
 }
+
+TEST_CASE("git-secrets: a merge bringing in a --no-verify commit is blocked however it is concluded", "[git-secrets]")
+{
+    DropIn gs;
+    TempDir d;
+    const std::string r = d / "r";
+    repo_with_patterns(r, gs, {"AKIA[A-Z0-9]{16}"});
+    sh("echo base > base.txt && git add . && git commit -q -m base", r);
+    REQUIRE(gs({"--install"}, r).exit_code == 0);
+    sh("git checkout -q -b feature && echo 'key = " + key1 + "' > keys.txt && git add keys.txt && "
+       "git commit -q --no-verify -m sneak && git checkout -q main && echo other > o.txt && git add o.txt && git commit -q -m other",
+       r);
+    sh("git merge -q --no-commit --no-ff feature", r);
+    const auto c = git({"commit", "-m", "merge feature"}, r, gs.env);
+    CHECK(c.exit_code == 1);
+    CHECK(c.err.find(":keys.txt:1:key = " + key1 + "\n") != std::string::npos);
+}
+
+TEST_CASE("git-secrets: settings from git -c and GIT_CONFIG_COUNT apply", "[git-secrets]")
+{
+    DropIn gs;
+    TempDir d;
+    git_init_with_hooks(d / "r");
+    write_file(d / "r/m.txt", "zzmagic99\n");
+    const auto viac = git({"-c", "secrets.patterns=zzmagic[0-9]+", "secrets", "--scan", "m.txt"}, d / "r", gs.env);
+    CHECK(viac.exit_code == 1);
+    CHECK(viac.err.rfind("m.txt:1:zzmagic99\n", 0) == 0);
+    const auto count = gs({"--scan", "m.txt"}, d / "r");
+    CHECK(count.exit_code == 0);
+    auto env = gs.env;
+    env.insert(env.end(), {"GIT_CONFIG_COUNT=2", "GIT_CONFIG_KEY_0=secrets.patterns", "GIT_CONFIG_VALUE_0=zzmagic[0-9]+",
+                           "GIT_CONFIG_KEY_1=secrets.allowed", "GIT_CONFIG_VALUE_1=m\\.txt"});
+    CHECK(testing::run({gs.bin / "git-secrets", "--scan", "m.txt"}, d / "r", env).exit_code == 0); // allowed
+}
