@@ -97,6 +97,8 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
         f.column = lines.column_of(m.secret_begin);
         f.end_line = last;
         f.fingerprint = fingerprint(f.rule_id, f.secret);
+        // What a file or the index holds now is what HEAD will hold; history sets its own.
+        if (where.source == SourceKind::file || where.source == SourceKind::staged) f.present_at_head = 1;
         out.push_back(std::move(f));
     }
     return out;

@@ -39,6 +39,9 @@ struct Args {
     bool quiet = false;
     bool verbose = false;
     bool exit_zero = false;
+    bool no_color = false;
+    std::string output;              // --output FILE
+    std::vector<std::string> baselines; // --baseline FILE
     bool no_ignore = false;
     bool all_lines = false;
     bool keep = false;
@@ -79,10 +82,42 @@ Plan resolve(const Args& a, const std::string& command)
     p.scan.threads = a.threads;
     p.scan.no_ignore = a.no_ignore;
     p.report.format = parse_format(a.format);
+    p.report.rules = &p.matcher->rules();
+    const char* no_color = std::getenv("NO_COLOR");
+    p.report.color = p.report.format == Format::text && a.output.empty() && !a.no_color && !(no_color && *no_color) &&
+                     isatty(STDOUT_FILENO);
     p.report.redact = !a.no_redact;
     p.report.quiet = a.quiet;
     p.report.command = command;
     return p;
+}
+
+/// Writes `text` to `path` so that readers never see a partial file: a temporary file in the
+/// same folder (created 0600: reports hold secret locations), then rename. Throws Error(runtime).
+void write_file_atomically(const std::string& path, const std::string& text)
+{
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmpl = (dir / (target.filename().string() + ".XXXXXX")).string();
+    const int fd = mkstemp(tmpl.data()); // mode 0600
+    if (fd < 0) throw Error(ErrorKind::runtime, "--output " + path + ": cannot create a file there: " + std::strerror(errno));
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t w = ::write(fd, text.data() + done, text.size() - done);
+        if (w <= 0) {
+            const std::string why = std::strerror(errno);
+            close(fd);
+            unlink(tmpl.c_str());
+            throw Error(ErrorKind::runtime, "--output " + path + ": " + why);
+        }
+        done += static_cast<std::size_t>(w);
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || std::rename(tmpl.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        unlink(tmpl.c_str());
+        throw Error(ErrorKind::runtime, "--output " + path + ": " + why);
+    }
 }
 
 int finish(const Args& a, const Plan& plan, ScanResult result)
@@ -94,8 +129,14 @@ int finish(const Args& a, const Plan& plan, ScanResult result)
     if (a.verbose)
         for (const auto& s : result.stats.skipped) std::cerr << "secretscan: skipped " << s.name << ": " << s.reason << '\n';
     const bool found = !result.findings.empty();
-    write_report(std::cout, std::move(result), plan.report);
-    std::cout.flush();
+    if (a.output.empty()) {
+        write_report(std::cout, std::move(result), plan.report);
+        std::cout.flush();
+    } else {
+        std::ostringstream text;
+        write_report(text, std::move(result), plan.report);
+        write_file_atomically(a.output, text.str());
+    }
     return found && !a.exit_zero ? 1 : 0;
 }
 
@@ -256,7 +297,9 @@ int run(int argc, char** argv)
     app.require_subcommand(1);
     app.fallthrough();
     app.add_option("-C", a.directory, "Run as if started in DIR (like git -C)");
-    app.add_option("--format", a.format, "Report format: text or json")->capture_default_str();
+    app.add_option("--format", a.format, "Report format: text, json, jsonl, sarif, csv or junit")->capture_default_str();
+    app.add_option("-o,--output", a.output, "Write the report to FILE (atomically, mode 0600) instead of standard output");
+    app.add_flag("--no-color", a.no_color, "No colours in text output (also: the NO_COLOR environment variable)");
     app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
     app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable");
     app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
@@ -297,7 +340,7 @@ int run(int argc, char** argv)
     for (int i = 1; i < argc; ++i) {
         const std::string word = argv[i];
         if (word == "-C" || word == "--format" || word == "--rules" || word == "--disable-rule" || word == "--max-file-size" ||
-            word == "--threads") {
+            word == "--threads" || word == "-o" || word == "--output" || word == "--baseline" || word == "--config") {
             ++i;
             continue;
         }
