@@ -3,6 +3,7 @@
 #include "hook_command.hpp"
 
 #include <secretscan/demo.hpp>
+#include <secretscan/config.hpp>
 #include <secretscan/error.hpp>
 #include <secretscan/git_secrets.hpp>
 #include <secretscan/hooks.hpp>
@@ -42,6 +43,9 @@ struct Args {
     bool no_color = false;
     std::string output;              // --output FILE
     std::vector<std::string> baselines; // --baseline FILE
+    std::string config_file;         // --config FILE
+    std::string baseline_file;       // baseline create FILE
+    std::vector<std::string> baseline_scan; // baseline create FILE [history RANGE... | scan PATH... | staged]
     bool no_ignore = false;
     bool all_lines = false;
     bool keep = false;
@@ -60,17 +64,40 @@ struct Args {
 struct Plan {
     std::unique_ptr<Matcher> matcher;
     std::unique_ptr<AllowedPatterns> allowed; ///< git-secrets' secrets.allowed and .gitallowed
+    std::unique_ptr<FindingFilter> filter;    ///< allowlist and baselines (config and --baseline)
     ScanOptions scan;
     ReportOptions report;
+
+    /// Drops what the configuration accepts: git-secrets' allowed patterns, the allowlist,
+    /// baselines.
+    void filter_findings(std::vector<Finding>& findings) const
+    {
+        apply_git_secrets_filters(findings, allowed.get());
+        if (filter) filter->apply(findings);
+    }
 };
 
-Plan resolve(const Args& a, const std::string& command)
+Plan resolve(const Args& a, const std::string& command, bool use_baselines = true)
 {
     Plan p;
+    const Config cfg = load_config(".", a.config_file);
     RuleSelection sel;
     sel.builtin = !a.no_builtin;
-    sel.extra_packs = a.rule_packs;
-    sel.disabled = a.disabled;
+    sel.extra_packs = cfg.rule_packs;
+    sel.extra_packs.insert(sel.extra_packs.end(), a.rule_packs.begin(), a.rule_packs.end());
+    sel.disabled = cfg.disabled;
+    sel.disabled.insert(sel.disabled.end(), a.disabled.begin(), a.disabled.end());
+    std::vector<BaselineEntry> baseline;
+    if (use_baselines) {
+        std::error_code ec;
+        // The configured baseline may not exist yet (`baseline create` makes it); one given on
+        // the command line must.
+        if (!cfg.baseline.empty() && std::filesystem::exists(cfg.baseline, ec))
+            for (auto& e : load_baseline(cfg.baseline)) baseline.push_back(std::move(e));
+        for (const auto& file : a.baselines)
+            for (auto& e : load_baseline(file)) baseline.push_back(std::move(e));
+    }
+    p.filter = std::make_unique<FindingFilter>(cfg.allowlist, baseline, today_utc());
     std::vector<Rule> rules = load_rules(sel);
     // Patterns a team added with `git secrets --add` keep working after it switches (DESIGN §3).
     const GitSecretsConfig gs = load_git_secrets_config(".");
@@ -122,7 +149,7 @@ void write_file_atomically(const std::string& path, const std::string& text)
 
 int finish(const Args& a, const Plan& plan, ScanResult result)
 {
-    apply_git_secrets_filters(result.findings, plan.allowed.get());
+    plan.filter_findings(result.findings);
     for (const auto& w : result.warnings) std::cerr << "secretscan: warning: " << w << '\n';
     if (a.verbose)
         for (const auto& n : result.notes) std::cerr << "secretscan: " << n << '\n';
@@ -246,6 +273,44 @@ int install(const Args& a, bool remove)
     return 0;
 }
 
+/// `baseline create FILE [history RANGE... | scan PATH... | staged]`: records the findings of
+/// a scan (default: the history of every ref), keeping the reasons and expiry dates of an
+/// existing FILE's entries.
+int baseline_create(const Args& a)
+{
+    const std::string kind = a.baseline_scan.empty() ? "history" : a.baseline_scan.front();
+    const std::vector<std::string> rest(a.baseline_scan.empty() ? a.baseline_scan.begin() : a.baseline_scan.begin() + 1,
+                                        a.baseline_scan.end());
+    Plan plan = resolve(a, "baseline create", false);
+    const Scanner scanner(*plan.matcher);
+    ScanResult r;
+    if (kind == "history") {
+        HistoryOptions o;
+        o.scan = plan.scan;
+        o.ranges = rest;
+        r = scan_history(scanner, ".", o);
+    } else if (kind == "scan") {
+        r = scan_paths(scanner, rest, plan.scan);
+    } else if (kind == "staged") {
+        StagedOptions o;
+        o.scan = plan.scan;
+        r = scan_staged(scanner, ".", o);
+    } else {
+        throw Error(ErrorKind::usage, "baseline create FILE " + kind + ": expected history [RANGE...], scan [PATH...] or staged");
+    }
+    plan.filter_findings(r.findings);
+    std::vector<BaselineEntry> previous;
+    std::error_code ec;
+    if (std::filesystem::exists(a.baseline_file, ec)) previous = load_baseline(a.baseline_file);
+    const auto entries = make_baseline(r.findings, previous);
+    write_file_atomically(a.baseline_file, baseline_text(entries));
+    if (!a.quiet)
+        std::cout << "secretscan: wrote " << entries.size() << (entries.size() == 1 ? " entry" : " entries") << " to "
+                  << a.baseline_file << " (" << r.findings.size() << " findings of " << kind
+                  << "); give each a reason, and optionally an expires date (YYYY-MM-DD)\n";
+    return 0;
+}
+
 int demo(const Args& a)
 {
     namespace fs = std::filesystem;
@@ -309,6 +374,8 @@ int run(int argc, char** argv)
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob on stderr");
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
+    app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml");
+    app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable");
 
     auto* scan = app.add_subcommand("scan", "Scan files and directories (default .); - reads standard input");
     scan->add_option("paths", a.paths, "Files or directories");
@@ -351,6 +418,11 @@ int run(int argc, char** argv)
         }
         break;
     }
+    auto* baseline_cmd = app.add_subcommand("baseline", "Accept the findings already there");
+    baseline_cmd->require_subcommand(1);
+    auto* baseline_create_cmd = baseline_cmd->add_subcommand("create", "Record a scan's findings in a baseline file");
+    baseline_create_cmd->add_option("file", a.baseline_file, "The baseline file (JSON Lines)")->required();
+    baseline_create_cmd->add_option("scan", a.baseline_scan, "history [RANGE...] (default), scan [PATH...] or staged");
     auto* demo_cmd = app.add_subcommand("demo", "Create a repository with made-up credentials and scan its history");
     demo_cmd->add_option("dir", a.demo_dir, "Where to create it (default: a temporary folder, removed afterwards)");
     demo_cmd->add_flag("--keep", a.keep, "Keep the temporary repository");
@@ -389,13 +461,15 @@ int run(int argc, char** argv)
         if (*rules_check_cmd) return rules_check(a);
         if (*rules_explain_cmd) return rules_explain(a);
         if (*demo_cmd) return demo(a);
+        if (*baseline_create_cmd) return baseline_create(a);
         if (*install_cmd) return install(a, false);
         if (*uninstall_cmd) return install(a, true);
         if (*hook_cmd) {
             const std::vector<std::string>& rest = hook_args;
             if (rest.size() < 3) throw Error(ErrorKind::usage, "hook: expected NAME SCOPE SHIM-PATH [ARGS...] (the installed hooks pass them)");
             Plan plan = resolve(a, "hook");
-            return run_hook(Scanner(*plan.matcher), plan.scan, plan.allowed.get(), plan.report.redact, rest[0], rest[1], rest[2],
+            return run_hook(Scanner(*plan.matcher), plan.scan, [&plan](std::vector<Finding>& f) { plan.filter_findings(f); },
+                            plan.report.redact, rest[0], rest[1], rest[2],
                             std::vector<std::string>(rest.begin() + 3, rest.end()));
         }
         if (*scan) {

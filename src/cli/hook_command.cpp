@@ -42,7 +42,8 @@ std::string what_for(const std::string& name)
 
 } // namespace
 
-int run_hook(const Scanner& scanner, const ScanOptions& options, const AllowedPatterns* allowed, bool redact, const std::string& name,
+int run_hook(const Scanner& scanner, const ScanOptions& options, const std::function<void(std::vector<Finding>&)>& filter,
+             bool redact, const std::string& name,
              const std::string& scope, const std::string& shim, const std::vector<std::string>& args)
 {
     const std::string bypass = bypass_for(name);
@@ -95,7 +96,7 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, const AllowedPa
             result = scan_push(scanner, ".", options, input);
         }
         for (const auto& w : result.warnings) std::cerr << "secretscan: warning: " << w << '\n';
-        apply_git_secrets_filters(result.findings, allowed);
+        filter(result.findings);
         if (result.findings.empty()) return 0;
         sort_findings(result.findings);
         const std::size_t n = result.findings.size();
@@ -121,6 +122,8 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, const AllowedPa
         std::cerr << (name == "pre-push" ? "\n  - if it is not a secret, add the comment secretscan:allow to its line in that "
                                            "commit (rewriting it);\n"
                                          : "\n  - if it is not a secret, add the comment secretscan:allow to its line;\n")
+                  << "  - to accept what is already there, record it in a baseline: secretscan baseline create "
+                     ".secretscan-baseline.jsonl, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;\n"
                   << "  - to skip this check once: " << bypass << "\n";
         return 1;
     } catch (const Error& e) {

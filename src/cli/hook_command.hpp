@@ -3,6 +3,7 @@
 #include <secretscan/git_secrets.hpp>
 #include <secretscan/scanner.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,8 @@ namespace secretscan::cli {
 /// secretscan's check for NAME, writing findings and how to proceed to stderr. Returns the exit
 /// code git sees: 0 lets the commit or push go on. Errors fail closed (exit 2 or 3, with the
 /// reason and how to bypass).
-int run_hook(const Scanner& scanner, const ScanOptions& options, const AllowedPatterns* allowed, bool redact, const std::string& name,
+int run_hook(const Scanner& scanner, const ScanOptions& options, const std::function<void(std::vector<Finding>&)>& filter,
+             bool redact, const std::string& name,
              const std::string& scope, const std::string& shim, const std::vector<std::string>& args);
 
 } // namespace secretscan::cli
