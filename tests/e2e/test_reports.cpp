@@ -1,0 +1,201 @@
+// Report formats, --output, configuration files, allowlists and baselines, end to end.
+#include "../support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+using testing::git;
+using testing::git_init;
+using testing::locations;
+using testing::scan_json;
+using testing::secretscan;
+using testing::sh;
+using testing::TempDir;
+using testing::write_file;
+using Locs = std::vector<std::string>;
+
+namespace {
+const std::string key1 = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+const std::string key2 = std::string("AKIA") + "Q3EGRIKZ5VXNWTDM";
+const std::string fp1 = "2fa2365f67b20a87d6315a318a663c6ac625bd3cfc57acae443f48d9f972d69e";
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// A repository with one commit (fixed dates) adding app.env with key1 on line 2.
+std::string known_repo(const TempDir& d)
+{
+    const std::string r = d / "r";
+    git_init(r);
+    write_file(r + "/app.env", "a\nkey = " + key1 + "\n");
+    sh("git add . && GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z git commit -qm one", r);
+    return r;
+}
+} // namespace
+
+TEST_CASE("reports: csv, junit, jsonl and text for a known repository", "[reports]")
+{
+    TempDir d;
+    const std::string r = known_repo(d);
+    const std::string commit = git({"rev-parse", "HEAD"}, r).out.substr(0, 40);
+
+    const auto csv = secretscan({"--format", "csv", "history"}, r);
+    CHECK(csv.exit_code == 1);
+    CHECK(csv.out == "rule_id,path,source,line,column,secret,commit,author,date,occurrences,present_at_head,fingerprint\r\n"
+                     "aws-access-key-id,app.env,blob,2,7,AKIA\u2026," + commit +
+                         ",Test Author <test@example.invalid>,2026-01-01T00:00:00+00:00,1,true," + fp1 + "\r\n");
+
+    const auto junit = secretscan({"--format", "junit", "history"}, r);
+    const std::string timeless = std::regex_replace(junit.out, std::regex(" time=\"[0-9.]+\""), "");
+    CHECK(timeless == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<testsuites name=\"secretscan\" tests=\"1\" failures=\"1\">\n"
+                      "  <testsuite name=\"secretscan history\" tests=\"1\" failures=\"1\">\n"
+                      "    <testcase classname=\"app.env\" name=\"aws-access-key-id at app.env:2:7\">\n"
+                      "      <failure type=\"aws-access-key-id\" message=\"AWS access key ID: AKIA\u2026\">app.env:2:7: key = AKIA\u2026\n"
+                      "commit " + commit + " by Test Author &lt;test@example.invalid&gt;</failure>\n"
+                      "    </testcase>\n"
+                      "  </testsuite>\n"
+                      "</testsuites>\n");
+
+    const auto jsonl = secretscan({"--format", "jsonl", "--no-redact", "history"}, r);
+    CHECK(jsonl.out == "{\"author\":\"Test Author <test@example.invalid>\",\"column\":7,\"commit\":\"" + commit +
+                           "\",\"confidence\":\"high\",\"date\":\"2026-01-01T00:00:00+00:00\",\"end_line\":2,\"fingerprint\":\"" + fp1 +
+                           "\",\"line\":2,\"line_text\":\"key = " + key1 +
+                           "\",\"occurrences\":1,\"path\":\"app.env\",\"present_at_head\":true,\"redacted\":false,"
+                           "\"rule_id\":\"aws-access-key-id\",\"rule_name\":\"AWS access key ID\",\"secret\":\"" + key1 +
+                           "\",\"source\":\"blob\"}\n");
+
+    const auto text = secretscan({"-q", "history"}, r);
+    CHECK(text.out == "app.env:2:7: aws-access-key-id: AKIA\u2026 (commit " + commit.substr(0, 12) +
+                          ", Test Author <test@example.invalid>, 2026-01-01)\n");
+    // Removed since: still reported, marked as history only.
+    write_file(r + "/app.env", "a\n");
+    sh("git commit -qam cleanup", r);
+    CHECK(secretscan({"-q", "history"}, r).out.find(" (only in history)\n") != std::string::npos);
+}
+
+TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[reports]")
+{
+    TempDir d;
+    const std::string r = known_repo(d);
+    const auto sarif = secretscan({"--format", "sarif", "--output", d / "out.sarif", "history"}, r);
+    CHECK(sarif.exit_code == 1);
+    const auto j = nlohmann::json::parse(slurp(d / "out.sarif"));
+    CHECK(j["version"] == "2.1.0");
+    const auto& run = j["runs"][0];
+    CHECK(run["columnKind"] == "unicodeCodePoints");
+    CHECK(run["tool"]["driver"]["rules"][0]["id"] == "aws-access-key-id");
+    CHECK(run["tool"]["driver"]["rules"][0]["help"]["text"].get<std::string>().find("Deactivate (do not delete)") != std::string::npos);
+    CHECK(run["results"][0]["partialFingerprints"]["secretscan/v1"] == fp1);
+    CHECK(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2);
+    CHECK(run["results"][0]["properties"]["author"] == "Test Author <test@example.invalid>");
+    const fs::path schema = fs::path(SECRETSCAN_SOURCE_DIR) / "../shared/schemas/sarif-schema-2.1.0.json";
+    INFO("needs /usr/bin/python3 with jsonschema (Debian python3-jsonschema, installed by .ci/run)");
+    const auto v = testing::run({"/usr/bin/python3", fs::path(SECRETSCAN_SOURCE_DIR) / "tests/tools/validate_sarif.py",
+                                 schema.string(), d / "out.sarif"});
+    INFO(v.out << v.err);
+    CHECK(v.exit_code == 0);
+}
+
+TEST_CASE("reports: --output writes the file atomically with mode 0600", "[reports]")
+{
+    TempDir d;
+    const std::string r = known_repo(d);
+    const auto res = secretscan({"--format", "json", "--output", "report.json", "history"}, r);
+    CHECK(res.exit_code == 1);
+    CHECK(res.out.empty());
+    struct stat st{};
+    REQUIRE(stat((r + "/report.json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(nlohmann::json::parse(slurp(r + "/report.json"))["findings"].size() == 1);
+    CHECK(secretscan({"--format", "xml", "history"}, r).err ==
+          "secretscan: error: --format xml: unknown format (expected text, json, jsonl, sarif, csv or junit)\n");
+}
+
+TEST_CASE("config: .secretscan.yaml allowlists paths, secrets and stopwords; disables rules", "[config]")
+{
+    TempDir d;
+    const std::string r = d / "r";
+    git_init(r);
+    write_file(r + "/testdata/fixture.env", "k=" + key1 + "\n");
+    write_file(r + "/src/a.env", "k=" + key2 + "\n");
+    write_file(r + "/src/b.txt", "db_password = \"Zx8Qp2LmDUMMYvalue\"\ntoken: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop\n");
+    CHECK(locations(scan_json({"scan"}, r)) == Locs{"src/a.env:1:3:aws-access-key-id", "src/b.txt:1:16:password-assignment",
+                                                   "src/b.txt:2:8:jwt", "testdata/fixture.env:1:3:aws-access-key-id"});
+    write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: ['testdata/**']\n  secrets: ['^AKIAQ3']\n  stopwords: [dummy]\ndisable: [jwt]\n");
+    CHECK(locations(scan_json({"scan"}, r, 0)).empty());
+
+    write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: [testdata]\n  secrets: ['(']\n");
+    const auto bad = secretscan({"scan"}, r);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: " + r + "/.secretscan.yaml:3:12: allowlist secret regex '(': missing ): (\n");
+    write_file(r + "/.secretscan.yaml", "allowlist:\n  path: [x]\n");
+    CHECK(secretscan({"scan"}, r).err ==
+          "secretscan: error: " + r + "/.secretscan.yaml:2:3: unknown allowlist key 'path' (expected paths, secrets, stopwords)\n");
+}
+
+TEST_CASE("baseline: accepted findings stay suppressed when lines move, files are renamed and history is rebased", "[baseline]")
+{
+    TempDir d;
+    const std::string r = d / "r";
+    git_init(r);
+    write_file(r + "/a.env", "one\nk=" + key1 + "\n");
+    sh("git add . && git commit -qm one", r);
+    const auto created = secretscan({"baseline", "create", d / "base.jsonl"}, r);
+    INFO(created.out << created.err);
+    REQUIRE(created.exit_code == 0);
+    const std::string first = git({"rev-parse", "HEAD"}, r).out.substr(0, 40);
+    CHECK(slurp(d / "base.jsonl") == "{\"fingerprint\":\"" + fp1 + "\",\"rule_id\":\"aws-access-key-id\",\"path\":\"a.env\",\"line\":2,"
+                                     "\"commit\":\"" + first + "\",\"reason\":\"\",\"expires\":null}\n");
+    CHECK(slurp(d / "base.jsonl").find(key1) == std::string::npos); // never the secret itself
+    const std::vector<std::string> with{"--baseline", d / "base.jsonl"};
+    auto scan_with = [&](std::vector<std::string> args, int expected) {
+        args.insert(args.begin(), with.begin(), with.end());
+        return scan_json(args, r, expected);
+    };
+    CHECK(scan_with({"history"}, 0)["findings"].empty());
+    // Lines move, the file is renamed, a new secret arrives: only the new one is reported.
+    write_file(r + "/a.env", "zero\n\n\none\nk=" + key1 + "\n");
+    sh("git commit -qam move && git mv a.env moved.env && git commit -qm rename", r);
+    write_file(r + "/b.env", "k2=" + key2 + "\n");
+    sh("git add b.env && git commit -qm new", r);
+    CHECK(locations(scan_with({"history"}, 1)) == Locs{"b.env:1:4:aws-access-key-id"});
+    CHECK(locations(scan_with({"scan"}, 1)) == Locs{"b.env:1:4:aws-access-key-id"});
+    // History rewritten: every commit gets a new id, the fingerprints stay.
+    sh("git -c core.hooksPath=/dev/null rebase -q --exec 'git commit -q --amend -m rewritten' --root", r);
+    CHECK(git({"rev-list", "--max-parents=0", "HEAD"}, r).out.substr(0, 40) != first);
+    CHECK(locations(scan_with({"history"}, 1)) == Locs{"b.env:1:4:aws-access-key-id"});
+}
+
+TEST_CASE("baseline: an expired entry reports the finding as expired; the config can name the baseline", "[baseline]")
+{
+    TempDir d;
+    const std::string r = d / "r";
+    git_init(r);
+    write_file(r + "/a.env", "k=" + key1 + "\n");
+    write_file(r + "/.secretscan-baseline.jsonl",
+               "{\"fingerprint\":\"" + fp1 + "\",\"rule_id\":\"aws-access-key-id\",\"path\":\"a.env\",\"line\":1,\"reason\":\"fixture\","
+               "\"expires\":\"2020-01-01\"}\n");
+    write_file(r + "/.secretscan.yaml", "baseline: .secretscan-baseline.jsonl\n");
+    const auto expired = scan_json({"scan", "a.env"}, r);
+    REQUIRE(expired["findings"].size() == 1);
+    CHECK(expired["findings"][0]["baseline_expired"] == true);
+    write_file(r + "/.secretscan-baseline.jsonl",
+               "{\"fingerprint\":\"" + fp1 + "\",\"reason\":\"fixture\",\"expires\":\"2999-12-31\"}\n");
+    CHECK(scan_json({"scan", "a.env"}, r, 0)["findings"].empty());
+    write_file(r + "/.secretscan-baseline.jsonl", "{\"fingerprint\":\"abc\"}\n");
+    const auto bad = secretscan({"scan", "a.env"}, r);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: " + r + "/.secretscan-baseline.jsonl:1: 'fingerprint' is 64 hex digits\n");
+}
