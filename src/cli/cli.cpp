@@ -77,10 +77,18 @@ struct Plan {
     }
 };
 
-Plan resolve(const Args& a, const std::string& command, bool use_baselines = true)
+/// What a plan takes from the repository besides the command line.
+enum class Context {
+    full,           ///< config files, git-secrets settings, baselines
+    no_baselines,   ///< all but baselines (baseline create records everything)
+    packs_only,     ///< the rule packs alone (rules check, demo: repository settings must not change them)
+};
+
+Plan resolve(const Args& a, const std::string& command, Context context = Context::full)
 {
     Plan p;
-    const Config cfg = load_config(".", a.config_file);
+    const Config cfg = context == Context::packs_only ? Config{} : load_config(".", a.config_file);
+    const bool use_baselines = context == Context::full;
     RuleSelection sel;
     sel.builtin = !a.no_builtin;
     sel.extra_packs = cfg.rule_packs;
@@ -100,7 +108,7 @@ Plan resolve(const Args& a, const std::string& command, bool use_baselines = tru
     p.filter = std::make_unique<FindingFilter>(cfg.allowlist, baseline, today_utc());
     std::vector<Rule> rules = load_rules(sel);
     // Patterns a team added with `git secrets --add` keep working after it switches (DESIGN §3).
-    const GitSecretsConfig gs = load_git_secrets_config(".");
+    const GitSecretsConfig gs = context == Context::packs_only ? GitSecretsConfig{} : load_git_secrets_config(".");
     for (Rule& r : git_secrets_rules(gs.patterns)) rules.push_back(std::move(r));
     p.allowed = std::make_unique<AllowedPatterns>(gs.allowed);
     if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
@@ -196,7 +204,7 @@ int rules_check(const Args& a)
         b.no_builtin = true;
         b.rule_packs = a.check_files;
     }
-    const Plan plan = resolve(b, "rules check");
+    const Plan plan = resolve(b, "rules check", Context::packs_only);
     plan.matcher->compile_all();
     const Scanner scanner(*plan.matcher);
     std::size_t failures = 0, checked = 0;
@@ -281,7 +289,7 @@ int baseline_create(const Args& a)
     const std::string kind = a.baseline_scan.empty() ? "history" : a.baseline_scan.front();
     const std::vector<std::string> rest(a.baseline_scan.empty() ? a.baseline_scan.begin() : a.baseline_scan.begin() + 1,
                                         a.baseline_scan.end());
-    Plan plan = resolve(a, "baseline create", false);
+    Plan plan = resolve(a, "baseline create", Context::no_baselines);
     const Scanner scanner(*plan.matcher);
     ScanResult r;
     if (kind == "history") {
@@ -326,7 +334,7 @@ int demo(const Args& a)
     }
     const std::vector<DemoPlant> planted = create_demo_repository(dir);
     std::cout << "Demo repository with made-up credentials: " << dir << "\nRunning: secretscan -C " << dir << " history\n\n";
-    Plan plan = resolve(a, "history");
+    Plan plan = resolve(a, "history", Context::packs_only);
     const Scanner scanner(*plan.matcher);
     HistoryOptions h;
     h.scan = plan.scan;

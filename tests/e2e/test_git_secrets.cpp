@@ -242,6 +242,8 @@ TEST_CASE("native scans read git-secrets' patterns and .gitallowed", "[git-secre
     CHECK(j["findings"][0]["rule_id"] == "git-secrets-1");
     CHECK(j["findings"][0]["line"] == 1);
     CHECK(j["findings"][0]["column"] == 5);
+    // rules check judges the packs: patterns from git config have no examples to run.
+    CHECK(testing::secretscan({"rules", "check"}, r).exit_code == 0);
 }
 
 TEST_CASE("git-secrets: a merge bringing in a --no-verify commit is blocked however it is concluded", "[git-secrets]")
