@@ -31,17 +31,13 @@ TempDir::~TempDir()
     fs::remove_all(m_path, ec);
 }
 
-namespace {
-
-std::string slurp(const std::string& path)
+std::string read_file(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
 }
-
-} // namespace
 
 void write_file(const std::string& path, const std::string& content)
 {
@@ -82,8 +78,8 @@ RunResult run(const std::vector<std::string>& args, const std::string& cwd, cons
     REQUIRE(waitpid(pid, &status, 0) == pid);
     RunResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out_path);
-    r.err = slurp(err_path);
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
     return r;
 }
 

@@ -49,6 +49,9 @@ nlohmann::json scan_json(const std::vector<std::string>& args, const std::string
 /// Builds ../shared/cases/<id>-* into `dir` with its make.sh (plus `mode`, if any).
 void build_case(const std::string& id, const std::string& dir, const std::string& mode = "");
 
+/// The whole content of a file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 /// Writes `content` to `path`, creating parent folders.
 void write_file(const std::string& path, const std::string& content);
 

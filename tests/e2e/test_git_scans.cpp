@@ -206,9 +206,7 @@ TEST_CASE("message: every line of the file, which is never modified", "[message]
     const std::string text = "Subject\n\n# a comment line git -m would keep: " + key1 + "\n";
     write_file(d / "MSG", text);
     CHECK(locations(scan_json({"message", "MSG"}, d.path())) == Locs{"MSG:3:37:aws-access-key-id"});
-    std::ifstream in(d / "MSG");
-    std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(after == text);
+    CHECK(testing::read_file(d / "MSG") == text);
     CHECK(secretscan({"message", "missing"}, d.path()).exit_code == 2);
 }
 

@@ -21,13 +21,6 @@ namespace {
 const std::string key1 = std::string("AKIA") + "IDVWTFKTANGPVYQE";
 const std::string key2 = std::string("AKIA") + "Q3EGRIKZ5VXNWTDM";
 
-std::string slurp(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 void install(const std::string& dir, const std::vector<std::string>& extra = {})
 {
@@ -80,7 +73,7 @@ TEST_CASE("hooks: install in a fresh repository, a secret is blocked, a clean co
     install(d.path());
     for (const char* h : {"pre-commit", "commit-msg", "prepare-commit-msg", "pre-push"}) {
         CHECK(fs::exists(d / (std::string(".git/hooks/") + h)));
-        CHECK(slurp(d / (std::string(".git/hooks/") + h)).find("secretscan-managed") != std::string::npos);
+        CHECK(testing::read_file(d / (std::string(".git/hooks/") + h)).find("secretscan-managed") != std::string::npos);
     }
     // The first commit: no HEAD yet.
     write_file(d / "config/app.env", "REGION=eu\nKEY=" + key1 + "\n");
@@ -102,14 +95,14 @@ TEST_CASE("hooks: commit-msg blocks a secret in the message and never edits the 
     TempDir d;
     build_case("027", d.path());
     install(d / "repo");
-    const std::string msg = slurp(d / "COMMIT_MSG.txt");
+    const std::string msg = testing::read_file(d / "COMMIT_MSG.txt");
     const std::string before = head(d / "repo");
     const auto r = git({"commit", "-F", d / "COMMIT_MSG.txt"}, d / "repo");
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(head(d / "repo") == before);
     CHECK(r.err.find("\n.git/COMMIT_EDITMSG:3:13: aws-access-key-id: AKIA\u2026\n") != std::string::npos);
-    CHECK(slurp(d / "COMMIT_MSG.txt") == msg);
+    CHECK(testing::read_file(d / "COMMIT_MSG.txt") == msg);
     // The staged README change alone is clean.
     expect_committed(d / "repo", {"-m", "clean message"});
 }
@@ -120,11 +113,11 @@ TEST_CASE("hooks: installing twice changes nothing; uninstall removes only what 
     git_init_with_hooks(d.path());
     write_file(d / ".git/hooks/post-commit", "#!/bin/sh\nexit 0\n");
     install(d.path());
-    const std::string shim = slurp(d / ".git/hooks/pre-commit");
+    const std::string shim = testing::read_file(d / ".git/hooks/pre-commit");
     const auto again = secretscan({"install"}, d.path());
     CHECK(again.out == "Hooks folder: " + d / ".git/hooks" + "\n  pre-commit: already installed\n  commit-msg: already installed\n"
                        "  prepare-commit-msg: already installed\n  pre-push: already installed\n");
-    CHECK(slurp(d / ".git/hooks/pre-commit") == shim);
+    CHECK(testing::read_file(d / ".git/hooks/pre-commit") == shim);
     const auto un = secretscan({"uninstall"}, d.path());
     CHECK(un.exit_code == 0);
     CHECK(!fs::exists(d / ".git/hooks/pre-commit"));
@@ -143,13 +136,13 @@ TEST_CASE("hooks: an existing hook is chained, runs first, and its failure stops
     sh("chmod +x .git/hooks/pre-commit", d.path());
     const auto r = secretscan({"install", "--hooks", "pre-commit"}, d.path());
     CHECK(r.out.find("pre-commit: installed; the existing hook runs first (kept as pre-commit.secretscan-chained)") != std::string::npos);
-    CHECK(slurp(d / ".git/hooks/pre-commit.secretscan-chained") == team);
+    CHECK(testing::read_file(d / ".git/hooks/pre-commit.secretscan-chained") == team);
 
     write_file(d / "a.txt", "clean\n");
     sh("git add a.txt", d.path());
     expect_committed(d.path(), {"-m", "one"});
     // The chained hook sees its own name as $0, as git would have run it.
-    CHECK(slurp(d / ".git/team.log") == "team hook ran as pre-commit\n");
+    CHECK(testing::read_file(d / ".git/team.log") == "team hook ran as pre-commit\n");
 
     write_file(d / ".git/team-fails", "");
     write_file(d / "a.txt", "changed\n");
@@ -165,7 +158,7 @@ TEST_CASE("hooks: an existing hook is chained, runs first, and its failure stops
     expect_blocked(d.path(), {"-m", "three"}, {"b.txt:1:1: aws-access-key-id: AKIA\u2026"});
 
     CHECK(secretscan({"uninstall"}, d.path()).exit_code == 0);
-    CHECK(slurp(d / ".git/hooks/pre-commit") == team);
+    CHECK(testing::read_file(d / ".git/hooks/pre-commit") == team);
     CHECK(!fs::exists(d / ".git/hooks/pre-commit.secretscan-chained"));
 }
 
@@ -182,7 +175,7 @@ TEST_CASE("hooks: --force moves an existing hook aside and uninstall restores it
     sh("git add a.txt", d.path());
     expect_committed(d.path(), {"-m", "the old failing hook no longer runs"});
     CHECK(secretscan({"uninstall", "--hooks", "pre-commit"}, d.path()).exit_code == 0);
-    CHECK(slurp(d / ".git/hooks/pre-commit") == "#!/bin/sh\nexit 1\n");
+    CHECK(testing::read_file(d / ".git/hooks/pre-commit") == "#!/bin/sh\nexit 1\n");
 }
 
 TEST_CASE("hooks: case 022, a relative core.hooksPath with a team hook", "[hooks][cases]")
@@ -196,7 +189,7 @@ TEST_CASE("hooks: case 022, a relative core.hooksPath with a team hook", "[hooks
     CHECK(r.out.find("note: " + repo + "/.githooks is tracked by git, so these files show as changes.") != std::string::npos);
     CHECK(!fs::exists(repo + "/.git/hooks/pre-commit"));
     expect_blocked(repo, {"-m", "x"}, {"cfg.txt:1:1: aws-access-key-id: AKIA\u2026"});
-    CHECK(slurp(repo + "/.git/existing-hook.log") == "existing team hook ran\n");
+    CHECK(testing::read_file(repo + "/.git/existing-hook.log") == "existing team hook ran\n");
 }
 
 TEST_CASE("hooks: linked worktrees share the common hooks folder", "[hooks]")
@@ -386,14 +379,14 @@ TEST_CASE("hooks: --global installs user-level hooks that still run each reposit
     write_file(repo + "/k.txt", key1 + "\n");
     sh("git add k.txt", repo);
     expect_blocked(repo, {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026"}, env);
-    CHECK(slurp(repo + "/.git/own.log") == "own\n");
+    CHECK(testing::read_file(repo + "/.git/own.log") == "own\n");
     // The repository's other hooks keep running through the global pass-through shims.
     write_file(repo + "/.git/hooks/post-commit", "#!/bin/sh\necho post >> .git/post.log\n");
     sh("chmod +x .git/hooks/post-commit", repo);
     write_file(repo + "/k.txt", "clean\n");
     sh("git add k.txt", repo);
     expect_committed(repo, {"-m", "clean"}, env);
-    CHECK(slurp(repo + "/.git/post.log") == "post\n");
+    CHECK(testing::read_file(repo + "/.git/post.log") == "post\n");
     // In the repository, install sees the global hooks and changes nothing.
     const auto local = secretscan({"install"}, repo, env);
     CHECK(local.out.find("secretscan is installed globally") != std::string::npos);

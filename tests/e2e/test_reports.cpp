@@ -25,13 +25,6 @@ const std::string key1 = std::string("AKIA") + "IDVWTFKTANGPVYQE";
 const std::string key2 = std::string("AKIA") + "Q3EGRIKZ5VXNWTDM";
 const std::string fp1 = "2fa2365f67b20a87d6315a318a663c6ac625bd3cfc57acae443f48d9f972d69e";
 
-std::string slurp(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 /// A repository with one commit (fixed dates) adding app.env with key1 on line 2.
 std::string known_repo(const TempDir& d)
@@ -91,7 +84,7 @@ TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[report
     const std::string r = known_repo(d);
     const auto sarif = secretscan({"--format", "sarif", "--output", d / "out.sarif", "history"}, r);
     CHECK(sarif.exit_code == 1);
-    const auto j = nlohmann::json::parse(slurp(d / "out.sarif"));
+    const auto j = nlohmann::json::parse(testing::read_file(d / "out.sarif"));
     CHECK(j["version"] == "2.1.0");
     const auto& run = j["runs"][0];
     CHECK(run["columnKind"] == "unicodeCodePoints");
@@ -118,7 +111,7 @@ TEST_CASE("reports: --output writes the file atomically with mode 0600", "[repor
     struct stat st{};
     REQUIRE(stat((r + "/report.json").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    CHECK(nlohmann::json::parse(slurp(r + "/report.json"))["findings"].size() == 1);
+    CHECK(nlohmann::json::parse(testing::read_file(r + "/report.json"))["findings"].size() == 1);
     CHECK(secretscan({"--format", "xml", "history"}, r).err ==
           "secretscan: error: --format xml: unknown format (expected text, json, jsonl, sarif, csv or junit)\n");
 }
@@ -156,9 +149,9 @@ TEST_CASE("baseline: accepted findings stay suppressed when lines move, files ar
     INFO(created.out << created.err);
     REQUIRE(created.exit_code == 0);
     const std::string first = git({"rev-parse", "HEAD"}, r).out.substr(0, 40);
-    CHECK(slurp(d / "base.jsonl") == "{\"fingerprint\":\"" + fp1 + "\",\"rule_id\":\"aws-access-key-id\",\"path\":\"a.env\",\"line\":2,"
+    CHECK(testing::read_file(d / "base.jsonl") == "{\"fingerprint\":\"" + fp1 + "\",\"rule_id\":\"aws-access-key-id\",\"path\":\"a.env\",\"line\":2,"
                                      "\"commit\":\"" + first + "\",\"reason\":\"\",\"expires\":null}\n");
-    CHECK(slurp(d / "base.jsonl").find(key1) == std::string::npos); // never the secret itself
+    CHECK(testing::read_file(d / "base.jsonl").find(key1) == std::string::npos); // never the secret itself
     const std::vector<std::string> with{"--baseline", d / "base.jsonl"};
     auto scan_with = [&](std::vector<std::string> args, int expected) {
         args.insert(args.begin(), with.begin(), with.end());
