@@ -66,13 +66,23 @@ void write_text(std::ostream& out, const ScanResult& r, const ReportOptions& o)
         if (f.baseline_expired) out << " (baseline entry expired)";
         out << '\n';
     }
-    if (o.quiet) return;
+    if (!o.quiet) out << summary_line(r, o.command) << '\n';
+}
+
+} // namespace
+
+std::string summary_line(const ScanResult& r, const std::string& command)
+{
     std::string unit = r.stats.unit;
     if (r.stats.items == 1 && !unit.empty() && unit.back() == 's') unit.pop_back();
-    out << "secretscan " << o.command << ": " << r.findings.size() << (r.findings.size() == 1 ? " finding" : " findings")
+    std::ostringstream out;
+    out << "secretscan " << command << ": " << r.findings.size() << (r.findings.size() == 1 ? " finding" : " findings")
         << "; scanned " << r.stats.items << ' ' << unit << " (" << human_bytes(r.stats.bytes) << "), skipped "
-        << r.stats.skipped.size() << ", " << std::fixed << std::setprecision(2) << r.stats.seconds << " s\n";
+        << r.stats.skipped.size() << ", " << std::fixed << std::setprecision(2) << r.stats.seconds << " s";
+    return out.str();
 }
+
+namespace {
 
 json finding_json(const Finding& f, const ReportOptions& o)
 {
@@ -199,6 +209,7 @@ void write_sarif(std::ostream& out, const ScanResult& r, const ReportOptions& o)
         if (!f.author.empty()) props["author"] = f.author;
         if (!f.date.empty()) props["date"] = f.date;
         if (f.present_at_head >= 0) props["presentAtHead"] = f.present_at_head == 1;
+        if (f.baseline_expired) props["baselineExpired"] = true;
         result["properties"] = std::move(props);
         results.push_back(std::move(result));
     }
@@ -235,7 +246,7 @@ std::string csv_field(const std::string& s)
 
 void write_csv(std::ostream& out, const ScanResult& r, const ReportOptions& o)
 {
-    out << "rule_id,path,source,line,column,secret,commit,author,date,occurrences,present_at_head,fingerprint\r\n";
+    out << "rule_id,path,source,line,column,secret,commit,author,date,occurrences,present_at_head,baseline_expired,fingerprint\r\n";
     for (const Finding& f : r.findings) {
         const std::string fields[] = {f.rule_id,
                                       display_location(f),
@@ -248,6 +259,7 @@ void write_csv(std::ostream& out, const ScanResult& r, const ReportOptions& o)
                                       f.date,
                                       std::to_string(f.occurrences),
                                       f.present_at_head < 0 ? "" : (f.present_at_head ? "true" : "false"),
+                                      f.baseline_expired ? "true" : "false",
                                       f.fingerprint};
         for (std::size_t i = 0; i < std::size(fields); ++i) out << (i ? "," : "") << csv_field(fields[i]);
         out << "\r\n";

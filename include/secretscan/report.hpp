@@ -24,6 +24,9 @@ struct ReportOptions {
     const std::vector<Rule>* rules = nullptr; ///< rule metadata for SARIF (null: findings only)
 };
 
+/// "secretscan COMMAND: N findings; scanned N files (SIZE), skipped N, S s" (no newline).
+std::string summary_line(const ScanResult& result, const std::string& command);
+
 /// Writes `result` (findings sorted as sort_findings does) to `out`.
 /// - text: one line per finding, "location:line:column: rule-id: secret", the commit for
 ///   history findings and "(only in history)" when HEAD no longer holds it; then, unless quiet,

@@ -164,6 +164,9 @@ int finish(const Args& a, const Plan& plan, ScanResult result)
     if (a.verbose)
         for (const auto& s : result.stats.skipped) std::cerr << "secretscan: skipped " << s.name << ": " << s.reason << '\n';
     const bool found = !result.findings.empty();
+    // A machine-readable report, or one written to a file, still leaves a line in the log.
+    if (!a.quiet && (plan.report.format != Format::text || !a.output.empty()))
+        std::cerr << summary_line(result, plan.report.command) << '\n';
     if (a.output.empty()) {
         write_report(std::cout, std::move(result), plan.report);
         std::cout.flush();

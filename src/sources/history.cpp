@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <queue>
+#include <set>
 #include <unordered_set>
 #include <map>
 #include <mutex>
@@ -289,25 +290,21 @@ void fill_commit(git_repository* repo, const git_oid& id, Finding& f)
     f.date = iso_date(a->when);
 }
 
-/// Sets present_at_head for file findings: whether HEAD's version of the path still holds the
-/// secret (each path read once). Messages stay unknown (-1); with no HEAD, nothing is present.
-void mark_present_at_head(git_repository* repo, std::vector<Finding>& findings)
+/// Sets present_at_head for file findings: whether any blob of HEAD's tree (under any path, so
+/// renames and copies count) holds the same rule's same secret. Messages stay unknown (-1).
+void mark_present_at_head(git_repository* repo, const std::vector<const Change*>& unique,
+                          const std::vector<std::vector<Finding>>& blob_findings, std::vector<Finding>& findings)
 {
-    git::Tree head = git::head_tree(repo);
-    std::map<std::string, std::string> content; // path -> decoded text at HEAD ("" when absent)
-    for (Finding& f : findings) {
-        if (f.path.empty()) continue;
-        auto it = content.find(f.path);
-        if (it == content.end()) {
-            std::string text;
-            if (git::Blob blob = git::blob_at(repo, head.get(), f.path)) {
-                const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-                text = decode(std::string_view(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())))).text;
-            }
-            it = content.emplace(f.path, std::move(text)).first;
-        }
-        f.present_at_head = it->second.find(f.secret) != std::string::npos ? 1 : 0;
-    }
+    std::vector<Change> head_blobs;
+    if (git::Tree head = git::head_tree(repo)) changed_blobs(repo, nullptr, head.get(), "", head_blobs);
+    std::unordered_set<git_oid, OidHash, OidEq> at_head;
+    for (const Change& c : head_blobs) at_head.insert(c.blob);
+    std::set<std::string> present; // rule id, NUL, secret
+    for (std::size_t b = 0; b < unique.size(); ++b)
+        if (!blob_findings[b].empty() && at_head.count(unique[b]->blob))
+            for (const Finding& f : blob_findings[b]) present.insert(f.rule_id + '\0' + f.secret);
+    for (Finding& f : findings)
+        if (!f.path.empty()) f.present_at_head = present.count(f.rule_id + '\0' + f.secret) ? 1 : 0;
 }
 
 /// Pass 1 for one commit: what it adds relative to every parent, and its message's findings.
@@ -468,7 +465,7 @@ ScanResult scan_history(const Scanner& scanner, const std::string& repo_dir, con
         }
     }
     for (std::size_t k = 0; k < result.findings.size(); ++k) fill_commit(repo.get(), commits[commit_of[k]], result.findings[k]);
-    mark_present_at_head(repo.get(), result.findings);
+    mark_present_at_head(repo.get(), unique, blob_findings, result.findings);
 
     // Annotated tag messages: every tag when scanning every ref, else the tags the ranges name.
     if (options.messages) {

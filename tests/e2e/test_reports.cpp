@@ -45,9 +45,10 @@ TEST_CASE("reports: csv, junit, jsonl and text for a known repository", "[report
 
     const auto csv = secretscan({"--format", "csv", "history"}, r);
     CHECK(csv.exit_code == 1);
-    CHECK(csv.out == "rule_id,path,source,line,column,secret,commit,author,date,occurrences,present_at_head,fingerprint\r\n"
+    CHECK(csv.out == "rule_id,path,source,line,column,secret,commit,author,date,occurrences,present_at_head,baseline_expired,fingerprint\r\n"
                      "aws-access-key-id,app.env,blob,2,7,AKIA\u2026," + commit +
-                         ",Test Author <test@example.invalid>,2026-01-01T00:00:00+00:00,1,true," + fp1 + "\r\n");
+                         ",Test Author <test@example.invalid>,2026-01-01T00:00:00+00:00,1,true,false," + fp1 + "\r\n");
+    CHECK(csv.err.rfind("secretscan history: 1 finding; scanned 1 blob (", 0) == 0); // the log still says what happened
 
     const auto junit = secretscan({"--format", "junit", "history"}, r);
     const std::string timeless = std::regex_replace(junit.out, std::regex(" time=\"[0-9.]+\""), "");
@@ -76,6 +77,10 @@ TEST_CASE("reports: csv, junit, jsonl and text for a known repository", "[report
     write_file(r + "/app.env", "a\n");
     sh("git commit -qam cleanup", r);
     CHECK(secretscan({"-q", "history"}, r).out.find(" (only in history)\n") != std::string::npos);
+    // A rename keeps the secret at HEAD, under another path.
+    write_file(r + "/app.env", "a\nkey = " + key1 + "\n");
+    sh("git commit -qam back && git mv app.env renamed.env && git commit -qm rename", r);
+    CHECK(secretscan({"-q", "history"}, r).out.find("only in history") == std::string::npos);
 }
 
 TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[reports]")
