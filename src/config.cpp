@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fnmatch.h>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -28,6 +30,11 @@ namespace {
     throw Error(ErrorKind::config, where + ": " + what);
 }
 
+std::string mark_text(const std::string& file, const YAML::Mark& m)
+{
+    return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
 std::vector<std::string> strings(const std::string& file, const YAML::Node& n, const std::string& key)
 {
     if (!n.IsSequence()) fail(file, n.Mark(), "'" + key + "' must be a list of strings");
@@ -44,10 +51,57 @@ bool valid_date(const std::string& d)
     if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
         if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
-    return true;
+    const int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || day < 1) return false;
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return day <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+bool segments_match(const std::vector<std::string>& g, std::size_t gi, const std::vector<std::string>& p, std::size_t pi)
+{
+    if (gi == g.size()) return pi == p.size();
+    if (g[gi] == "**") {
+        for (std::size_t k = pi; k <= p.size(); ++k)
+            if (segments_match(g, gi + 1, p, k)) return true;
+        return false;
+    }
+    return pi < p.size() && fnmatch(g[gi].c_str(), p[pi].c_str(), FNM_PERIOD) == 0 && segments_match(g, gi + 1, p, pi + 1);
+}
+
+std::vector<std::string> split_path(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::string part;
+    for (char c : s) {
+        if (c == '/') {
+            if (!part.empty()) out.push_back(part);
+            part.clear();
+        } else {
+            part += c;
+        }
+    }
+    if (!part.empty()) out.push_back(part);
+    return out;
 }
 
 } // namespace
+
+bool glob_match(const std::string& glob, const std::string& path)
+{
+    const std::vector<std::string> p = split_path(path);
+    if (glob.find('/') == std::string::npos) { // a name at any depth
+        for (const auto& seg : p)
+            if (fnmatch(glob.c_str(), seg.c_str(), FNM_PERIOD) == 0) return true;
+        return false;
+    }
+    std::vector<std::string> g = split_path(glob);
+    // "dir/" or "dir/**": everything below; a trailing "**" already does that.
+    if (!glob.empty() && glob.back() == '/') g.push_back("**");
+    if (segments_match(g, 0, p, 0)) return true;
+    g.push_back("**"); // a folder glob covers what is inside it
+    return segments_match(g, 0, p, 0);
+}
 
 void load_config_file(const std::string& path, Config& into)
 {
@@ -65,16 +119,29 @@ void load_config_file(const std::string& path, Config& into)
     if (root.IsNull()) return; // an empty file
     if (!root.IsMap()) fail(path, root.Mark(), "a configuration file is a mapping (rules, disable, allowlist, baseline)");
     const fs::path base = fs::absolute(path).parent_path();
+    std::set<std::string> seen_keys;
     for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
         const YAML::Node& v = kv.second;
+        if (!seen_keys.insert(key).second) fail(path, kv.first.Mark(), "'" + key + "' is given twice");
         if (key == "rules") {
-            for (const auto& p : strings(path, v, key)) into.rule_packs.push_back((base / p).lexically_normal().string());
+            const auto packs = strings(path, v, key);
+            for (std::size_t i = 0; i < packs.size(); ++i) {
+                const std::string full = (base / packs[i]).lexically_normal().string();
+                into.rule_packs.push_back(full);
+                into.origin[full] = mark_text(path, v[i].Mark());
+            }
         } else if (key == "disable") {
-            for (auto& id : strings(path, v, key)) into.disabled.push_back(id);
+            const auto ids = strings(path, v, key);
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                into.disabled.push_back(ids[i]);
+                into.origin[ids[i]] = mark_text(path, v[i].Mark());
+            }
         } else if (key == "baseline") {
             if (!v.IsScalar()) fail(path, v.Mark(), "'baseline' must be a file name");
-            into.baseline = (base / v.Scalar()).lexically_normal().string();
+            const std::string full = (base / v.Scalar()).lexically_normal().string();
+            into.baselines.push_back(full);
+            into.origin[full] = mark_text(path, v.Mark());
         } else if (key == "allowlist") {
             if (!v.IsMap()) fail(path, v.Mark(), "'allowlist' must be a mapping (paths, secrets, stopwords)");
             for (const auto& a : v) {
@@ -136,20 +203,37 @@ std::vector<BaselineEntry> load_baseline(const std::string& path)
         ++n;
         if (line.empty() || line == "\r") continue;
         try {
-            const auto j = nlohmann::json::parse(line);
+            nlohmann::json j;
+            try {
+                j = nlohmann::json::parse(line);
+            } catch (const nlohmann::json::exception&) {
+                throw Error(ErrorKind::config, "not a JSON object (one entry per line)");
+            }
+            if (!j.is_object()) throw Error(ErrorKind::config, "not a JSON object (one entry per line)");
+            static const std::set<std::string> known = {"fingerprint", "rule_id", "path", "line", "commit", "reason", "expires"};
+            for (const auto& [k, v] : j.items())
+                if (!known.count(k)) throw Error(ErrorKind::config, "unknown key '" + k + "' (expected fingerprint, rule_id, path, line, commit, reason, expires)");
+            auto text = [&j](const char* key) -> std::string {
+                if (!j.contains(key) || j[key].is_null()) return "";
+                if (!j[key].is_string()) throw Error(ErrorKind::config, std::string("'") + key + "' must be a string");
+                return j[key].get<std::string>();
+            };
             BaselineEntry e;
-            e.fingerprint = j.at("fingerprint").get<std::string>();
-            e.rule_id = j.value("rule_id", "");
-            e.path = j.value("path", "");
-            e.line = j.value("line", std::size_t{0});
-            e.commit = j.value("commit", "");
-            e.reason = j.value("reason", "");
-            if (j.contains("expires") && !j["expires"].is_null()) e.expires = j["expires"].get<std::string>();
-            if (e.fingerprint.size() != 64) throw Error(ErrorKind::config, "'fingerprint' is 64 hex digits");
-            if (!e.expires.empty() && !valid_date(e.expires)) throw Error(ErrorKind::config, "'expires' is a date, YYYY-MM-DD");
+            e.fingerprint = text("fingerprint");
+            e.rule_id = text("rule_id");
+            e.path = text("path");
+            e.commit = text("commit");
+            e.reason = text("reason");
+            e.expires = text("expires");
+            if (j.contains("line")) {
+                if (!j["line"].is_number_unsigned()) throw Error(ErrorKind::config, "'line' must be a positive number");
+                e.line = j["line"].get<std::size_t>();
+            }
+            if (e.fingerprint.size() != 64 || e.fingerprint.find_first_not_of("0123456789abcdef") != std::string::npos)
+                throw Error(ErrorKind::config, "'fingerprint' is 64 hex digits");
+            if (j.contains("expires") && !j["expires"].is_null() && !valid_date(e.expires))
+                throw Error(ErrorKind::config, "'expires' is a date, YYYY-MM-DD (or null: never)");
             out.push_back(std::move(e));
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(ErrorKind::config, path + ":" + std::to_string(n) + ": not a baseline entry: " + e.what());
         } catch (const Error& e) {
             throw Error(ErrorKind::config, path + ":" + std::to_string(n) + ": " + e.what());
         }
@@ -203,8 +287,6 @@ struct FindingFilter::Impl {
     std::vector<std::unique_ptr<RE2>> secrets;
     std::map<std::string, std::string> baseline; // fingerprint -> expires ("" never)
     std::string today;
-    git_pathspec* paths = nullptr;
-    ~Impl() { git_pathspec_free(paths); }
 };
 
 FindingFilter::FindingFilter(const Allowlist& allowlist, const std::vector<BaselineEntry>& baseline, std::string today)
@@ -218,13 +300,6 @@ FindingFilter::FindingFilter(const Allowlist& allowlist, const std::vector<Basel
         auto re = std::make_unique<RE2>(r, o);
         if (!re->ok()) throw Error(ErrorKind::config, "allowlist secret regex '" + r + "': " + re->error());
         m_impl->secrets.push_back(std::move(re));
-    }
-    if (!allowlist.paths.empty()) {
-        git::init();
-        std::vector<char*> specs;
-        for (const auto& p : allowlist.paths) specs.push_back(const_cast<char*>(p.c_str()));
-        git_strarray arr{specs.data(), specs.size()};
-        git::check(git_pathspec_new(&m_impl->paths, &arr), "allowlist paths", "", ErrorKind::config);
     }
     for (const auto& e : baseline) {
         auto [it, fresh] = m_impl->baseline.emplace(e.fingerprint, e.expires);
@@ -240,7 +315,9 @@ void FindingFilter::apply(std::vector<Finding>& findings) const
 {
     const Impl& m = *m_impl;
     std::erase_if(findings, [&m](Finding& f) {
-        if (m.paths && !f.path.empty() && git_pathspec_matches_path(m.paths, GIT_PATHSPEC_DEFAULT, f.path.c_str()) == 1) return true;
+        if (!f.path.empty())
+            for (const auto& g : m.allowlist.paths)
+                if (glob_match(g, f.path)) return true;
         for (const auto& re : m.secrets)
             if (RE2::PartialMatch(f.secret, *re)) return true;
         if (!m.allowlist.stopwords.empty()) {

@@ -6,6 +6,7 @@
 
 #include <secretscan/finding.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace secretscan {
 /// The global allowlist: a finding is dropped when its path matches a glob, its secret matches
 /// a regex, or its secret contains a stopword.
 struct Allowlist {
-    std::vector<std::string> paths;     ///< git wildmatch globs on the path ("**/testdata/**")
+    std::vector<std::string> paths;     ///< globs on the path (see glob_match)
     std::vector<std::string> secrets;   ///< RE2 regexes, searched in the secret
     std::vector<std::string> stopwords; ///< case-insensitive substrings of the secret (stored lower-case)
 };
@@ -26,9 +27,16 @@ struct Config {
     std::vector<std::string> rule_packs; ///< extra packs, made absolute (relative to their file)
     std::vector<std::string> disabled;   ///< rule ids
     Allowlist allowlist;
-    std::string baseline;                ///< baseline file (absolute); empty: none
+    std::vector<std::string> baselines;  ///< baseline files (absolute), from every layer
     std::vector<std::string> files;      ///< the configuration files read, in order
+    /// Where each rule pack, disabled id and baseline was written ("file:line:col"), for errors.
+    std::map<std::string, std::string> origin;
 };
+
+/// Whether `path` (relative, '/'-separated) matches `glob`: `*` and `?` and [...] within one
+/// path segment (fnmatch), `**` any number of segments; a glob without '/' matches any segment
+/// (a file or folder name at any depth, like .gitignore), so `testdata` covers a whole folder.
+bool glob_match(const std::string& glob, const std::string& path);
 
 /// Reads one configuration file into `into` (lists append, baseline replaces). Keys: rules,
 /// disable, allowlist {paths, secrets, stopwords}, baseline. Throws Error(config) naming the

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -91,22 +92,45 @@ Plan resolve(const Args& a, const std::string& command, Context context = Contex
     const bool use_baselines = context == Context::full;
     RuleSelection sel;
     sel.builtin = !a.no_builtin;
-    sel.extra_packs = cfg.rule_packs;
-    sel.extra_packs.insert(sel.extra_packs.end(), a.rule_packs.begin(), a.rule_packs.end());
-    sel.disabled = cfg.disabled;
-    sel.disabled.insert(sel.disabled.end(), a.disabled.begin(), a.disabled.end());
+    sel.disabled = a.disabled;
+    // Packs named in configuration files must exist (the error points at where they are named);
+    // a pack named twice (config and --rules) is loaded once.
+    std::set<std::string> pack_seen;
+    std::error_code ec;
+    auto add_pack = [&](const std::string& pack) {
+        const std::string key = std::filesystem::weakly_canonical(pack, ec).string();
+        if (pack_seen.insert(key.empty() ? pack : key).second) sel.extra_packs.push_back(pack);
+    };
+    for (const auto& pack : cfg.rule_packs) {
+        if (!std::filesystem::exists(pack, ec))
+            throw Error(ErrorKind::config, cfg.origin.at(pack) + ": rules: " + pack + ": no such rule pack");
+        add_pack(pack);
+    }
+    for (const auto& pack : a.rule_packs) add_pack(pack);
     std::vector<BaselineEntry> baseline;
     if (use_baselines) {
-        std::error_code ec;
-        // The configured baseline may not exist yet (`baseline create` makes it); one given on
-        // the command line must.
-        if (!cfg.baseline.empty() && std::filesystem::exists(cfg.baseline, ec))
-            for (auto& e : load_baseline(cfg.baseline)) baseline.push_back(std::move(e));
+        // A configured baseline may not exist yet (`baseline create` makes it): say so, go on.
+        // One given on the command line must exist.
+        for (const auto& file : cfg.baselines) {
+            if (!std::filesystem::exists(file, ec)) {
+                std::cerr << "secretscan: warning: " << cfg.origin.at(file) << ": baseline " << file
+                          << " does not exist (create it: secretscan baseline create " << file << ")\n";
+                continue;
+            }
+            for (auto& e : load_baseline(file)) baseline.push_back(std::move(e));
+        }
         for (const auto& file : a.baselines)
             for (auto& e : load_baseline(file)) baseline.push_back(std::move(e));
     }
     p.filter = std::make_unique<FindingFilter>(cfg.allowlist, baseline, today_utc());
     std::vector<Rule> rules = load_rules(sel);
+    // Rules disabled in configuration files: an unknown id is an error at the place it is named.
+    for (const auto& id : cfg.disabled) {
+        const auto it = std::find_if(rules.begin(), rules.end(), [&id](const Rule& r) { return r.id == id; });
+        if (it == rules.end())
+            throw Error(ErrorKind::config, cfg.origin.at(id) + ": disable: " + id + ": no loaded rule has this id (see 'secretscan rules list')");
+        rules.erase(it);
+    }
     // Patterns a team added with `git secrets --add` keep working after it switches (DESIGN §3).
     const GitSecretsConfig gs = context == Context::packs_only ? GitSecretsConfig{} : load_git_secrets_config(".");
     for (Rule& r : git_secrets_rules(gs.patterns)) rules.push_back(std::move(r));

@@ -138,6 +138,14 @@ TEST_CASE("config: .secretscan.yaml allowlists paths, secrets and stopwords; dis
     const auto bad = secretscan({"scan"}, r);
     CHECK(bad.exit_code == 2);
     CHECK(bad.err == "secretscan: error: " + r + "/.secretscan.yaml:3:12: allowlist secret regex '(': missing ): (\n");
+    write_file(r + "/.secretscan.yaml", "disable:\n  - jwt\n  - nope\n");
+    CHECK(secretscan({"scan"}, r).err ==
+          "secretscan: error: " + r + "/.secretscan.yaml:3:5: disable: nope: no loaded rule has this id (see 'secretscan rules list')\n");
+    write_file(r + "/.secretscan.yaml", "rules: [packs/missing.yaml]\n");
+    CHECK(secretscan({"scan"}, r).err ==
+          "secretscan: error: " + r + "/.secretscan.yaml:1:9: rules: " + r + "/packs/missing.yaml: no such rule pack\n");
+    write_file(r + "/.secretscan.yaml", "disable: [jwt]\ndisable: [jwt]\n");
+    CHECK(secretscan({"scan"}, r).err == "secretscan: error: " + r + "/.secretscan.yaml:2:1: 'disable' is given twice\n");
     write_file(r + "/.secretscan.yaml", "allowlist:\n  path: [x]\n");
     CHECK(secretscan({"scan"}, r).err ==
           "secretscan: error: " + r + "/.secretscan.yaml:2:3: unknown allowlist key 'path' (expected paths, secrets, stopwords)\n");
@@ -192,8 +200,24 @@ TEST_CASE("baseline: an expired entry reports the finding as expired; the config
     write_file(r + "/.secretscan-baseline.jsonl",
                "{\"fingerprint\":\"" + fp1 + "\",\"reason\":\"fixture\",\"expires\":\"2999-12-31\"}\n");
     CHECK(scan_json({"scan", "a.env"}, r, 0)["findings"].empty());
-    write_file(r + "/.secretscan-baseline.jsonl", "{\"fingerprint\":\"abc\"}\n");
-    const auto bad = secretscan({"scan", "a.env"}, r);
-    CHECK(bad.exit_code == 2);
-    CHECK(bad.err == "secretscan: error: " + r + "/.secretscan-baseline.jsonl:1: 'fingerprint' is 64 hex digits\n");
+    auto baseline_error = [&](const std::string& entry) {
+        write_file(r + "/.secretscan-baseline.jsonl", entry + "\n");
+        const auto bad = secretscan({"scan", "a.env"}, r);
+        CHECK(bad.exit_code == 2);
+        return bad.err;
+    };
+    const std::string prefix = "secretscan: error: " + r + "/.secretscan-baseline.jsonl:1: ";
+    CHECK(baseline_error("{\"fingerprint\":\"abc\"}") == prefix + "'fingerprint' is 64 hex digits\n");
+    CHECK(baseline_error("{\"fingerprint\":\"" + fp1 + "\",\"expires\":\"2027-02-30\"}") ==
+          prefix + "'expires' is a date, YYYY-MM-DD (or null: never)\n");
+    CHECK(baseline_error("{\"fingerprint\":\"" + fp1 + "\",\"expires\":20270101}") == prefix + "'expires' must be a string\n");
+    CHECK(baseline_error("{\"fingerprint\":\"" + fp1 + "\",\"foo\":1}") ==
+          prefix + "unknown key 'foo' (expected fingerprint, rule_id, path, line, commit, reason, expires)\n");
+    // A configured baseline that does not exist yet: a warning, the scan goes on.
+    std::filesystem::remove(r + "/.secretscan-baseline.jsonl");
+    const auto missing = secretscan({"scan", "a.env"}, r);
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.rfind("secretscan: warning: " + r + "/.secretscan.yaml:1:11: baseline " + r +
+                                "/.secretscan-baseline.jsonl does not exist (create it: secretscan baseline create ",
+                            0) == 0);
 }

@@ -1,0 +1,22 @@
+#include <secretscan/config.hpp>
+
+#include <catch2/catch.hpp>
+
+using secretscan::glob_match;
+
+TEST_CASE("allowlist globs: segments, **, and names at any depth", "[config]")
+{
+    CHECK(glob_match("*.ini", "config/aws.ini"));          // no '/': a name at any depth
+    CHECK(glob_match("testdata", "a/testdata/x/creds.env")); // a folder name covers its contents
+    CHECK(glob_match("**/*.ini", "config/aws.ini"));
+    CHECK(glob_match("**/*.ini", "aws.ini"));
+    CHECK(glob_match("config/*.ini", "config/aws.ini"));
+    CHECK_FALSE(glob_match("config/*.ini", "config/sub/aws.ini")); // * stays within a segment
+    CHECK(glob_match("config/**", "config/sub/aws.ini"));
+    CHECK(glob_match("config/", "config/sub/aws.ini"));
+    CHECK(glob_match("config", "config/sub/aws.ini"));
+    CHECK(glob_match("src/**/fixtures", "src/a/b/fixtures/key.pem"));
+    CHECK_FALSE(glob_match("src/**/fixtures", "lib/fixtures/key.pem"));
+    CHECK_FALSE(glob_match("*.ini", "config/aws.env"));
+    CHECK(glob_match("key-[0-9].pem", "k/key-7.pem"));
+}
