@@ -60,7 +60,7 @@ TEST_CASE("staged: a multi-line secret edited in its middle is matched whole", "
     CHECK(locations(scan_json({"staged"}, d.path())) == Locs{"id.pem:301:1:private-key"});
 }
 
-TEST_CASE("staged: a rename with unchanged content adds nothing; deletion-only commits are clean", "[staged]")
+TEST_CASE("staged: a rename with unchanged content adds nothing, deletion-only commits are clean", "[staged]")
 {
     TempDir d;
     git_init(d.path());
@@ -69,10 +69,10 @@ TEST_CASE("staged: a rename with unchanged content adds nothing; deletion-only c
     sh("git add . && git commit -qm base && git mv old/name.env new.env && git rm -q gone.env", d.path());
     const auto r = secretscan({"staged"}, d.path());
     CHECK(r.exit_code == 0);
-    CHECK(r.out.rfind("secretscan staged: 0 findings; scanned 1 files", 0) == 0);
+    CHECK(r.out.rfind("secretscan staged: 0 findings; scanned 1 file (", 0) == 0);
 }
 
-TEST_CASE("staged: GIT_INDEX_FILE relative to the top is honoured; a missing one is an error", "[staged]")
+TEST_CASE("staged: GIT_INDEX_FILE relative to the top is honoured, a missing one is an error", "[staged]")
 {
     TempDir d;
     git_init(d.path());
@@ -173,7 +173,7 @@ TEST_CASE("history: annotated tag messages and commit messages are scanned", "[h
     CHECK(named["findings"][0]["tag"] == "v1");
 }
 
-TEST_CASE("history: a merge that removes a secret adds nothing; merges are scanned", "[history]")
+TEST_CASE("history: a merge that removes a secret adds nothing, merges are scanned", "[history]")
 {
     TempDir d;
     git_init(d.path());

@@ -45,7 +45,7 @@ void repo_with_patterns(const std::string& dir, const DropIn& gs, const std::vec
 
 } // namespace
 
-TEST_CASE("git-secrets: findings are path:line:text on stderr, exit 1; clean exits 0", "[git-secrets]")
+TEST_CASE("git-secrets: findings are path:line:text on stderr, exit 1, clean exits 0", "[git-secrets]")
 {
     DropIn gs;
     TempDir d;
@@ -121,7 +121,7 @@ TEST_CASE("git-secrets fix: an invalid allowed pattern is an error, not allow-ev
     CHECK(r.err == "git-secrets: allowed pattern 'foo(': unmatched '('\n");
 }
 
-TEST_CASE("git-secrets fix: a .gitallowed entry does not block the commit that adds it; CRLF is fine", "[git-secrets][regression]")
+TEST_CASE("git-secrets fix: a .gitallowed entry does not block the commit that adds it, CRLF is fine", "[git-secrets][regression]")
 {
     DropIn gs;
     TempDir d;

@@ -107,7 +107,7 @@ TEST_CASE("hooks: commit-msg blocks a secret in the message and never edits the 
     expect_committed(d / "repo", {"-m", "clean message"});
 }
 
-TEST_CASE("hooks: installing twice changes nothing; uninstall removes only what install wrote", "[hooks]")
+TEST_CASE("hooks: installing twice changes nothing, uninstall removes only what install wrote", "[hooks]")
 {
     TempDir d;
     git_init_with_hooks(d.path());
@@ -319,7 +319,7 @@ TEST_CASE("hooks: pre-push blocks commits that skipped the local hooks", "[hooks
     CHECK(git({"push", "origin", "main:other"}, work).exit_code == 0);
 }
 
-TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips only prepare-commit-msg and pre-push; errors fail closed", "[hooks]")
+TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips only prepare-commit-msg and pre-push, errors fail closed", "[hooks]")
 {
     TempDir d;
     sh("git init -q --bare remote.git", d.path());

@@ -121,23 +121,23 @@ TEST_CASE("reports: --output writes the file atomically with mode 0600", "[repor
           "secretscan: error: --format xml: unknown format (expected text, json, jsonl, sarif, csv or junit)\n");
 }
 
-TEST_CASE("config: .secretscan.yaml allowlists paths, secrets and stopwords; disables rules", "[config]")
+TEST_CASE("config: .secretscan.yaml allowlists paths, secrets and stopwords, disables rules", "[config]")
 {
     TempDir d;
     const std::string r = d / "r";
     git_init(r);
     write_file(r + "/testdata/fixture.env", "k=" + key1 + "\n");
     write_file(r + "/src/a.env", "k=" + key2 + "\n");
-    write_file(r + "/src/b.txt", "db_password = \"Zx8Qp2LmDUMMYvalue\"\ntoken: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop\n");
+    write_file(r + "/src/b.txt", "db_password = \"Zx8Qp2LmSAMPLEvalue\"\ntoken: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop\n");
     CHECK(locations(scan_json({"scan"}, r)) == Locs{"src/a.env:1:3:aws-access-key-id", "src/b.txt:1:16:password-assignment",
                                                    "src/b.txt:2:8:jwt", "testdata/fixture.env:1:3:aws-access-key-id"});
-    write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: ['testdata/**']\n  secrets: ['^AKIAQ3']\n  stopwords: [dummy]\ndisable: [jwt]\n");
+    write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: ['testdata/**']\n  secrets: ['^AKIAQ3']\n  stopwords: [sample]\ndisable: [jwt]\n");
     CHECK(locations(scan_json({"scan"}, r, 0)).empty());
 
     write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: [testdata]\n  secrets: ['(']\n");
     const auto bad = secretscan({"scan"}, r);
     CHECK(bad.exit_code == 2);
-    CHECK(bad.err == "secretscan: error: " + r + "/.secretscan.yaml:3:12: allowlist secret regex '(': missing ): (\n");
+    CHECK(bad.err == "secretscan: error: " + r + "/.secretscan.yaml:3:13: allowlist secret regex '(': missing ): (\n");
     write_file(r + "/.secretscan.yaml", "disable:\n  - jwt\n  - nope\n");
     CHECK(secretscan({"scan"}, r).err ==
           "secretscan: error: " + r + "/.secretscan.yaml:3:5: disable: nope: no loaded rule has this id (see 'secretscan rules list')\n");
@@ -184,7 +184,7 @@ TEST_CASE("baseline: accepted findings stay suppressed when lines move, files ar
     CHECK(locations(scan_with({"history"}, 1)) == Locs{"b.env:1:4:aws-access-key-id"});
 }
 
-TEST_CASE("baseline: an expired entry reports the finding as expired; the config can name the baseline", "[baseline]")
+TEST_CASE("baseline: an expired entry reports the finding as expired, the config can name the baseline", "[baseline]")
 {
     TempDir d;
     const std::string r = d / "r";
