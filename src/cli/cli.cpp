@@ -8,6 +8,7 @@
 #include <secretscan/git_secrets.hpp>
 #include <secretscan/hooks.hpp>
 #include <secretscan/report.hpp>
+#include <secretscan/rule_check.hpp>
 #include <secretscan/rules.hpp>
 #include <secretscan/sources.hpp>
 
@@ -232,30 +233,11 @@ int rules_check(const Args& a)
         b.rule_packs = a.check_files;
     }
     const Plan plan = resolve(b, "rules check", Context::packs_only);
-    plan.matcher->compile_all();
-    const Scanner scanner(*plan.matcher);
-    std::size_t failures = 0, checked = 0;
-    auto report = [&](const Rule& r, const SourceMark& at, const std::string& what) {
-        ++failures;
-        std::cout << at.file << ':' << at.line << ':' << at.column << ": rule " << r.id << ": " << what << '\n';
-    };
-    auto mark = [](const std::vector<SourceMark>& marks, std::size_t i, const Rule& r) { return i < marks.size() ? marks[i] : r.mark; };
-    for (const Rule& r : plan.matcher->rules()) {
-        if (r.examples.empty()) report(r, r.mark, "has no examples");
-        if (r.negative_examples.empty()) report(r, r.mark, "has no negative_examples");
-        for (std::size_t i = 0; i < r.examples.size(); ++i) {
-            ++checked;
-            const auto found = scanner.scan_text(r.examples[i], Provenance{SourceKind::file, "example", ""});
-            if (std::none_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; }))
-                report(r, mark(r.example_marks, i, r), "example produces no finding: " + r.examples[i]);
-        }
-        for (std::size_t i = 0; i < r.negative_examples.size(); ++i) {
-            ++checked;
-            const auto found = scanner.scan_text(r.negative_examples[i], Provenance{SourceKind::file, "example", ""});
-            if (std::any_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; }))
-                report(r, mark(r.negative_example_marks, i, r), "negative example produces a finding: " + r.negative_examples[i]);
-        }
-    }
+    std::size_t checked = 0;
+    const std::vector<RuleProblem> problems = check_rules(*plan.matcher, checked);
+    for (const RuleProblem& p : problems)
+        std::cout << p.at.file << ':' << p.at.line << ':' << p.at.column << ": rule " << p.rule_id << ": " << p.what << '\n';
+    const std::size_t failures = problems.size();
     std::cout << plan.matcher->rules().size() << " rules, " << checked << " examples checked, " << failures
               << (failures == 1 ? " failure\n" : " failures\n");
     return failures ? 1 : 0;
