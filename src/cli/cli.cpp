@@ -46,6 +46,7 @@ struct Args {
     std::string output;              // --output FILE
     std::vector<std::string> baselines; // --baseline FILE
     std::string config_file;         // --config FILE
+    std::string min_confidence;      // --min-confidence low|medium|high
     std::string baseline_file;       // baseline create FILE
     std::vector<std::string> baseline_scan; // baseline create FILE [history RANGE... | scan PATH... | staged]
     bool no_ignore = false;
@@ -62,11 +63,17 @@ struct Args {
     std::string hooks_list;          // install, uninstall: comma-separated names
 };
 
+int confidence_rank(const std::string& c)
+{
+    return c == "high" ? 2 : c == "medium" ? 1 : 0;
+}
+
 /// Stage 2: the resolved plan shared by every scan command.
 struct Plan {
     std::unique_ptr<Matcher> matcher;
     std::unique_ptr<AllowedPatterns> allowed; ///< git-secrets' secrets.allowed and .gitallowed
     std::unique_ptr<FindingFilter> filter;    ///< allowlist and baselines (config and --baseline)
+    int min_confidence = 0;                   ///< 0 low, 1 medium, 2 high: weaker findings are dropped
     ScanOptions scan;
     ReportOptions report;
 
@@ -76,6 +83,8 @@ struct Plan {
     {
         apply_git_secrets_filters(findings, allowed.get());
         if (filter) filter->apply(findings);
+        if (min_confidence > 0)
+            std::erase_if(findings, [this](const Finding& f) { return confidence_rank(f.confidence) < min_confidence; });
     }
 };
 
@@ -124,6 +133,11 @@ Plan resolve(const Args& a, const std::string& command, Context context = Contex
             for (auto& e : load_baseline(file)) baseline.push_back(std::move(e));
     }
     p.filter = std::make_unique<FindingFilter>(cfg.allowlist, baseline, today_utc());
+    if (!a.min_confidence.empty()) {
+        if (a.min_confidence != "low" && a.min_confidence != "medium" && a.min_confidence != "high")
+            throw Error(ErrorKind::usage, "--min-confidence " + a.min_confidence + ": expected low, medium or high");
+        p.min_confidence = confidence_rank(a.min_confidence);
+    }
     std::vector<Rule> rules = load_rules(sel);
     // Rules disabled in configuration files: an unknown id is an error at the place it is named.
     for (const auto& id : cfg.disabled) {
@@ -393,6 +407,7 @@ int run(int argc, char** argv)
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
     app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml");
     app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable");
+    app.add_option("--min-confidence", a.min_confidence, "Report only findings of rules at least this confident: low, medium or high");
 
     auto* scan = app.add_subcommand("scan", "Scan files and directories (default .); - reads standard input");
     scan->add_option("paths", a.paths, "Files or directories");
@@ -424,7 +439,8 @@ int run(int argc, char** argv)
     for (int i = 1; i < argc; ++i) {
         const std::string word = argv[i];
         if (word == "-C" || word == "--format" || word == "--rules" || word == "--disable-rule" || word == "--max-file-size" ||
-            word == "--threads" || word == "-o" || word == "--output" || word == "--baseline" || word == "--config") {
+            word == "--threads" || word == "-o" || word == "--output" || word == "--baseline" || word == "--config" ||
+            word == "--min-confidence") {
             ++i;
             continue;
         }

@@ -167,3 +167,17 @@ TEST_CASE("the demo plants credentials, scans its history and finds them all", "
     CHECK(r.out.find("config/app.env:3:19: aws-access-key-id: AKIA\u2026 (commit ") != std::string::npos);
     CHECK(r.out.find("Demo passed: all 4 planted credentials were found (4 findings).") != std::string::npos);
 }
+
+TEST_CASE("the minimum confidence option drops findings of less confident rules", "[cli]")
+{
+    TempDir d;
+    // aws-access-key-id is high, password-assignment medium, aws-iam-unique-id low.
+    write_file(d / "a.txt", "k = " + key_id + "\ndb_password = \"Zx8Qp2LmQ7vR4tWs\"\nuser AIDA" "ER28UISCXD939M0L\n");
+    CHECK(locations(scan_json({"scan", "a.txt"}, d.path())) ==
+          Locs{"a.txt:1:5:aws-access-key-id", "a.txt:2:16:password-assignment", "a.txt:3:6:aws-iam-unique-id"});
+    CHECK(locations(scan_json({"--min-confidence", "medium", "scan", "a.txt"}, d.path())) ==
+          Locs{"a.txt:1:5:aws-access-key-id", "a.txt:2:16:password-assignment"});
+    CHECK(locations(scan_json({"--min-confidence", "high", "scan", "a.txt"}, d.path())) == Locs{"a.txt:1:5:aws-access-key-id"});
+    CHECK(secretscan({"--min-confidence", "very", "scan", "a.txt"}, d.path()).err ==
+          "secretscan: error: --min-confidence very: expected low, medium or high\n");
+}
