@@ -80,21 +80,16 @@ void check_names(const std::vector<std::string>& names)
                                                            "prepare-commit-msg, pre-push)");
 }
 
-std::string home()
-{
-    return git::home_dir();
-}
-
 std::string expand_home(const std::string& p)
 {
-    if (p == "~" || p.rfind("~/", 0) == 0) return home() + p.substr(1);
+    if (p == "~" || p.rfind("~/", 0) == 0) return git::home_dir() + p.substr(1);
     return p;
 }
 
 fs::path global_hooks_dir()
 {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
-    const fs::path base = (xdg && *xdg) ? fs::path(xdg) : fs::path(home()) / ".config";
+    const fs::path base = (xdg && *xdg) ? fs::path(xdg) : fs::path(git::home_dir()) / ".config";
     return base / "secretscan" / "hooks";
 }
 

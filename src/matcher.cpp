@@ -178,9 +178,7 @@ struct Matcher::Impl {
                                                    std::to_string(c.groups) + " capture groups");
             c.re = std::move(re);
         });
-        if (!c.re) // an earlier call threw inside call_once; report the same error again
-            throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex");
-        return c;
+        return c; // a throw inside call_once leaves it unset: the next call compiles (and throws) again
     }
 };
 
@@ -263,13 +261,12 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                                             (info.kind == RE2::Set::kOutOfMemory ? ": RE2 DFA out of memory; the input was not scanned"
                                                                                  : ": RE2::Set match failed; the input was not scanned"));
     };
-    std::vector<int> hits;
     // With the bulk prefilter, a keyword rule runs only around its keywords' occurrences: the
     // keyword's line and one line either side (to the end of the text for multiline rules).
     std::map<std::size_t, std::vector<Window>> windows; // rule -> merged windows, empty: whole text
+    std::vector<std::size_t> candidates;
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
-    const bool windowed = m_impl->want_hs && text.size() <= UINT32_MAX;
-    if (windowed) {
+    if (m_impl->want_hs && text.size() <= UINT32_MAX) {
         std::vector<std::pair<unsigned, std::size_t>> occurrences;
         m_impl->hs->match(text, occurrences);
         std::vector<std::size_t> covered(m_rules.size(), 0); // per rule: end of its last window
@@ -284,18 +281,15 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                 covered[r] = list.back().end;
             }
         }
-        for (const auto& [r, list] : windows) hits.push_back(static_cast<int>(r)); // rule indices here
+        for (const auto& [r, list] : windows) candidates.push_back(r);
     } else
 #endif
-        if (!m_impl->rules_of_keyword.empty()) set_match(*m_impl->keywords, hits, "keyword prefilter");
-    std::vector<std::size_t> candidates;
-#ifdef SECRETSCAN_HAVE_HYPERSCAN
-    if (windowed)
-        for (int r : hits) candidates.push_back(static_cast<std::size_t>(r));
-    else
-#endif
+    if (!m_impl->rules_of_keyword.empty()) {
+        std::vector<int> hits; // keyword indices
+        set_match(*m_impl->keywords, hits, "keyword prefilter");
         for (int k : hits)
             for (std::size_t r : m_impl->rules_of_keyword[static_cast<std::size_t>(k)]) candidates.push_back(r);
+    }
     if (m_impl->unfiltered) {
         std::vector<int> direct;
         set_match(*m_impl->unfiltered, direct, "regex prefilter");

@@ -383,6 +383,20 @@ int demo(const Args& a)
 
 } // namespace
 
+namespace {
+
+/// Whether a global option takes the next word as its value (for the word scans that CLI11
+/// cannot do: finding `hook`, naming an unknown command).
+bool takes_value(const std::string& word)
+{
+    static const std::set<std::string> with_value = {"-C", "--format", "--rules", "--disable-rule", "--max-file-size",
+                                                      "--threads", "-o", "--output", "--baseline", "--config",
+                                                      "--min-confidence"};
+    return with_value.count(word) > 0;
+}
+
+} // namespace
+
 int run(int argc, char** argv)
 {
     // Installed as `git-secrets` (a link), the binary is the git-secrets drop-in.
@@ -438,9 +452,7 @@ int run(int argc, char** argv)
     std::vector<std::string> hook_args;
     for (int i = 1; i < argc; ++i) {
         const std::string word = argv[i];
-        if (word == "-C" || word == "--format" || word == "--rules" || word == "--disable-rule" || word == "--max-file-size" ||
-            word == "--threads" || word == "-o" || word == "--output" || word == "--baseline" || word == "--config" ||
-            word == "--min-confidence") {
+        if (takes_value(word)) {
             ++i;
             continue;
         }
@@ -474,9 +486,7 @@ int run(int argc, char** argv)
         for (int i = 1; i < argc; ++i) {
             const std::string word = argv[i];
             if (word.empty() || word[0] == '-') {
-                if (word == "-C" || word == "--format" || word == "--rules" || word == "--disable-rule" ||
-                    word == "--max-file-size" || word == "--threads")
-                    ++i; // skip the option's value
+                if (takes_value(word)) ++i; // skip the option's value
                 continue;
             }
             const auto subs = app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; });

@@ -5,6 +5,7 @@
 #include <secretscan/sources.hpp>
 
 #include "../git.hpp"
+#include "../util.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -210,10 +211,7 @@ std::string errno_text()
 
 bool read_file(const fs::path& p, std::string& out)
 {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return false;
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return true;
+    return read_whole_file(p.string(), out);
 }
 
 void scan_tracked(const Engine& e, GrepSelection selection, const std::vector<std::string>& pathspecs, Report& report)

@@ -22,15 +22,6 @@ struct FileJob {
     bool named = false; // given on the command line (errors are fatal) rather than found by walking
 };
 
-/// Reads a whole file. Returns false (errno set) when it cannot be read.
-bool read_file(const std::string& path, std::string& out)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return !in.bad();
-}
-
 std::string display_path(const fs::path& p)
 {
     std::string s = p.lexically_normal().generic_string();
@@ -124,7 +115,7 @@ ScanResult scan_paths(const Scanner& scanner, const std::vector<std::string>& pa
             return;
         }
         std::string data;
-        if (!read_file(job.path, data)) {
+        if (!read_whole_file(job.path, data)) {
             const std::string why = errno_message();
             if (job.named) throw Error(ErrorKind::runtime, job.path + ": cannot read: " + why);
             stats.skipped.push_back({job.path, "unreadable: " + why});
@@ -146,7 +137,7 @@ ScanResult scan_message_file(const Scanner& scanner, const std::string& file, co
     std::error_code ec;
     if (!fs::exists(file, ec)) throw Error(ErrorKind::usage, file + ": no such commit message file");
     std::string data;
-    if (!read_file(file, data)) throw Error(ErrorKind::runtime, file + ": cannot read: " + errno_message());
+    if (!read_whole_file(file, data)) throw Error(ErrorKind::runtime, file + ": cannot read: " + errno_message());
     // Git removes everything from its scissors line down (the diff `git commit -v` shows):
     // that text is never committed, and the staged scan already covers the diff.
     static constexpr std::string_view cut = " ------------------------ >8 ------------------------\n";

@@ -16,14 +16,6 @@ namespace secretscan {
 
 namespace {
 
-bool read_whole(const fs::path& p, std::string& out)
-{
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return false;
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return true;
-}
-
 /// Whether `path` (relative to cwd) is selected by the pathspecs (each a file or a folder).
 bool selected(const std::string& path, const std::vector<std::string>& specs)
 {
@@ -63,7 +55,7 @@ void for_each_grep_file(const std::string& cwd, GrepSelection selection, const s
         std::sort(files.begin(), files.end());
         for (const auto& f : files) {
             if (!selected(f, pathspecs)) continue;
-            if (!read_whole(fs::path(cwd) / f, data)) throw Error(ErrorKind::runtime, f + ": cannot read: " + errno_message());
+            if (!read_whole_file((fs::path(cwd) / f).string(), data)) throw Error(ErrorKind::runtime, f + ": cannot read: " + errno_message());
             fn(f, data);
         }
         return;
@@ -117,7 +109,7 @@ void for_each_grep_file(const std::string& cwd, GrepSelection selection, const s
         const fs::path file = fs::path(*top) / path;
         std::error_code ec;
         if (!fs::is_regular_file(fs::symlink_status(file, ec))) continue; // deleted in the work tree
-        if (!read_whole(file, data)) throw Error(ErrorKind::runtime, rel + ": cannot read: " + errno_message());
+        if (!read_whole_file(file.string(), data)) throw Error(ErrorKind::runtime, rel + ": cannot read: " + errno_message());
         fn(rel, data);
     }
 }

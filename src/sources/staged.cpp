@@ -51,20 +51,26 @@ git::Blob lookup_blob(git_repository* repo, const git_oid& id, const std::string
     return git::Blob(raw);
 }
 
-/// The index the commit will be made from: GIT_INDEX_FILE when set (relative to the work
-/// tree's top, where git runs hooks), else the repository's own.
+/// GIT_INDEX_FILE resolved against the work tree's top (where git runs hooks), or empty when
+/// unset. Throws Error(runtime) when it names a missing file: never an empty index.
+std::string index_file_from_env(const std::string& top)
+{
+    const char* env = std::getenv("GIT_INDEX_FILE");
+    if (!env || !*env) return {};
+    const fs::path p = fs::path(env).is_relative() ? fs::path(top) / env : fs::path(env);
+    std::error_code ec;
+    if (!fs::exists(p, ec))
+        throw Error(ErrorKind::runtime, "GIT_INDEX_FILE=" + std::string(env) + ": the index file does not exist; "
+                                            "refusing to treat it as an empty index");
+    return p.string();
+}
+
+/// The index the commit will be made from: GIT_INDEX_FILE when set, else the repository's own.
 git::Index open_index(git_repository* repo, const std::string& top)
 {
     git_index* raw = nullptr;
-    const char* env = std::getenv("GIT_INDEX_FILE");
-    if (env && *env) {
-        fs::path p(env);
-        if (p.is_relative()) p = fs::path(top) / p;
-        std::error_code ec;
-        if (!fs::exists(p, ec))
-            throw Error(ErrorKind::runtime, "GIT_INDEX_FILE=" + std::string(env) + ": the index file does not exist; "
-                                                "refusing to treat it as an empty index");
-        git::check(git_index_open(&raw, p.c_str()), "open index", p.string());
+    if (const std::string file = index_file_from_env(top); !file.empty()) {
+        git::check(git_index_open(&raw, file.c_str()), "open index", file);
         return git::Index(raw);
     }
     git::check(git_repository_index(&raw, repo), "open index of", top);
@@ -203,13 +209,7 @@ void scan_with_git(const Scanner& scanner, const std::string& repo_dir, const St
     int rc = 0;
     const std::string top = first_line(git_output(repo_dir, {"rev-parse", "--show-toplevel"}, &rc));
     if (rc != 0 || top.empty()) throw Error(ErrorKind::usage, repo_dir + ": not in a git work tree: 'staged' needs one");
-    if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) {
-        const fs::path p = fs::path(env).is_relative() ? fs::path(top) / env : fs::path(env);
-        std::error_code ec;
-        if (!fs::exists(p, ec))
-            throw Error(ErrorKind::runtime, "GIT_INDEX_FILE=" + std::string(env) + ": the index file does not exist; "
-                                                "refusing to treat it as an empty index");
-    }
+    index_file_from_env(top); // git reads it itself; only check that it exists
     const std::string head = first_line(git_output(top, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, &rc));
     const std::string git_dir = first_line(git_output(top, {"rev-parse", "--absolute-git-dir"}));
     std::vector<std::string> merge_heads;
