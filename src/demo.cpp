@@ -11,7 +11,7 @@ namespace {
 // Made-up values, split so that no scanner flags this source file.
 std::string aws_key_id() { return std::string("AKIA") + "Q3EGRIKZ5VXNWTDM"; }
 std::string aws_secret() { return std::string("kX9vR2mLq8") + "Tz4WbN7cYp1Hs" + "D6fJe3GaUo5iQ0rVl"; }
-std::string github_pat() { return std::string("ghp_") + "8fKq2LzX7mVnR4tB" + "9wYc1HsJd6PgE3aUo5iQ"; }
+std::string github_pat() { return std::string("ghp_") + "dTwgHUqMANTOcWqGLEXC" + "S2roCXYjPx261boV"; } // valid CRC-32 check digits
 std::string slack_webhook()
 {
     return std::string("https://hooks.slack") + ".com/services/T0DEMO1234/B0DEMO5678/" + "q7Lm2Xv9Rt4Kp8Nz3Wc6Yb1H";

@@ -105,6 +105,7 @@ std::vector<Rule> git_secrets_rules(const std::vector<std::string>& patterns)
         r.keywords = required_literals(r.regex);
         if (r.keywords.empty()) r.keywords = ere_required_literals(patterns[i]);
         r.confidence = Confidence::medium;
+        r.shared_filter = false;
         r.mark.file = "git config secrets.patterns";
         rules.push_back(std::move(r));
     }

@@ -1,5 +1,7 @@
 #include <secretscan/error.hpp>
+#include <secretscan/filters.hpp>
 #include <secretscan/matcher.hpp>
+#include <secretscan/validators.hpp>
 
 #include "util.hpp"
 
@@ -159,6 +161,8 @@ struct Matcher::Impl {
     std::vector<std::size_t> unfiltered_rules;  // set index -> rule index
     std::vector<std::vector<std::size_t>> rules_of_keyword; // keyword index -> rule indices
     std::vector<std::unique_ptr<CompiledRule>> compiled;
+    std::vector<bool> generic;               // rule index -> tag "generic"
+    std::vector<ValidatorFn> validators;     // rule index -> validator or nullptr
 
     const CompiledRule& compile(const Rule& rule, std::size_t i) const
     {
@@ -193,6 +197,12 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         m_impl->compiled.push_back(std::make_unique<CompiledRule>());
+        const Rule& r = m_rules[i];
+        m_impl->generic.push_back(std::find(r.tags.begin(), r.tags.end(), "generic") != r.tags.end());
+        ValidatorFn fn = r.validate.empty() ? nullptr : find_validator(r.validate);
+        if (!r.validate.empty() && !fn)
+            throw Error(ErrorKind::config, where(r) + ": rule " + r.id + ": unknown validator '" + r.validate + "'");
+        m_impl->validators.push_back(fn);
         for (const auto& kw : m_rules[i].keywords) {
             auto it = index.find(kw);
             if (it == index.end()) {
@@ -228,6 +238,8 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
 }
 
 Matcher::~Matcher() = default;
+
+bool Matcher::is_generic(std::size_t i) const noexcept { return i < m_impl->generic.size() && m_impl->generic[i]; }
 
 bool Matcher::accelerate() const
 {
@@ -321,7 +333,14 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                 const std::string_view sv(secret.data(), secret.size());
                 if (rule.entropy > 0 && shannon_entropy(sv) < rule.entropy) continue;
                 if (has_stopword(rule, sv)) continue;
+                if (rule.shared_filter && classify_secret(sv, m_impl->generic[ri]) != FilterClass::none) continue;
+                Validation verdict;
+                if (const ValidatorFn v = m_impl->validators[ri]) {
+                    verdict = v(sv);
+                    if (!verdict.passed) continue;
+                }
                 RawMatch m;
+                m.note = std::move(verdict.note);
                 m.rule = ri;
                 m.begin = begin;
                 m.end = end;

@@ -56,6 +56,7 @@ void write_text(std::ostream& out, const ScanResult& r, const ReportOptions& o)
     for (const Finding& f : r.findings) {
         out << bold << display_location(f) << ':' << f.line << ':' << f.column << reset << ": " << red << f.rule_id << reset
             << ": " << shown_secret(f, o);
+        if (!f.validation.empty()) out << " (" << f.validation << ")";
         if (!f.commit.empty()) {
             out << dim << " (";
             if (f.source != SourceKind::commit_message) out << "commit " << f.commit.substr(0, 12) << ", ";
@@ -101,6 +102,7 @@ json finding_json(const Finding& f, const ReportOptions& o)
         {"occurrences", f.occurrences},
         {"fingerprint", f.fingerprint},
     };
+    if (!f.validation.empty()) j["validation"] = f.validation;
     if (!f.source_name.empty()) j["source_name"] = f.source_name;
     if (!f.commit.empty()) j["commit"] = f.commit;
     if (!f.tag.empty()) j["tag"] = f.tag;
@@ -205,6 +207,7 @@ void write_sarif(std::ostream& out, const ScanResult& r, const ReportOptions& o)
             {"partialFingerprints", {{"secretscan/v1", f.fingerprint}}},
         };
         json props = {{"source", to_string(f.source)}, {"occurrences", f.occurrences}};
+        if (!f.validation.empty()) props["validation"] = f.validation;
         if (!f.commit.empty()) props["commit"] = f.commit;
         if (!f.author.empty()) props["author"] = f.author;
         if (!f.date.empty()) props["date"] = f.date;

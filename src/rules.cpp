@@ -1,5 +1,6 @@
 #include <secretscan/error.hpp>
 #include <secretscan/rules.hpp>
+#include <secretscan/validators.hpp>
 
 #include "util.hpp"
 
@@ -124,6 +125,11 @@ private:
                 if (r.entropy < 0 || r.entropy > 8) fail(vm, r.id, "'entropy' is bits per byte, between 0 and 8");
             } else if (key == "validate") {
                 r.validate = scalar(v, key, r.id);
+                if (!find_validator(r.validate)) {
+                    std::string known;
+                    for (std::string_view n : validator_names()) known += (known.empty() ? "" : ", ") + std::string(n);
+                    fail(vm, r.id, "unknown validator '" + r.validate + "' (known: " + known + ")");
+                }
             } else if (key == "confidence") {
                 const auto c = scalar(v, key, r.id);
                 if (c == "high") r.confidence = Confidence::high;

@@ -1,3 +1,4 @@
+#include <secretscan/filters.hpp>
 #include <secretscan/scanner.hpp>
 
 #include <algorithm>
@@ -58,12 +59,12 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
             const std::size_t end = last < n ? lines.start_of(last + 1) : text.size();
             std::vector<RawMatch> part;
             m_matcher.find(text.substr(begin, end - begin), part);
-            for (RawMatch m : part) {
+            for (RawMatch& m : part) {
                 m.begin += begin;
                 m.end += begin;
                 m.secret_begin += begin;
                 m.secret_end += begin;
-                matches.push_back(m);
+                matches.push_back(std::move(m));
             }
         }
     }
@@ -72,6 +73,7 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
         return std::tie(a.begin, a.rule) < std::tie(b.begin, b.rule);
     });
     const LineIndex& lines = index ? *index : index.emplace(text);
+    const bool lockfile = is_lockfile(where.path);
     for (const RawMatch& m : matches) {
         const std::size_t first = lines.line_of(m.begin);
         const std::size_t last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
@@ -83,10 +85,14 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
         const std::size_t at = lines.line_of(m.secret_begin);
         const std::string_view line = lines.line_text(at);
         const Rule& rule = m_matcher.rules()[m.rule];
+        if (lockfile && rule.shared_filter && m_matcher.is_generic(m.rule) &&
+            std::find(rule.tags.begin(), rule.tags.end(), "url") == rule.tags.end())
+            continue; // the shared filter's lockfile class (filters.hpp)
         Finding f;
         f.rule_id = rule.id;
         f.rule_name = rule.name;
         f.confidence = std::string(to_string(rule.confidence));
+        f.validation = m.note;
         f.secret.assign(text.substr(m.secret_begin, m.secret_end - m.secret_begin));
         constexpr std::size_t max_line = 1000; // minified files: keep reports readable
         f.line_text.assign(line.substr(0, max_line));

@@ -43,6 +43,8 @@ struct Finding {
     std::size_t occurrences = 1;
     std::string fingerprint; ///< see fingerprint()
     std::string confidence;  ///< the rule's confidence
+    std::string validation;  ///< what the rule's offline validator established, e.g. "AWS account
+                             ///< 123456789012" or "CRC-32 check digits valid"; empty when none
     /// Whether the secret is still in the file at HEAD: 1 yes, 0 only in history, -1 unknown
     /// (a message, stdin, or a scan outside git). Files and staged blobs are current: 1.
     int present_at_head = -1;

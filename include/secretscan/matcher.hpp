@@ -18,6 +18,7 @@ struct RawMatch {
     std::size_t end = 0;
     std::size_t secret_begin = 0; ///< the rule's secret group
     std::size_t secret_end = 0;
+    std::string note;             ///< what the rule's validator established (Validation::note)
 };
 
 /// Rules compiled for matching. Construction compiles only the prefilters: one RE2::Set over
@@ -38,9 +39,13 @@ public:
 
     const std::vector<Rule>& rules() const noexcept { return m_rules; }
 
+    /// Whether rule `i` (an index into rules()) is in the generic family (tag "generic").
+    bool is_generic(std::size_t i) const noexcept;
+
     /// Appends to `out` every match in `text` of every rule whose keyword occurs in it (ASCII
-    /// case-insensitive), in rule order then text order, after the rule's own filters: entropy
-    /// floor and rule-local stopwords. Matches of one rule never overlap. `text` is UTF-8 (bytes
+    /// case-insensitive), in rule order then text order, after the rule's own filters (entropy
+    /// floor, rule-local stopwords), the shared filter's text classes (classify_secret: template,
+    /// placeholder, and for generic rules hash and uuid) and the rule's validator. Matches of one rule never overlap. `text` is UTF-8 (bytes
     /// that are not valid UTF-8 never match a non-ASCII class, and never crash).
     /// Throws Error(runtime) when RE2's DFA runs out of memory (never reported as "no match"),
     /// Error(config) when a rule's regex does not compile (file, line, rule id).

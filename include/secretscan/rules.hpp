@@ -38,12 +38,16 @@ struct Rule {
     bool multiline = false; ///< a match may run many lines below its keyword (a PEM block); other
                             ///< rules' matches lie within their keyword's line and one line either side
     double entropy = 0.0;   ///< minimum Shannon entropy of the secret in bits per byte; 0 = none
-    std::string validate;   ///< optional offline validator name (empty = none)
+    std::string validate;   ///< offline validator name (validators.hpp; empty = none); a
+                            ///< match that fails it is not reported
     Confidence confidence = Confidence::medium;
     std::vector<std::string> tags;
     std::vector<std::string> references; ///< URLs of the provider's documentation of the format
     std::string remediation;
     RuleAllowlist allowlist;
+    /// Whether the shared filter (filters.hpp) applies. Always true for packs; false for
+    /// git-secrets patterns, which report every match as git-secrets does.
+    bool shared_filter = true;
     std::vector<std::string> examples;          ///< each must produce a finding of this rule
     std::vector<std::string> negative_examples; ///< each must produce no finding of this rule
     std::vector<SourceMark> example_marks;          ///< where each example is written

@@ -105,6 +105,7 @@ int run_hook(const Scanner& scanner, const ScanOptions& options, const std::func
         for (const Finding& f : result.findings) {
             std::cerr << display_location(f) << ':' << f.line << ':' << f.column << ": " << f.rule_id << ": "
                       << (redact ? secretscan::redact(f.secret) : f.secret);
+            if (!f.validation.empty()) std::cerr << " (" << f.validation << ")";
             if (!f.commit.empty()) std::cerr << " (commit " << f.commit.substr(0, 12) << ")";
             std::cerr << '\n';
             rules.insert(f.rule_id);

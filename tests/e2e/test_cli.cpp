@@ -13,7 +13,7 @@ using Locs = std::vector<std::string>;
 namespace {
 // Made-up values, assembled so this file holds none.
 const std::string key_id = std::string("AKIA") + "IDVWTFKTANGPVYQE";
-const std::string gh_pat = std::string("ghp_") + "0pYJzvItJ17FO6bBlKu8y0Xx7gslTkmH3cmP";
+const std::string gh_pat = std::string("ghp_") + "OzGQqO7hrzCmnFxMY7ihtIJno5U13L16euPH"; // valid check digits
 } // namespace
 
 TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
@@ -67,12 +67,12 @@ TEST_CASE("text output: one line per finding, redacted, then a summary", "[cli]"
     const auto r = secretscan({"scan", "src"}, d.path());
     CHECK(r.exit_code == 1);
     const auto first_line = r.out.substr(0, r.out.find('\n'));
-    CHECK(first_line == "src/app.py:2:10: github-pat: ghp_\u2026");
+    CHECK(first_line == "src/app.py:2:10: github-pat: ghp_\u2026 (CRC-32 check digits valid)");
     CHECK(r.out.find(gh_pat) == std::string::npos);
     CHECK(r.out.find("\nsecretscan scan: 1 finding; scanned 1 file (") != std::string::npos);
 
     const auto plain = secretscan({"--no-redact", "-q", "scan", "src"}, d.path());
-    CHECK(plain.out == "src/app.py:2:10: github-pat: " + gh_pat + "\n");
+    CHECK(plain.out == "src/app.py:2:10: github-pat: " + gh_pat + " (CRC-32 check digits valid)\n");
 }
 
 TEST_CASE("json output carries every finding field and redacts the line too", "[cli]")

@@ -1,0 +1,43 @@
+#pragma once
+// The shared false-positive filter: classes of matched text that are never secrets, decided once
+// for every rule instead of rule by rule (docs/rules.md, "Shared filter").
+
+#include <string_view>
+
+namespace secretscan {
+
+/// Why a match is not a secret.
+enum class FilterClass {
+    none,       ///< keep it
+    template_,  ///< a template or variable reference: ${VAR}, {{ secrets.X }}, $(cmd), %(name)s,
+                ///< #{x}, <%= x %>, {% x %}, $VAR, %VAR%, @name@, a whole <placeholder>
+    placeholder,///< a documentation value: contains "example", "placeholder", "changeme",
+                ///< "change_me", "replace_me", "your_"/"your-", "redacted", "dummy", "xxxx", "****",
+                ///< "...."; or 6+ repeats of one character; or an ascending run of 6+ ("123456", "abcdef")
+    hash,       ///< generic rules only: a whole hex digest (32, 40, 56, 64, 96 or 128 hex digits:
+                ///< MD5, SHA-1 and git object ids, SHA-224, SHA-256, SHA-384, SHA-512), an SRI
+                ///< integrity value "sha256-"/"sha384-"/"sha512-" + base64 (W3C Subresource
+                ///< Integrity), a Go module hash "h1:" + base64 (go.sum), "sha1:"/"sha256:"/"md5:" + hex
+    uuid,       ///< generic rules only: a whole UUID, 8-4-4-4-12 hex digits (RFC 9562 §4)
+    lockfile,   ///< generic rules other than URL credentials: the file is a package manager's
+                ///< lockfile (is_lockfile), whose values are hashes and versions
+};
+
+/// "template", "placeholder", "hash", "uuid", "lockfile" (and "none").
+std::string_view to_string(FilterClass c) noexcept;
+
+/// The class of a matched secret (UTF-8, the rule's secret group), or FilterClass::none.
+/// `generic`: the rule belongs to the generic family (tag "generic"): it matches on a name
+/// rather than a token format, so a digest or a UUID assigned to that name is not a secret.
+/// Provider rules are exempt from hash and uuid: some providers' keys are hex or UUIDs.
+/// Thread-safe, never throws.
+FilterClass classify_secret(std::string_view secret, bool generic) noexcept;
+
+/// Whether `path` (any directory prefix, '/'-separated) names a lockfile by its file name:
+/// package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock, deno.lock,
+/// Cargo.lock, go.sum, poetry.lock, Pipfile.lock, pdm.lock, uv.lock, Gemfile.lock,
+/// composer.lock, packages.lock.json, paket.lock, flake.lock, mix.lock, pubspec.lock,
+/// Podfile.lock, Package.resolved, gradle.lockfile, conan.lock. Thread-safe.
+bool is_lockfile(std::string_view path) noexcept;
+
+} // namespace secretscan

@@ -1,0 +1,111 @@
+#include <secretscan/filters.hpp>
+
+#include "util.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace secretscan {
+namespace {
+
+bool is_ident_start(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_ident(char c) noexcept { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_b64(char c) noexcept { return is_ident(c) || c == '+' || c == '/' || c == '=' || c == '-'; }
+
+/// s is open + identifier + close (close may be empty).
+bool wrapped_identifier(std::string_view s, std::string_view open, std::string_view close, bool dots = false) noexcept
+{
+    if (s.size() < open.size() + close.size() + 1 || !s.starts_with(open) || !s.ends_with(close)) return false;
+    const std::string_view id = s.substr(open.size(), s.size() - open.size() - close.size());
+    if (!is_ident_start(id.front())) return false;
+    return std::all_of(id.begin(), id.end(), [dots](char c) { return is_ident(c) || (dots && (c == '.' || c == '-')); });
+}
+
+bool is_template(std::string_view s) noexcept
+{
+    static constexpr std::array<std::string_view, 9> markers{"${", "{{", "}}", "$(", "#{", "<%", "%(", "{%", "%}"};
+    for (std::string_view m : markers)
+        if (s.find(m) != std::string_view::npos) return true;
+    if (s.size() >= 2 && s.front() == '<' && s.back() == '>') return true;
+    return wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true);
+}
+
+bool is_placeholder(std::string_view s) noexcept
+{
+    static constexpr std::array<std::string_view, 13> words{"example", "placeholder", "changeme", "change_me", "replace_me", "replaceme",
+                                                            "your_",   "your-",       "redacted", "dummy",     "xxxx",       "****",
+                                                            "...."};
+    const std::string lower = ascii_lower(s);
+    for (std::string_view w : words)
+        if (lower.find(w) != std::string::npos) return true;
+    std::size_t same = 1, ascending = 1;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+        same = s[i] == s[i - 1] ? same + 1 : 1;
+        ascending = (is_ident(s[i]) && s[i] == s[i - 1] + 1) ? ascending + 1 : 1;
+        if (same >= 6 || ascending >= 6) return true;
+    }
+    return false;
+}
+
+bool all_hex(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_hex); }
+
+bool is_hash(std::string_view s) noexcept
+{
+    static constexpr std::array<std::size_t, 6> digest_lengths{32, 40, 56, 64, 96, 128};
+    if (all_hex(s) && std::find(digest_lengths.begin(), digest_lengths.end(), s.size()) != digest_lengths.end()) return true;
+    for (std::string_view p : {std::string_view("sha256-"), std::string_view("sha384-"), std::string_view("sha512-"), std::string_view("h1:")})
+        if (s.starts_with(p) && s.size() > p.size() + 20 && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(p.size()), s.end(), is_b64))
+            return true;
+    for (std::string_view p : {std::string_view("sha1:"), std::string_view("sha256:"), std::string_view("sha512:"), std::string_view("md5:")})
+        if (s.starts_with(p) && all_hex(s.substr(p.size())) && s.size() - p.size() >= 32) return true;
+    return false;
+}
+
+bool is_uuid(std::string_view s) noexcept
+{
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < 36; ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::string_view to_string(FilterClass c) noexcept
+{
+    switch (c) {
+    case FilterClass::none: return "none";
+    case FilterClass::template_: return "template";
+    case FilterClass::placeholder: return "placeholder";
+    case FilterClass::hash: return "hash";
+    case FilterClass::uuid: return "uuid";
+    case FilterClass::lockfile: return "lockfile";
+    }
+    return "none";
+}
+
+FilterClass classify_secret(std::string_view secret, bool generic) noexcept
+{
+    if (is_template(secret)) return FilterClass::template_;
+    if (is_placeholder(secret)) return FilterClass::placeholder;
+    if (generic && is_hash(secret)) return FilterClass::hash;
+    if (generic && is_uuid(secret)) return FilterClass::uuid;
+    return FilterClass::none;
+}
+
+bool is_lockfile(std::string_view path) noexcept
+{
+    static constexpr std::array<std::string_view, 23> names{
+        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",      "pnpm-lock.yaml",  "bun.lock",       "deno.lock",
+        "Cargo.lock",        "go.sum",              "poetry.lock",    "Pipfile.lock",    "pdm.lock",       "uv.lock",
+        "Gemfile.lock",      "composer.lock",       "packages.lock.json", "paket.lock",  "flake.lock",     "mix.lock",
+        "pubspec.lock",      "Podfile.lock",        "Package.resolved", "gradle.lockfile", "conan.lock"};
+    const std::size_t slash = path.rfind('/');
+    const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return std::find(names.begin(), names.end(), base) != names.end();
+}
+
+} // namespace secretscan
