@@ -27,7 +27,13 @@ bool is_template(std::string_view s) noexcept
     static constexpr std::array<std::string_view, 9> markers{"${", "{{", "}}", "$(", "#{", "<%", "%(", "{%", "%}"};
     for (std::string_view m : markers)
         if (s.find(m) != std::string_view::npos) return true;
-    if (s.size() >= 2 && s.front() == '<' && s.back() == '>') return true;
+    // A <placeholder> anywhere: '<', a letter, then letters, digits, '_', '-', ' ' or '.', then '>'.
+    for (std::size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
+        std::size_t i = lt + 1;
+        if (i >= s.size() || !is_ident_start(s[i])) continue;
+        while (i < s.size() && (is_ident(s[i]) || s[i] == '-' || s[i] == ' ' || s[i] == '.')) ++i;
+        if (i < s.size() && s[i] == '>') return true;
+    }
     return wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true);
 }
 
@@ -46,6 +52,27 @@ bool is_placeholder(std::string_view s) noexcept
         if (same >= 6 || ascending >= 6) return true;
     }
     return false;
+}
+
+/// Generic rules: a value that spells a well-known test or weak password, also with digits for
+/// letters (P4ssw0rd): fixtures, not deployed secrets.
+bool is_fixture(std::string_view s)
+{
+    std::string plain = ascii_lower(s);
+    for (char& c : plain) {
+        switch (c) {
+        case '4': case '@': c = 'a'; break;
+        case '0': c = 'o'; break;
+        case '3': c = 'e'; break;
+        case '5': case '$': c = 's'; break;
+        case '1': c = 'i'; break;
+        case '7': c = 't'; break;
+        default: break;
+        }
+    }
+    static constexpr std::array<std::string_view, 11> words{"password", "passwd", "secret", "test", "fake", "mock",
+                                                            "sample",   "foobar", "qwerty", "hunter", "letmein"};
+    return std::any_of(words.begin(), words.end(), [&plain](std::string_view w) { return plain.find(w) != std::string::npos; });
 }
 
 bool all_hex(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_hex); }
@@ -80,6 +107,7 @@ std::string_view to_string(FilterClass c) noexcept
     case FilterClass::none: return "none";
     case FilterClass::template_: return "template";
     case FilterClass::placeholder: return "placeholder";
+    case FilterClass::fixture: return "fixture";
     case FilterClass::hash: return "hash";
     case FilterClass::uuid: return "uuid";
     case FilterClass::lockfile: return "lockfile";
@@ -91,6 +119,7 @@ FilterClass classify_secret(std::string_view secret, bool generic) noexcept
 {
     if (is_template(secret)) return FilterClass::template_;
     if (is_placeholder(secret)) return FilterClass::placeholder;
+    if (generic && is_fixture(secret)) return FilterClass::fixture;
     if (generic && is_hash(secret)) return FilterClass::hash;
     if (generic && is_uuid(secret)) return FilterClass::uuid;
     return FilterClass::none;

@@ -69,6 +69,28 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
         }
     }
     if (matches.empty()) return out;
+    // One secret, one finding: of matches whose secrets overlap, keep the most specific rule's.
+    const auto rank = [this](const RawMatch& m) {
+        const Rule& r = m_matcher.rules()[m.rule];
+        return std::make_tuple(!r.shared_filter, m_matcher.is_generic(m.rule), -static_cast<int>(r.confidence), m.rule);
+    };
+    std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
+        return std::tie(a.secret_begin, a.rule) < std::tie(b.secret_begin, b.rule);
+    });
+    std::vector<RawMatch> kept;
+    for (RawMatch& m : matches) {
+        bool drop = false;
+        // Kept matches start at or before m; look back over the few that can still overlap it.
+        for (std::size_t j = kept.size(), looked = 0; j-- > 0 && looked < 16; ++looked) {
+            RawMatch& k = kept[j];
+            if (k.secret_end <= m.secret_begin) continue;
+            if (rank(m) < rank(k)) k = std::move(m);
+            drop = true;
+            break;
+        }
+        if (!drop) kept.push_back(std::move(m));
+    }
+    matches = std::move(kept);
     std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
         return std::tie(a.begin, a.rule) < std::tie(b.begin, b.rule);
     });

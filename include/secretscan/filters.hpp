@@ -10,10 +10,13 @@ namespace secretscan {
 enum class FilterClass {
     none,       ///< keep it
     template_,  ///< a template or variable reference: ${VAR}, {{ secrets.X }}, $(cmd), %(name)s,
-                ///< #{x}, <%= x %>, {% x %}, $VAR, %VAR%, @name@, a whole <placeholder>
+                ///< #{x}, <%= x %>, {% x %}, $VAR, %VAR%, @name@, a <placeholder> anywhere
     placeholder,///< a documentation value: contains "example", "placeholder", "changeme",
                 ///< "change_me", "replace_me", "your_"/"your-", "redacted", "dummy", "xxxx", "****",
                 ///< "...."; or 6+ repeats of one character; or an ascending run of 6+ ("123456", "abcdef")
+    fixture,    ///< generic rules only: spells a test or weak password, also with digits for letters
+                ///< (password, passwd, secret, test, fake, mock, sample, foobar, qwerty, hunter, letmein;
+                ///< P4ssw0rd): a fixture, not a deployed secret
     hash,       ///< generic rules only: a whole hex digest (32, 40, 56, 64, 96 or 128 hex digits:
                 ///< MD5, SHA-1 and git object ids, SHA-224, SHA-256, SHA-384, SHA-512), an SRI
                 ///< integrity value "sha256-"/"sha384-"/"sha512-" + base64 (W3C Subresource
@@ -23,7 +26,7 @@ enum class FilterClass {
                 ///< lockfile (is_lockfile), whose values are hashes and versions
 };
 
-/// "template", "placeholder", "hash", "uuid", "lockfile" (and "none").
+/// "template", "placeholder", "fixture", "hash", "uuid", "lockfile" (and "none").
 std::string_view to_string(FilterClass c) noexcept;
 
 /// The class of a matched secret (UTF-8, the rule's secret group), or FilterClass::none.

@@ -77,7 +77,10 @@ public:
 
     /// Findings in decoded UTF-8 `text`. When `added_lines` is non-null (sorted, 1-based line
     /// numbers) a match is kept only if one of the lines it spans is in it, and only the text
-    /// within added_context_lines of an added line is matched. Findings come in text order;
+    /// within added_context_lines of an added line is matched. Of matches whose secrets overlap
+    /// only one becomes a finding: a pack rule's over a git-secrets pattern's, a provider rule's
+    /// over a generic rule's, then the higher confidence, then the earlier rule (a Shopify token
+    /// assigned to `password` is reported as the Shopify token). Findings come in text order;
     /// fingerprints are filled in. Throws what Matcher::find throws.
     std::vector<Finding> scan_text(std::string_view text, const Provenance& where,
                                    const std::vector<std::size_t>* added_lines = nullptr) const;

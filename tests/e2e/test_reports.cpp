@@ -128,10 +128,10 @@ TEST_CASE("config: .secretscan.yaml allowlists paths, secrets and stopwords, dis
     git_init(r);
     write_file(r + "/testdata/fixture.env", "k=" + key1 + "\n");
     write_file(r + "/src/a.env", "k=" + key2 + "\n");
-    write_file(r + "/src/b.txt", "db_password = \"Zx8Qp2LmSAMPLEvalue\"\ntoken: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Qm9vX2tKb3pXc1hYd2E\n");
+    write_file(r + "/src/b.txt", "db_password = \"Zx8Qp2LmKITTENvalue\"\ntoken: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Qm9vX2tKb3pXc1hYd2E\n");
     CHECK(locations(scan_json({"scan"}, r)) == Locs{"src/a.env:1:3:aws-access-key-id", "src/b.txt:1:16:password-assignment",
                                                    "src/b.txt:2:8:jwt", "testdata/fixture.env:1:3:aws-access-key-id"});
-    write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: ['testdata/**']\n  secrets: ['^AKIAQ3']\n  stopwords: [sample]\ndisable: [jwt]\n");
+    write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: ['testdata/**']\n  secrets: ['^AKIAQ3']\n  stopwords: [kitten]\ndisable: [jwt]\n");
     CHECK(locations(scan_json({"scan"}, r, 0)).empty());
 
     write_file(r + "/.secretscan.yaml", "allowlist:\n  paths: [testdata]\n  secrets: ['(']\n");

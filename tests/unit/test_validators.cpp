@@ -91,6 +91,7 @@ TEST_CASE("shared filter: templates and placeholders, for every rule", "[filters
     for (const char* s : {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                           "changeme", "your_token_here", "REDACTED", "sk_live_000000abc", "123456789012", "abcdefQ9", "****"})
         CHECK(classify_secret(s, false) == FilterClass::placeholder);
+    CHECK(classify_secret("ATBB<app-password>", false) == FilterClass::template_);
     CHECK(classify_secret("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", false) == FilterClass::none);
     CHECK(classify_secret("N3bq7Xv2Lk9q", true) == FilterClass::none);
     CHECK(to_string(FilterClass::template_) == "template");
@@ -109,6 +110,14 @@ TEST_CASE("shared filter: hashes and UUIDs only for generic rules", "[filters]")
     CHECK(classify_secret("h1:Vq3fKXcDnvVtDRMqg2mSPbSxw8lWk7Xk2lPSbzPfrzE=", true) == FilterClass::hash);
     CHECK(classify_secret("sha256:" + std::string(64, 'a').replace(0, 8, "3f786850"), true) != FilterClass::none);
     CHECK(classify_secret(sha1.substr(0, 39), true) == FilterClass::none); // not a digest length
+}
+
+TEST_CASE("shared filter: test and weak passwords only for generic rules", "[filters]")
+{
+    for (const char* s : {"password123", "P4ssw0rd!", "mock_password", "testing", "s3cr3t-value", "hunter2", "foobar99"})
+        CHECK(classify_secret(s, true) == FilterClass::fixture);
+    CHECK(classify_secret("P4ssw0rd!", false) == FilterClass::none);
+    CHECK(classify_secret("Qm7!vL2#pX9zR4tw", true) == FilterClass::none);
 }
 
 TEST_CASE("shared filter: lockfiles by file name", "[filters]")
