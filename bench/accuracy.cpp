@@ -7,8 +7,8 @@
 // secret's span (line/column range). A negative counts as a false positive when any rule reports
 // anything in it. Prints one row per family (positives: the rule's family; negatives: the
 // negative class), then the totals; with --list, every miss and every false positive. Exits 1
-// when total recall is below --min-recall (default 98) or the false-positive rate above --max-fp
-// (default 1), 2 on bad input.
+// when total recall is below --min-recall (default 98), the false-positive rate above --max-fp
+// (default 1) or a loaded rule has no positive sample; 2 on bad input.
 
 #include <secretscan/error.hpp>
 #include <secretscan/matcher.hpp>
@@ -69,6 +69,8 @@ int run(int argc, char** argv)
     std::map<std::string, Tally> pos, neg;
     std::vector<std::string> misses, false_positives;
     std::size_t line_no = 0, extra = 0;
+    std::map<std::string, std::size_t> samples_of_rule;
+    for (const Rule& r : matcher.rules()) samples_of_rule[r.id] = 0;
     for (std::string line; std::getline(in, line);) {
         ++line_no;
         if (line.empty()) continue;
@@ -79,6 +81,10 @@ int run(int argc, char** argv)
         const auto found = scanner.scan_text(j["text"].get<std::string>(), Provenance{SourceKind::file, j.value("path", "sample.txt"), ""});
         if (j["label"] == "positive") {
             const std::string rule = j.at("rule");
+            const auto known = samples_of_rule.find(rule);
+            if (known == samples_of_rule.end())
+                throw Error(ErrorKind::config, corpus + ":" + std::to_string(line_no) + ": rule " + rule + " is not loaded; regenerate the corpus");
+            ++known->second;
             const auto start = std::make_tuple(j.at("line").get<std::size_t>(), j.at("column").get<std::size_t>());
             const auto end = std::make_tuple(j.at("end_line").get<std::size_t>(), j.at("end_column").get<std::size_t>());
             bool ok = false;
@@ -121,12 +127,18 @@ int run(int argc, char** argv)
     std::printf("total: recall %.2f%% (%zu/%zu, target >= %.1f%%), false positives %.2f%% (%zu/%zu, target <= %.1f%%), "
                 "other findings in positives %zu, %zu rules\n",
                 recall, tp.hits, tp.samples, min_recall, fp, tn.hits, tn.samples, max_fp, extra, matcher.rules().size());
+    std::size_t untested = 0;
+    for (const auto& [rule, n] : samples_of_rule)
+        if (n == 0) {
+            std::printf("NO SAMPLES %s (add an entry to tests/corpus/specs and regenerate)\n", rule.c_str());
+            ++untested;
+        }
     if (list) {
         for (const auto& m : misses) std::printf("MISS %s\n", m.c_str());
         for (const auto& f : false_positives) std::printf("FP   %s\n", f.c_str());
     }
     if (tp.samples == 0 || tn.samples == 0) throw Error(ErrorKind::config, corpus + ": needs positives and negatives");
-    return (recall >= min_recall && fp <= max_fp) ? 0 : 1;
+    return (recall >= min_recall && fp <= max_fp && untested == 0) ? 0 : 1;
 }
 
 } // namespace

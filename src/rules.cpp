@@ -120,6 +120,12 @@ private:
                 } catch (const YAML::Exception&) {
                     fail(vm, r.id, "'multiline' must be true or false");
                 }
+            } else if (key == "shared_filter") {
+                try {
+                    r.shared_filter = v.as<bool>();
+                } catch (const YAML::Exception&) {
+                    fail(vm, r.id, "'shared_filter' must be true or false");
+                }
             } else if (key == "entropy") {
                 r.entropy = as_double(v, key, r.id);
                 if (r.entropy < 0 || r.entropy > 8) fail(vm, r.id, "'entropy' is bits per byte, between 0 and 8");

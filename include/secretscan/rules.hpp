@@ -45,8 +45,10 @@ struct Rule {
     std::vector<std::string> references; ///< URLs of the provider's documentation of the format
     std::string remediation;
     RuleAllowlist allowlist;
-    /// Whether the shared filter (filters.hpp) applies. Always true for packs; false for
-    /// git-secrets patterns, which report every match as git-secrets does.
+    /// Whether the shared filter (filters.hpp) applies: the pack key `shared_filter`, default
+    /// true; false for formats whose genuine values look like placeholders (Twitter's bearer
+    /// tokens start with a run of 'A') and for git-secrets patterns, which report every match
+    /// as git-secrets does.
     bool shared_filter = true;
     std::vector<std::string> examples;          ///< each must produce a finding of this rule
     std::vector<std::string> negative_examples; ///< each must produce no finding of this rule

@@ -26,7 +26,7 @@ struct Validation {
 using ValidatorFn = Validation (*)(std::string_view secret);
 
 /// The built-in validators by name, or nullptr for an unknown name. The names:
-/// - "github-crc32": GitHub tokens ghp_/gho_/ghu_/ghs_/ghr_ + 30 base62 characters + 6 check
+/// - "github-crc32": GitHub tokens ghp_/gho_/ghu_/ghs_ + 30 base62 characters + 6 check
 ///   characters, the CRC-32 (ISO-HDLC, as zlib) of those 30 characters in base62
 ///   (0-9A-Za-z), left-padded with '0'. Source: https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
 ///   (format and the 32-bit checksum); the covered bytes and alphabet as implemented by

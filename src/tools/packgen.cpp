@@ -83,6 +83,7 @@ int main(int argc, char** argv)
                      << "        r.keywords = " << list(r.keywords) << ";\n"
                      << "        r.entropy = " << r.entropy << ";\n"
                      << "        r.multiline = " << (r.multiline ? "true" : "false") << ";\n"
+                     << "        r.shared_filter = " << (r.shared_filter ? "true" : "false") << ";\n"
                      << "        r.validate = " << literal(r.validate) << ";\n"
                      << "        r.confidence = Confidence::" << to_string(r.confidence) << ";\n"
                      << "        r.tags = " << list(r.tags) << ";\n"

@@ -162,12 +162,12 @@ TEST_CASE("case 025: PEM keys in every layout, and a header-only decoy", "[cases
     build_case("025", d.path());
     const auto history = scan_json({"history"}, d / "repo");
     CHECK(locations(history) ==
-          Locs{"keys/escaped.json:4:19:private-key", "keys/multi.pem:3:1:private-key", "keys/oneline.env:2:13:private-key"});
+          Locs{"keys/escaped.json:4:19:private-key", "keys/multi.pem:3:1:private-key-rsa", "keys/oneline.env:2:13:private-key-rsa"});
     CHECK(history["findings"][1]["end_line"] == 10);
-    CHECK(locations(scan_json({"staged"}, d / "repo")) == Locs{"keys/openssh.key:1:1:private-key"});
+    CHECK(locations(scan_json({"staged"}, d / "repo")) == Locs{"keys/openssh.key:1:1:private-key-openssh"});
     const auto dir = scan_json({"scan"}, d / "repo");
-    CHECK(locations(dir) == Locs{"keys/escaped.json:4:19:private-key", "keys/multi.pem:3:1:private-key",
-                                 "keys/oneline.env:2:13:private-key", "keys/openssh.key:1:1:private-key"});
+    CHECK(locations(dir) == Locs{"keys/escaped.json:4:19:private-key", "keys/multi.pem:3:1:private-key-rsa",
+                                 "keys/oneline.env:2:13:private-key-rsa", "keys/openssh.key:1:1:private-key-openssh"});
 }
 
 TEST_CASE("case 027: a secret in a commit message", "[cases]")

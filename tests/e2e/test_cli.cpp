@@ -164,7 +164,7 @@ TEST_CASE("the demo plants credentials, scans its history and finds them all", "
     const auto r = secretscan({"demo"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("config/app.env:3:19: aws-access-key-id: AKIA\u2026 (commit ") != std::string::npos);
+    CHECK(r.out.find("config/app.env:3:19: aws-access-key-id: AKIA\u2026 (AWS account 058264208051) (commit ") != std::string::npos);
     CHECK(r.out.find("Demo passed: all 4 planted credentials were found (4 findings).") != std::string::npos);
 }
 

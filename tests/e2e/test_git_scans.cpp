@@ -57,7 +57,7 @@ TEST_CASE("staged: a multi-line secret edited in its middle is matched whole", "
     sh("git add id.pem && git commit -qm base", d.path());
     write_file(d / "id.pem", filler + key(body2) + filler);
     sh("git add id.pem", d.path());
-    CHECK(locations(scan_json({"staged"}, d.path())) == Locs{"id.pem:301:1:private-key"});
+    CHECK(locations(scan_json({"staged"}, d.path())) == Locs{"id.pem:301:1:private-key-rsa"});
 }
 
 TEST_CASE("staged: a rename with unchanged content adds nothing, deletion-only commits are clean", "[staged]")

@@ -87,7 +87,7 @@ TEST_CASE("hooks: install in a fresh repository, a secret is blocked, a clean co
     expect_committed(d.path(), {"-m", "first"});
     // commit-msg: a secret in the message, even with -m (git keeps # lines there).
     expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# key " + key2},
-                   {".git/COMMIT_EDITMSG:3:7: aws-access-key-id: AKIA\u2026"});
+                   {".git/COMMIT_EDITMSG:3:7: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
 }
 
 TEST_CASE("hooks: commit-msg blocks a secret in the message and never edits the message", "[hooks]")
@@ -101,7 +101,7 @@ TEST_CASE("hooks: commit-msg blocks a secret in the message and never edits the 
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(head(d / "repo") == before);
-    CHECK(r.err.find("\n.git/COMMIT_EDITMSG:3:13: aws-access-key-id: AKIA\u2026\n") != std::string::npos);
+    CHECK(r.err.find("\n.git/COMMIT_EDITMSG:3:13: aws-access-key-id: AKIA\u2026 (AWS account 287578395878)\n") != std::string::npos);
     CHECK(testing::read_file(d / "COMMIT_MSG.txt") == msg);
     // The staged README change alone is clean.
     expect_committed(d / "repo", {"-m", "clean message"});
@@ -201,7 +201,7 @@ TEST_CASE("hooks: linked worktrees share the common hooks folder", "[hooks]")
     CHECK(fs::exists(d / "main/.git/hooks/pre-commit"));
     write_file(d / "wt/k.txt", key2 + "\n");
     sh("git add k.txt", d / "wt");
-    expect_blocked(d / "wt", {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026"});
+    expect_blocked(d / "wt", {"-m", "x"}, {"k.txt:1:1: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
 }
 
 TEST_CASE("hooks: case 003, git commit -a and git commit PATH use a temporary index", "[hooks][cases]")
@@ -229,7 +229,7 @@ TEST_CASE("hooks: cases 001, 004 and 015 through the installed pre-commit hook",
     build_case("004", d / "004");
     install(d / "004/repo");
     expect_blocked(d / "004/repo", {"-m", "x"},
-                   {"a.key:1:1: aws-access-key-id: AKIA\u2026", "c.env:2:19: aws-access-key-id: AKIA\u2026"});
+                   {"a.key:1:1: aws-access-key-id: AKIA\u2026 (AWS account 937899692203)", "c.env:2:19: aws-access-key-id: AKIA\u2026 (AWS account 051642110799)"});
 
     build_case("015", d / "015");
     install(d / "015/repo");
@@ -262,11 +262,11 @@ TEST_CASE("hooks: case 013, a secret typed while resolving a conflict blocks the
     build_case("013", d.path(), "staged");
     const std::string repo = d / "repo";
     install(repo);
-    expect_blocked(repo, {"--no-edit"}, {"config.env:3:12: aws-access-key-id: AKIA\u2026"});
+    expect_blocked(repo, {"--no-edit"}, {"config.env:3:12: aws-access-key-id: AKIA\u2026 (AWS account 862251223555)"});
     // prepare-commit-msg does the same check for merges (a clean git merge runs no pre-commit).
     const auto pcm = secretscan({"hook", "prepare-commit-msg", "repo", repo + "/.git/hooks/prepare-commit-msg", ".git/MERGE_MSG", "merge"}, repo);
     CHECK(pcm.exit_code == 1);
-    CHECK(pcm.err.rfind("secretscan: 1 secret in what the merge adds:\nconfig.env:3:12: aws-access-key-id: AKIA\u2026\n", 0) == 0);
+    CHECK(pcm.err.rfind("secretscan: 1 secret in what the merge adds:\nconfig.env:3:12: aws-access-key-id: AKIA\u2026 (AWS account 862251223555)\n", 0) == 0);
     CHECK(pcm.err.find("SECRETSCAN_SKIP=1 git commit") != std::string::npos);
     // --no-verify skips pre-commit but not prepare-commit-msg; SECRETSCAN_SKIP=1 skips that one.
     const auto still = git({"commit", "--no-verify", "--no-edit"}, repo);
@@ -305,7 +305,7 @@ TEST_CASE("hooks: pre-push blocks commits that skipped the local hooks", "[hooks
     const auto push = git({"push", "origin", "main"}, work);
     INFO(push.err);
     CHECK(push.exit_code != 0);
-    CHECK(push.err.find("secretscan: 1 secret in the commits being pushed:\nleak.txt:1:3: aws-access-key-id: AKIA\u2026 (commit ") !=
+    CHECK(push.err.find("secretscan: 1 secret in the commits being pushed:\nleak.txt:1:3: aws-access-key-id: AKIA\u2026 (AWS account 058264208051) (commit ") !=
           std::string::npos);
     CHECK(push.err.find("The push was blocked.") != std::string::npos);
     // A new branch: only commits no remote-tracking ref holds are checked.
