@@ -72,7 +72,12 @@ bool is_fixture(std::string_view s)
     }
     static constexpr std::array<std::string_view, 11> words{"password", "passwd", "secret", "test", "fake", "mock",
                                                             "sample",   "foobar", "qwerty", "hunter", "letmein"};
-    return std::any_of(words.begin(), words.end(), [&plain](std::string_view w) { return plain.find(w) != std::string::npos; });
+    if (std::any_of(words.begin(), words.end(), [&plain](std::string_view w) { return plain.find(w) != std::string::npos; })) return true;
+    // Documented default credentials, as the whole value: RabbitMQ's guest, MySQL's and
+    // PostgreSQL's superusers, Java keystores' changeit.
+    static constexpr std::array<std::string_view, 12> defaults{"pass", "root", "toor", "guest", "admin", "user", "postgres",
+                                                               "mysql", "default", "changeit", "demo", "pw"};
+    return std::find(defaults.begin(), defaults.end(), ascii_lower(s)) != defaults.end();
 }
 
 bool all_hex(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_hex); }

@@ -148,6 +148,8 @@ private:
                 r.references = list(v, key, r.id);
             } else if (key == "remediation") {
                 r.remediation = scalar(v, key, r.id);
+            } else if (key == "impact") {
+                r.impact = scalar(v, key, r.id);
             } else if (key == "examples") {
                 r.examples = list(v, key, r.id);
                 for (const auto& item : v) r.example_marks.push_back(mark_of(m_name, item.Mark()));
@@ -228,6 +230,52 @@ std::vector<Rule> load_pack_file(const std::string& path)
     std::ostringstream ss;
     ss << in.rdbuf();
     return parse_pack(ss.str(), path, true);
+}
+
+std::string_view family_of(const Rule& rule) noexcept
+{
+    if (rule.tags.size() > 1) return rule.tags[1];
+    return rule.tags.empty() ? std::string_view() : std::string_view(rule.tags[0]);
+}
+
+std::string impact_of(const Rule& rule)
+{
+    if (!rule.impact.empty()) return rule.impact;
+    static const std::pair<std::string_view, std::string_view> by_family[] = {
+        {"cloud", "Act as you in the cloud account, within the credential's permissions: start machines (often for "
+                  "crypto-mining), read, copy or delete data in storage and databases, create users and keys that outlive "
+                  "this one, and run up the bill."},
+        {"vcs", "Read and change the repositories it reaches: clone private code, push commits (including workflow changes "
+                "that run with other secrets), and add deploy keys or collaborators that stay after it is revoked."},
+        {"ci", "Trigger and change pipelines and read their logs, artifacts and environment variables, where other "
+               "secrets (deploy keys, cloud credentials) live."},
+        {"registry", "Publish new versions of your packages: code that every user installs on the next update (a "
+                     "supply-chain attack)."},
+        {"chat", "Read channels, messages and shared files, and post as your bot or webhook: phishing your own team or "
+                 "users from a trusted name."},
+        {"payments", "Read customer, order and payment data, issue refunds or payouts, and change account settings, "
+                     "within the key's scope."},
+        {"messaging", "Send e-mail, SMS or other messages as you (phishing from your domain or number), read message "
+                      "logs and contact lists, and run up usage charges."},
+        {"ai", "Run model requests billed to your account, and read the files, fine-tunes, assistants or conversations "
+               "the key can reach."},
+        {"observability", "Read your logs, traces and metrics (which often hold personal data and more secrets), send "
+                          "false data, or change alerting so that incidents go unnoticed."},
+        {"database", "Connect as that database user: read, change or delete its data, and use the connection to reach "
+                     "other systems on its network."},
+        {"private-key", "Act as whoever holds the key: log in over SSH, decrypt recorded TLS traffic or messages, or sign "
+                        "code, commits and tokens that others trust."},
+        {"jwt", "Send requests as the token's subject until it expires, with every permission its claims grant."},
+        {"identity", "Read what the secrets manager or identity provider holds, or sign in as its users, which opens every "
+                     "system those secrets and users reach."},
+        {"saas", "Read and change what the account holds in the service (documents, contacts, files, settings), within "
+                 "the key's scope."},
+        {"generic", "Sign in to the service the password or token belongs to, as the account it belongs to."},
+    };
+    const std::string_view fam = family_of(rule);
+    for (const auto& [f, text] : by_family)
+        if (f == fam) return std::string(text);
+    return "";
 }
 
 } // namespace secretscan

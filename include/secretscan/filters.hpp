@@ -16,7 +16,8 @@ enum class FilterClass {
                 ///< "...."; or 6+ repeats of one character; or an ascending run of 6+ ("123456", "abcdef")
     fixture,    ///< generic rules only: spells a test or weak password, also with digits for letters
                 ///< (password, passwd, secret, test, fake, mock, sample, foobar, qwerty, hunter, letmein;
-                ///< P4ssw0rd): a fixture, not a deployed secret
+                ///< P4ssw0rd), or is a documented default (pass, root, toor, guest, admin, user,
+                ///< postgres, mysql, default, changeit, demo, pw): a fixture, not a deployed secret
     hash,       ///< generic rules only: a whole hex digest (32, 40, 56, 64, 96 or 128 hex digits:
                 ///< MD5, SHA-1 and git object ids, SHA-224, SHA-256, SHA-384, SHA-512), an SRI
                 ///< integrity value "sha256-"/"sha384-"/"sha512-" + base64 (W3C Subresource

@@ -44,6 +44,7 @@ struct Rule {
     std::vector<std::string> tags;
     std::vector<std::string> references; ///< URLs of the provider's documentation of the format
     std::string remediation;
+    std::string impact;     ///< what an attacker can do with the secret; empty: the family's (impact_of)
     RuleAllowlist allowlist;
     /// Whether the shared filter (filters.hpp) applies: the pack key `shared_filter`, default
     /// true; false for formats whose genuine values look like placeholders (Twitter's bearer
@@ -57,6 +58,13 @@ struct Rule {
     SourceMark mark;        ///< where the rule starts in its pack
     SourceMark regex_mark;  ///< where its regex is written
 };
+
+/// The rule's family: its second tag (docs/rules.md lists them), else its first, else "".
+std::string_view family_of(const Rule& rule) noexcept;
+
+/// What an attacker can do with a secret of this rule, for `rules explain`: the rule's `impact`
+/// key, else a sentence for its family, else "". Thread-safe.
+std::string impact_of(const Rule& rule);
 
 /// The shipped rules (patterns/*.yaml, in file-name order), parsed and checked at build time by
 /// secretscan-packgen and compiled into the binary: no YAML is parsed at run time. Each call

@@ -271,6 +271,21 @@ int rules_explain(const Args& a)
             for (const auto& ref : r.references) std::cout << "  " << ref << '\n';
             std::cout << '\n';
         }
+        if (!r.validate.empty()) std::cout << "Validator: " << r.validate << " (a match that fails it is not reported)\n\n";
+        if (const std::string impact = impact_of(r); !impact.empty()) {
+            // Word-wrapped at 96 columns, like the packs' remediation text.
+            std::cout << "What an attacker can do with it:\n";
+            std::size_t col = 0;
+            std::istringstream words(impact);
+            for (std::string w; words >> w; col += w.size() + 1) {
+                if (col && col + w.size() > 96) {
+                    std::cout << '\n';
+                    col = 0;
+                }
+                std::cout << (col ? " " : "") << w;
+            }
+            std::cout << "\n\n";
+        }
         std::cout << "If it leaked:\n" << r.remediation;
         if (!r.remediation.empty() && r.remediation.back() != '\n') std::cout << '\n';
         return 0;

@@ -89,6 +89,7 @@ int main(int argc, char** argv)
                      << "        r.tags = " << list(r.tags) << ";\n"
                      << "        r.references = " << list(r.references) << ";\n"
                      << "        r.remediation = " << literal(r.remediation) << ";\n"
+                     << "        r.impact = " << literal(r.impact) << ";\n"
                      << "        r.allowlist.stopwords = " << list(r.allowlist.stopwords) << ";\n"
                      << "        r.examples = " << list(r.examples) << ";\n"
                      << "        r.negative_examples = " << list(r.negative_examples) << ";\n"

@@ -275,7 +275,13 @@ def negatives(out):
     # Documentation examples published by providers.
     docs = ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE",
             "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
-            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "-u <uri>  Server URI on format redis://user:password@host:port/dbnum",
+            "DATABASE_URL=postgresql://user:secret@localhost:5432/mydb",
+            "mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
+            "amqp://guest:guest@localhost:5672/",
+            "mysql://root:root@127.0.0.1:3306/test",
+            "https://user:pass@example.com/private"]
     for i, d in enumerate(docs * 10):
         neg(out, "docs-example", "docs/setup.md", f"Configure the CLI ({i}):\n\n    {d}\n")
     # Code that talks about secrets without holding one.

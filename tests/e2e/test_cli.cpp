@@ -149,6 +149,12 @@ TEST_CASE("rules list, check and explain", "[cli]")
     CHECK(explain.exit_code == 0);
     CHECK(explain.out.find("Deactivate (do not delete) the leaked key.") != std::string::npos);
     CHECK(explain.out.find("\nKeywords: akia asia abia acca a3t\nDefined:  patterns/aws.yaml:3\n") != std::string::npos);
+    CHECK(explain.out.find("\nValidator: aws-key-id (a match that fails it is not reported)\n\nWhat an attacker can do with it:\n"
+                           "With the key ID and its secret access key anyone can call AWS as that IAM user or role: launch\n") !=
+          std::string::npos);
+    // A rule without its own impact text gets its family's.
+    CHECK(secretscan({"rules", "explain", "stripe-secret-key"}).out.find("What an attacker can do with it:\nRead customer, order and payment data") !=
+          std::string::npos);
     CHECK(secretscan({"rules", "explain", "nope"}).exit_code == 2);
 
     TempDir d;

@@ -21,14 +21,28 @@ TEST_CASE("every shipped rule is complete and proves itself", "[packs]")
     for (const RuleProblem& p : check_rules(matcher, checked))
         FAIL_CHECK(p.at.file << ":" << p.at.line << ": rule " << p.rule_id << ": " << p.what);
     CHECK(checked >= 2 * rules.size());
-    std::set<std::string> ids;
+    std::set<std::string> ids, providers;
+    const std::set<std::string_view> families{"cloud", "vcs", "ci", "registry", "chat", "payments", "messaging", "ai", "observability",
+                                              "database", "private-key", "jwt", "generic", "identity", "saas"};
+    const std::set<std::string_view> structural{"database", "private-key", "generic", "jwt"}; // not one provider's token
     for (const Rule& r : matcher.rules()) {
         INFO("rule " << r.id << " (" << r.mark.file << ":" << r.mark.line << ")");
         CHECK(ids.insert(r.id).second);
         CHECK(!r.references.empty());
         CHECK(!r.remediation.empty());
         CHECK(!r.keywords.empty());
+        CHECK(families.count(family_of(r)) == 1);
+        CHECK(!impact_of(r).empty());
+        if (!structural.count(family_of(r))) {
+            providers.insert(r.tags[0]);
+            // A provider's random token has an entropy floor or a validator; low-confidence
+            // identifiers (AWS account and IAM ids) are exempt.
+            if (r.confidence != Confidence::low) CHECK((r.entropy > 0 || !r.validate.empty()));
+        }
     }
+    // Breadth (issue 5): at least 200 rules for at least 120 providers.
+    CHECK(rules.size() >= 200);
+    CHECK(providers.size() >= 120);
 }
 
 TEST_CASE("rules check lints an empty-matching regex and an untested keyword", "[packs]")

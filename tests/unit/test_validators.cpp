@@ -117,6 +117,9 @@ TEST_CASE("shared filter: test and weak passwords only for generic rules", "[fil
     for (const char* s : {"password123", "P4ssw0rd!", "mock_password", "testing", "s3cr3t-value", "hunter2", "foobar99"})
         CHECK(classify_secret(s, true) == FilterClass::fixture);
     CHECK(classify_secret("P4ssw0rd!", false) == FilterClass::none);
+    CHECK(classify_secret("guest", true) == FilterClass::fixture); // amqp://guest:guest@localhost
+    CHECK(classify_secret("Root", true) == FilterClass::fixture);
+    CHECK(classify_secret("rootbeer77", true) == FilterClass::none);
     CHECK(classify_secret("Qm7!vL2#pX9zR4tw", true) == FilterClass::none);
 }
 
