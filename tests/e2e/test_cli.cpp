@@ -163,6 +163,16 @@ TEST_CASE("rules list, check and explain", "[cli]")
     const auto bad = secretscan({"rules", "check", "p.yaml"}, d.path());
     CHECK(bad.exit_code == 1);
     CHECK(bad.out == "p.yaml:6:25: rule weak: negative example produces a finding: wk_2\n1 rules, 2 examples checked, 1 failure\n");
+    // A duplicate id and an unknown validator are errors with the place to fix.
+    write_file(d / "dup.yaml", "rules:\n  - id: twice\n    regex: 'tw_[0-9]{8}'\n    keywords: [tw_]\n"
+                               "  - id: twice\n    regex: 'tx_[0-9]{8}'\n    keywords: [tx_]\n");
+    const auto dup = secretscan({"rules", "check", "dup.yaml"}, d.path());
+    CHECK(dup.exit_code == 2);
+    CHECK(dup.err == "secretscan: error: dup.yaml:5:5: rule twice: duplicate id, first defined at dup.yaml:2:5; rename one of them\n");
+    write_file(d / "val.yaml", "rules:\n  - id: crc\n    regex: 'tw_[0-9]{8}'\n    keywords: [tw_]\n    validate: luhn\n");
+    const auto val = secretscan({"rules", "check", "val.yaml"}, d.path());
+    CHECK(val.exit_code == 2);
+    CHECK(val.err == "secretscan: error: val.yaml:5:15: rule crc: unknown validator 'luhn' (known: github-crc32, npm-crc32, aws-key-id, jwt, pem)\n");
 }
 
 TEST_CASE("the demo plants credentials, scans its history and finds them all", "[cli]")
