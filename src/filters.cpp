@@ -45,13 +45,22 @@ bool is_placeholder(std::string_view s) noexcept
     const std::string lower = ascii_lower(s);
     for (std::string_view w : words)
         if (lower.find(w) != std::string::npos) return true;
-    std::size_t same = 1, ascending = 1;
+    // Values published in providers' documentation, reported by every scanner that lacks them:
+    // jwt.io's example token (its signature) and the test key in Stripe's API reference.
+    static constexpr std::array<std::string_view, 2> documented{"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                                                                "sk_test_4eC39HqLyjWDarjtT1zdp7dc"};
+    for (std::string_view d : documented)
+        if (s.find(d) != std::string_view::npos) return true;
+    // A run of 6+ equal or ascending characters that is at least a quarter of the value: typed
+    // filler ("000000", "123456789012"). Encoded binary structures have runs too (the zero bytes
+    // of an OpenSSH key body encode as "AAAAAA"), but short against their length.
+    std::size_t same = 1, ascending = 1, longest = 1;
     for (std::size_t i = 1; i < s.size(); ++i) {
         same = s[i] == s[i - 1] ? same + 1 : 1;
         ascending = (is_ident(s[i]) && s[i] == s[i - 1] + 1) ? ascending + 1 : 1;
-        if (same >= 6 || ascending >= 6) return true;
+        longest = std::max({longest, same, ascending});
     }
-    return false;
+    return longest >= 6 && longest * 4 >= s.size();
 }
 
 /// Generic rules: a value that spells a well-known test or weak password, also with digits for

@@ -72,7 +72,8 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
     // One secret, one finding: of matches whose secrets overlap, keep the most specific rule's.
     const auto rank = [this](const RawMatch& m) {
         const Rule& r = m_matcher.rules()[m.rule];
-        return std::make_tuple(!r.shared_filter, m_matcher.is_generic(m.rule), -static_cast<int>(r.confidence), m.rule);
+        const bool git_secrets_pattern = r.id.starts_with("git-secrets-"); // git_secrets_rules()
+        return std::make_tuple(git_secrets_pattern, m_matcher.is_generic(m.rule), -static_cast<int>(r.confidence), m.rule);
     };
     std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
         return std::tie(a.secret_begin, a.rule) < std::tie(b.secret_begin, b.rule);

@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include <secretscan/rules.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -168,6 +170,13 @@ RunResult git(const std::vector<std::string>& args, const std::string& cwd, cons
 std::string binary_dir()
 {
     return fs::path(SECRETSCAN_BINARY).parent_path().string();
+}
+
+std::vector<std::pair<std::string, std::string>> shipped_rule_examples()
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const secretscan::Rule& r : secretscan::builtin_rules()) out.emplace_back(r.id, r.examples.at(0));
+    return out;
 }
 
 } // namespace testing

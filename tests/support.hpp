@@ -70,4 +70,7 @@ RunResult git(const std::vector<std::string>& args, const std::string& cwd, cons
 /// The folder holding the secretscan binary under test (for PATH).
 std::string binary_dir();
 
+/// Each shipped rule's id and first example, in load order.
+std::vector<std::pair<std::string, std::string>> shipped_rule_examples();
+
 } // namespace testing

@@ -13,7 +13,9 @@ enum class FilterClass {
                 ///< #{x}, <%= x %>, {% x %}, $VAR, %VAR%, @name@, a <placeholder> anywhere
     placeholder,///< a documentation value: contains "example", "placeholder", "changeme",
                 ///< "change_me", "replace_me", "your_"/"your-", "redacted", "dummy", "xxxx", "****",
-                ///< "...."; or 6+ repeats of one character; or an ascending run of 6+ ("123456", "abcdef")
+                ///< "...."; or a run of 6+ equal or ascending characters ("000000", "123456", "abcdef")
+                ///< that is at least a quarter of the secret; or a value published in documentation
+                ///< (jwt.io's example token, the test key in Stripe's API reference)
     fixture,    ///< generic rules only: spells a test or weak password, also with digits for letters
                 ///< (password, passwd, secret, test, fake, mock, sample, foobar, qwerty, hunter, letmein;
                 ///< P4ssw0rd), or is a documented default (pass, root, toor, guest, admin, user,

@@ -426,16 +426,17 @@ int run(int argc, char** argv)
     app.add_option("-o,--output", a.output, "Write the report to FILE (atomically, mode 0600) instead of standard output");
     app.add_flag("--no-color", a.no_color, "No colours in text output (also: the NO_COLOR environment variable)");
     app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
-    app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable");
+    // Repeatable options take one value each time: `scan --rules p.yaml src` scans src.
+    app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false);
     app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
-    app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable");
+    app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable")->allow_extra_args(false);
     app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this many bytes")->capture_default_str();
     app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str();
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob on stderr");
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
     app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml");
-    app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable");
+    app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable")->allow_extra_args(false);
     app.add_option("--min-confidence", a.min_confidence, "Report only findings of rules at least this confident: low, medium or high");
 
     auto* scan = app.add_subcommand("scan", "Scan files and directories (default .); - reads standard input");

@@ -7,6 +7,21 @@ no value is a real credential. Run it after changing a spec, then commit corpus.
 
     python3 tests/corpus/generate.py [SPEC_DIR [OUT [PATTERN_DIR]]]   # needs python3-yaml
 
+A spec file is a YAML list, one entry per rule:
+
+  - rule: github-pat                      # the rule that must report the token
+    token: '{crc:ghp_}'                   # template of one made-up value
+    names: [GITHUB_TOKEN, gh_token]       # key names for the ten file contexts
+    near_misses: ['ghp_<your-token>']     # lines no rule may report
+    raw: true                             # optional: token is a whole text (PEM block, URL),
+                                          # written as-is into five files instead
+
+Template elements: literal text; {CLASS:N} or {CLASS:N-M} random characters of CLASS (hex, HEX,
+digit, upper, lower, alpha, alnum, ualnum, lalnum, b64, b64url, b32); {uuid}; {base64:N} (N
+random bytes); {pem:N} (N lines of 64 base64 characters); {crc:PREFIX} (a GitHub/npm token with
+valid CRC-32 check digits); {jwt} (a JWT with JSON header and payload); {openssh} (the body of an
+unencrypted OpenSSH ed25519 key).
+
 Each output line is one JSON object:
   id      unique name of the sample
   label   "positive" (holds exactly one planted secret) or "negative" (holds none)
@@ -76,6 +91,23 @@ def pem_lines(n):
     return "\n".join(b[i:i + 64] for i in range(0, len(b), 64))
 
 
+def openssh_ed25519():
+    """The body of an unencrypted OpenSSH ed25519 private key (PROTOCOL.key: openssh-key-v1),
+    random key bytes, base64 wrapped at 70 columns as ssh-keygen writes it."""
+    import struct
+    def string(b):
+        return struct.pack(">I", len(b)) + b
+    pub = bytes(rng.randrange(256) for _ in range(32))
+    seed = bytes(rng.randrange(256) for _ in range(32))
+    check = struct.pack(">I", rng.getrandbits(32))
+    pubkey = string(b"ssh-ed25519") + string(pub)
+    private = check + check + pubkey + string(seed + pub) + string(b"dev@laptop")
+    private += bytes(range(1, 1 + (8 - len(private) % 8) % 8))
+    blob = b"openssh-key-v1\0" + string(b"none") + string(b"none") + string(b"") + struct.pack(">I", 1) + string(pubkey) + string(private)
+    b = base64.b64encode(blob).decode()
+    return "\n".join(b[i:i + 70] for i in range(0, len(b), 70))
+
+
 TOKEN = re.compile(r"\{([a-zA-Z0-9]+)(?::([^}]*))?\}")
 
 
@@ -95,6 +127,8 @@ def expand(template):
             return crc_token(arg)
         if kind == "jwt":
             return make_jwt()
+        if kind == "openssh":
+            return openssh_ed25519()
         raise SystemExit(f"unknown template element {m.group(0)!r} in {template!r}")
     return TOKEN.sub(one, template)
 
@@ -273,7 +307,8 @@ def negatives(out):
                 neg(out, "placeholder", "src/config.ts", f"export const {camel(n)} = {value};\n")
             i += 1
     # Documentation examples published by providers.
-    docs = ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE",
+    docs = ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+            "stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE",
             "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
             "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "-u <uri>  Server URI on format redis://user:password@host:port/dbnum",

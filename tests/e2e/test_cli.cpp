@@ -163,6 +163,13 @@ TEST_CASE("rules list, check and explain", "[cli]")
     const auto bad = secretscan({"rules", "check", "p.yaml"}, d.path());
     CHECK(bad.exit_code == 1);
     CHECK(bad.out == "p.yaml:6:25: rule weak: negative example produces a finding: wk_2\n1 rules, 2 examples checked, 1 failure\n");
+    // Repeatable options take one value: the paths after them are still paths.
+    write_file(d / "acme.yaml", "rules:\n  - id: acme-key\n    regex: '(acme_[0-9]{8})'\n    keywords: [acme_]\n");
+    write_file(d / "app.env", "K=acme_40815162\n");
+    const auto own = secretscan({"-q", "scan", "--no-builtin", "--rules", "acme.yaml", "app.env", "--disable-rule", "nope-not-loaded"}, d.path());
+    CHECK(own.err == "secretscan: error: --disable-rule nope-not-loaded: no loaded rule has this id (see 'secretscan rules list')\n");
+    const auto own2 = secretscan({"-q", "scan", "--no-builtin", "--rules", "acme.yaml", "app.env"}, d.path());
+    CHECK(own2.out == "app.env:1:3: acme-key: acme\u2026\n");
     // A duplicate id and an unknown validator are errors with the place to fix.
     write_file(d / "dup.yaml", "rules:\n  - id: twice\n    regex: 'tw_[0-9]{8}'\n    keywords: [tw_]\n"
                                "  - id: twice\n    regex: 'tx_[0-9]{8}'\n    keywords: [tx_]\n");

@@ -104,6 +104,19 @@ TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[report
                                  schema.string(), d / "out.sarif"});
     INFO(v.out << v.err);
     CHECK(v.exit_code == 0);
+
+    // Every shipped rule's metadata (tags, help, references) in one report: one example per rule.
+    std::size_t n = 0;
+    for (const auto& [id, example] : testing::shipped_rule_examples()) {
+        write_file(d / ("all/" + id + ".txt"), example + "\n");
+        ++n;
+    }
+    const auto all = secretscan({"--format", "sarif", "--output", d / "all.sarif", "scan", "."}, d / "all");
+    CHECK(all.exit_code == 1);
+    CHECK(nlohmann::json::parse(testing::read_file(d / "all.sarif"))["runs"][0]["tool"]["driver"]["rules"].size() == n);
+    const auto va = testing::run({"/usr/bin/python3", fs::path(SECRETSCAN_SOURCE_DIR) / "tests/tools/validate_sarif.py", schema.string(), d / "all.sarif"});
+    INFO(va.out << va.err);
+    CHECK(va.exit_code == 0);
 }
 
 TEST_CASE("reports: --output writes the file atomically with mode 0600", "[reports]")

@@ -32,6 +32,7 @@ TEST_CASE("every shipped rule is complete and proves itself", "[packs]")
         CHECK(!r.remediation.empty());
         CHECK(!r.keywords.empty());
         CHECK(families.count(family_of(r)) == 1);
+        CHECK(std::set<std::string>(r.tags.begin(), r.tags.end()).size() == r.tags.size()); // SARIF wants unique tags
         CHECK(!impact_of(r).empty());
         if (!structural.count(family_of(r))) {
             providers.insert(r.tags[0]);

@@ -92,6 +92,17 @@ TEST_CASE("shared filter: templates and placeholders, for every rule", "[filters
                           "changeme", "your_token_here", "REDACTED", "sk_live_000000abc", "123456789012", "abcdefQ9", "****"})
         CHECK(classify_secret(s, false) == FilterClass::placeholder);
     CHECK(classify_secret("ATBB<app-password>", false) == FilterClass::template_);
+    // Documentation values: jwt.io's example token, the test key in Stripe's API reference.
+    CHECK(classify_secret("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+                          "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                          false) == FilterClass::placeholder);
+    CHECK(classify_secret("sk_test_4eC39HqLyjWDarjtT1zdp7dc", false) == FilterClass::placeholder);
+    // A run counts only when it is a quarter of the value: an OpenSSH key body's zero bytes
+    // ("AAAAAA") do not make it a placeholder, typed filler does.
+    CHECK(classify_secret("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACCjdet", false) ==
+          FilterClass::none);
+    CHECK(classify_secret("sk_live_000000000abc", false) == FilterClass::placeholder);
+    CHECK(classify_secret("Xq2ZrP8kLm4N7vB1abcdefT9yW3eH6uJ0aS5dF2gK8pQr", false) == FilterClass::none);
     CHECK(classify_secret("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", false) == FilterClass::none);
     CHECK(classify_secret("N3bq7Xv2Lk9q", true) == FilterClass::none);
     CHECK(to_string(FilterClass::template_) == "template");
