@@ -38,7 +38,15 @@ double pct(std::size_t part, std::size_t whole) { return whole ? 100.0 * static_
 
 int run(int argc, char** argv)
 {
-    if (argc < 2) throw Error(ErrorKind::usage, "usage: secretscan-accuracy CORPUS [--patterns DIR] [--min-recall PCT] [--max-fp PCT] [--list]");
+    const std::string usage = "usage: secretscan-accuracy CORPUS [--patterns DIR] [--min-recall PCT] [--max-fp PCT] [--list]";
+    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::printf("%s\n\nRecall per family and false positives per negative class on a labelled corpus\n"
+                    "(tests/corpus/corpus.jsonl); --list prints every miss (MISS), false positive (FP) and\n"
+                    "extra finding in a positive sample (EXTRA: a second finding besides the planted one).\n",
+                    usage.c_str());
+        return 0;
+    }
+    if (argc < 2) throw Error(ErrorKind::usage, usage);
     std::string corpus = argv[1];
     RuleSelection sel;
     double min_recall = 98.0, max_fp = 1.0;
@@ -67,7 +75,7 @@ int run(int argc, char** argv)
     std::ifstream in(corpus);
     if (!in) throw Error(ErrorKind::usage, corpus + ": cannot open");
     std::map<std::string, Tally> pos, neg;
-    std::vector<std::string> misses, false_positives;
+    std::vector<std::string> misses, false_positives, extras;
     std::size_t line_no = 0, extra = 0;
     std::map<std::string, std::size_t> samples_of_rule;
     for (const Rule& r : matcher.rules()) samples_of_rule[r.id] = 0;
@@ -91,8 +99,13 @@ int run(int argc, char** argv)
             std::string got;
             for (const Finding& f : found) {
                 const auto at = std::make_tuple(f.line, f.column);
-                if (f.rule_id == rule && at >= start && at <= end) ok = true;
-                else ++extra;
+                if (f.rule_id == rule && at >= start && at <= end) {
+                    ok = true;
+                } else {
+                    ++extra;
+                    extras.push_back(id + " (" + j.value("path", "") + ": " + f.rule_id + "@" + std::to_string(f.line) + ":" +
+                                     std::to_string(f.column) + " = " + f.secret.substr(0, 60) + ")");
+                }
                 got += " " + f.rule_id + "@" + std::to_string(f.line) + ":" + std::to_string(f.column);
             }
             Tally& t = pos[j["family"].get<std::string>()];
@@ -125,7 +138,7 @@ int run(int argc, char** argv)
     }
     const double recall = pct(tp.hits, tp.samples), fp = pct(tn.hits, tn.samples);
     std::printf("total: recall %.2f%% (%zu/%zu, target >= %.1f%%), false positives %.2f%% (%zu/%zu, target <= %.1f%%), "
-                "other findings in positives %zu, %zu rules\n",
+                "extra findings in positives %zu (--list), %zu rules\n",
                 recall, tp.hits, tp.samples, min_recall, fp, tn.hits, tn.samples, max_fp, extra, matcher.rules().size());
     std::size_t untested = 0;
     for (const auto& [rule, n] : samples_of_rule)
@@ -136,6 +149,7 @@ int run(int argc, char** argv)
     if (list) {
         for (const auto& m : misses) std::printf("MISS %s\n", m.c_str());
         for (const auto& f : false_positives) std::printf("FP   %s\n", f.c_str());
+        for (const auto& e : extras) std::printf("EXTRA %s\n", e.c_str());
     }
     if (tp.samples == 0 || tn.samples == 0) throw Error(ErrorKind::config, corpus + ": needs positives and negatives");
     return (recall >= min_recall && fp <= max_fp && untested == 0) ? 0 : 1;

@@ -1,4 +1,6 @@
+#include <secretscan/filters.hpp>
 #include <secretscan/rule_check.hpp>
+#include <secretscan/validators.hpp>
 #include <secretscan/scanner.hpp>
 
 #include "util.hpp"
@@ -8,6 +10,39 @@
 #include <algorithm>
 
 namespace secretscan {
+namespace {
+
+/// Why `example` gives no finding of `r`: the first step of the engine that drops it.
+std::string why_no_finding(const Rule& r, bool generic, const std::string& example)
+{
+    RE2::Options o;
+    o.set_log_errors(false);
+    const RE2 re(r.regex, o);
+    if (!re.ok()) return "the regex does not compile";
+    const int groups = re.NumberOfCapturingGroups();
+    const int g = r.secret_group >= 0 ? r.secret_group : (groups > 0 ? 1 : 0);
+    std::vector<re2::StringPiece> sub(static_cast<std::size_t>(groups) + 1);
+    if (!re.Match(example, 0, example.size(), RE2::UNANCHORED, sub.data(), groups + 1)) {
+        const std::string lower = ascii_lower(example);
+        const bool keyword = std::any_of(r.keywords.begin(), r.keywords.end(), [&lower](const std::string& k) { return lower.find(k) != std::string::npos; });
+        return keyword ? "the regex does not match" : "no keyword occurs in it, and the regex does not match";
+    }
+    const std::string_view secret(sub[static_cast<std::size_t>(g)].data(), sub[static_cast<std::size_t>(g)].size());
+    if (r.entropy > 0 && shannon_entropy(secret) < r.entropy)
+        return "the secret's entropy " + std::to_string(shannon_entropy(secret)).substr(0, 4) + " is below the floor " +
+               std::to_string(r.entropy).substr(0, 4);
+    const std::string lower = ascii_lower(secret);
+    for (const std::string& w : r.allowlist.stopwords)
+        if (lower.find(w) != std::string::npos) return "the secret contains the stopword '" + w + "'";
+    if (r.shared_filter)
+        if (const FilterClass c = classify_secret(secret, generic); c != FilterClass::none)
+            return "the shared filter drops the secret as " + std::string(to_string(c)) + " (docs/rules.md, \"Shared filter\")";
+    if (const ValidatorFn v = r.validate.empty() ? nullptr : find_validator(r.validate))
+        if (const Validation res = v(secret); !res.passed) return "the " + r.validate + " validator fails: " + res.note;
+    return "another rule reports the same secret (one finding per secret), or an inline allow marker";
+}
+
+} // namespace
 
 std::vector<RuleProblem> check_rules(const Matcher& matcher, std::size_t& examples_checked)
 {
@@ -26,7 +61,9 @@ std::vector<RuleProblem> check_rules(const Matcher& matcher, std::size_t& exampl
         for (std::size_t i = 0; i < r.examples.size(); ++i) {
             ++examples_checked;
             if (!has_finding(r, r.examples[i]))
-                problems.push_back({r.id, mark(r.example_marks, i, r), "example produces no finding: " + r.examples[i]});
+                problems.push_back({r.id, mark(r.example_marks, i, r),
+                                    "example produces no finding (" + why_no_finding(r, matcher.is_generic(static_cast<std::size_t>(&r - matcher.rules().data())), r.examples[i]) +
+                                        "): " + r.examples[i]});
         }
         for (std::size_t i = 0; i < r.negative_examples.size(); ++i) {
             ++examples_checked;

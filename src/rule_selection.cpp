@@ -45,7 +45,9 @@ std::vector<Rule> load_rules(const RuleSelection& selection)
         auto [it, fresh] = seen.emplace(r.id, &r);
         if (!fresh)
             throw Error(ErrorKind::config, where(r.mark) + ": rule " + r.id + ": duplicate id, first defined at " +
-                                               where(it->second->mark) + "; rename one of them");
+                                               where(it->second->mark) +
+                                               (it->second->mark.file.starts_with("patterns/") ? "; rename yours (or load only yours with --no-builtin)"
+                                                                                                : "; rename one of them"));
     }
     for (const auto& id : selection.disabled)
         if (!seen.count(id)) throw Error(ErrorKind::usage, "--disable-rule " + id + ": no loaded rule has this id (see 'secretscan rules list')");

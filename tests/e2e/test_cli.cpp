@@ -163,6 +163,20 @@ TEST_CASE("rules list, check and explain", "[cli]")
     const auto bad = secretscan({"rules", "check", "p.yaml"}, d.path());
     CHECK(bad.exit_code == 1);
     CHECK(bad.out == "p.yaml:6:25: rule weak: negative example produces a finding: wk_2\n1 rules, 2 examples checked, 1 failure\n");
+    // An example without a finding says which step of the engine dropped it.
+    write_file(d / "why.yaml", "rules:\n  - id: acme-key\n    regex: (acme_[A-Za-z0-9]{12})\n    keywords: [acme_]\n    entropy: 3\n"
+                               "    examples: ['k=acme_xxxxQ7bLm2Zp', 'k=acme_aaaaaaaaaaaa']\n    negative_examples: [x]\n"
+                               "  - id: acme-jwt\n    regex: (eyJ[A-Za-z0-9_.-]{20,})\n    keywords: [eyJ]\n    validate: jwt\n"
+                               "    examples: ['t=eyJub3QiOiJhIEpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Qm9vX2tKb3pXc1hYd2E']\n    negative_examples: [x]\n");
+    const auto why = secretscan({"--no-builtin", "rules", "check", "why.yaml"}, d.path());
+    CHECK(why.exit_code == 1);
+    CHECK(why.out == "why.yaml:6:16: rule acme-key: example produces no finding (the shared filter drops the secret as placeholder "
+                     "(docs/rules.md, \"Shared filter\")): k=acme_xxxxQ7bLm2Zp\n"
+                     "why.yaml:6:39: rule acme-key: example produces no finding (the secret's entropy 1.25 is below the floor 3.00): "
+                     "k=acme_aaaaaaaaaaaa\n"
+                     "why.yaml:12:16: rule acme-jwt: example produces no finding (the jwt validator fails: header has no \"alg\"): "
+                     "t=eyJub3QiOiJhIEpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Qm9vX2tKb3pXc1hYd2E\n"
+                     "2 rules, 5 examples checked, 3 failures\n");
     // Repeatable options take one value: the paths after them are still paths.
     write_file(d / "acme.yaml", "rules:\n  - id: acme-key\n    regex: '(acme_[0-9]{8})'\n    keywords: [acme_]\n");
     write_file(d / "app.env", "K=acme_40815162\n");
