@@ -84,7 +84,7 @@ TEST_CASE("load_rules rejects duplicate ids and unknown disabled ids", "[rules]"
         load_rules(sel);
         FAIL("duplicate id accepted");
     } catch (const Error& e) {
-        CHECK(std::string(e.what()) == dir / "dup.yaml" + ":2:5: rule aws-access-key-id: duplicate id, first defined at patterns/aws.yaml:3:5; rename one of them");
+        CHECK(std::string(e.what()) == dir / "dup.yaml" + ":2:5: rule aws-access-key-id: duplicate id, first defined at patterns/aws.yaml:3:5; rename yours (or load only yours with --no-builtin)");
     }
     RuleSelection off;
     off.disabled = {"no-such-rule"};
