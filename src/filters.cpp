@@ -79,8 +79,9 @@ bool is_fixture(std::string_view s)
         default: break;
         }
     }
-    static constexpr std::array<std::string_view, 11> words{"password", "passwd", "secret", "test", "fake", "mock",
-                                                            "sample",   "foobar", "qwerty", "hunter", "letmein"};
+    if (s.size() < 6) return true; // shorter than any password a policy allows (NIST SP 800-63B: 8)
+    static constexpr std::array<std::string_view, 11> words{"pass", "secret", "test", "fake", "mock", "sample",
+                                                            "foobar", "qwerty", "hunter", "letmein", "changeit"};
     if (std::any_of(words.begin(), words.end(), [&plain](std::string_view w) { return plain.find(w) != std::string::npos; })) return true;
     // Documented default credentials, as the whole value: RabbitMQ's guest, MySQL's and
     // PostgreSQL's superusers, Java keystores' changeit.
@@ -124,6 +125,7 @@ std::string_view to_string(FilterClass c) noexcept
     case FilterClass::fixture: return "fixture";
     case FilterClass::hash: return "hash";
     case FilterClass::uuid: return "uuid";
+    case FilterClass::example_host: return "example-host";
     case FilterClass::lockfile: return "lockfile";
     }
     return "none";
@@ -149,6 +151,18 @@ bool is_lockfile(std::string_view path) noexcept
     const std::size_t slash = path.rfind('/');
     const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
     return std::find(names.begin(), names.end(), base) != names.end();
+}
+
+bool is_example_host(std::string_view host) noexcept
+{
+    std::string h = ascii_lower(host);
+    while (!h.empty() && h.back() == '.') h.pop_back();
+    auto is_or_under = [&h](std::string_view domain) {
+        return h == domain || (h.size() > domain.size() && h.ends_with(domain) && h[h.size() - domain.size() - 1] == '.');
+    };
+    for (std::string_view d : {"example.com", "example.net", "example.org", "example", "test", "invalid"})
+        if (is_or_under(d)) return true;
+    return false;
 }
 
 } // namespace secretscan

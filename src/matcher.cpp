@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -162,6 +163,7 @@ struct Matcher::Impl {
     std::vector<std::vector<std::size_t>> rules_of_keyword; // keyword index -> rule indices
     std::vector<std::unique_ptr<CompiledRule>> compiled;
     std::vector<bool> generic;               // rule index -> tag "generic"
+    std::vector<bool> url;                   // rule index -> tag "url" (credentials in a URL)
     std::vector<ValidatorFn> validators;     // rule index -> validator or nullptr
 
     const CompiledRule& compile(const Rule& rule, std::size_t i) const
@@ -199,6 +201,7 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
         m_impl->compiled.push_back(std::make_unique<CompiledRule>());
         const Rule& r = m_rules[i];
         m_impl->generic.push_back(std::find(r.tags.begin(), r.tags.end(), "generic") != r.tags.end());
+        m_impl->url.push_back(std::find(r.tags.begin(), r.tags.end(), "url") != r.tags.end());
         ValidatorFn fn = r.validate.empty() ? nullptr : find_validator(r.validate);
         if (!r.validate.empty() && !fn)
             throw Error(ErrorKind::config, where(r) + ": rule " + r.id + ": unknown validator '" + r.validate + "'");
@@ -334,6 +337,15 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                 if (rule.entropy > 0 && shannon_entropy(sv) < rule.entropy) continue;
                 if (has_stopword(rule, sv)) continue;
                 if (rule.shared_filter && classify_secret(sv, m_impl->generic[ri]) != FilterClass::none) continue;
+                if (rule.shared_filter && m_impl->url[ri]) {
+                    // userinfo "@" host: credentials for a reserved example domain (filters.hpp).
+                    std::size_t h = static_cast<std::size_t>(secret.data() - text.data()) + secret.size();
+                    if (h < text.size() && text[h] == '@') {
+                        const std::size_t host_begin = ++h;
+                        while (h < text.size() && (std::isalnum(static_cast<unsigned char>(text[h])) || text[h] == '.' || text[h] == '-')) ++h;
+                        if (is_example_host(text.substr(host_begin, h - host_begin))) continue;
+                    }
+                }
                 Validation verdict;
                 if (const ValidatorFn v = m_impl->validators[ri]) {
                     verdict = v(sv);

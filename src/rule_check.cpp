@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace secretscan {
 namespace {
@@ -37,6 +38,15 @@ std::string why_no_finding(const Rule& r, bool generic, const std::string& examp
     if (r.shared_filter)
         if (const FilterClass c = classify_secret(secret, generic); c != FilterClass::none)
             return "the shared filter drops the secret as " + std::string(to_string(c)) + " (docs/rules.md, \"Shared filter\")";
+    if (r.shared_filter && std::find(r.tags.begin(), r.tags.end(), "url") != r.tags.end()) {
+        const std::size_t at = static_cast<std::size_t>(secret.data() - example.data()) + secret.size();
+        if (at < example.size() && example[at] == '@') {
+            std::size_t h = at + 1;
+            while (h < example.size() && (std::isalnum(static_cast<unsigned char>(example[h])) || example[h] == '.' || example[h] == '-')) ++h;
+            if (is_example_host(std::string_view(example).substr(at + 1, h - at - 1)))
+                return "the shared filter drops credentials for a reserved example domain (docs/rules.md, \"Shared filter\")";
+        }
+    }
     if (const ValidatorFn v = r.validate.empty() ? nullptr : find_validator(r.validate))
         if (const Validation res = v(secret); !res.passed) return "the " + r.validate + " validator fails: " + res.note;
     return "another rule reports the same secret (one finding per secret), or an inline allow marker";

@@ -16,20 +16,23 @@ enum class FilterClass {
                 ///< "...."; or a run of 6+ equal or ascending characters ("000000", "123456", "abcdef")
                 ///< that is at least a quarter of the secret; or a value published in documentation
                 ///< (jwt.io's example token, the test key in Stripe's API reference)
-    fixture,    ///< generic rules only: spells a test or weak password, also with digits for letters
-                ///< (password, passwd, secret, test, fake, mock, sample, foobar, qwerty, hunter, letmein;
-                ///< P4ssw0rd), or is a documented default (pass, root, toor, guest, admin, user,
+    fixture,    ///< generic rules only: shorter than 6 characters; spells a test or weak password, also
+                ///< with digits for letters (pass, secret, test, fake, mock, sample, foobar, qwerty,
+                ///< hunter, letmein, changeit; P4ssw0rd, store-pass); or is a documented default (pass, root, toor, guest, admin, user,
                 ///< postgres, mysql, default, changeit, demo, pw): a fixture, not a deployed secret
     hash,       ///< generic rules only: a whole hex digest (32, 40, 56, 64, 96 or 128 hex digits:
                 ///< MD5, SHA-1 and git object ids, SHA-224, SHA-256, SHA-384, SHA-512), an SRI
                 ///< integrity value "sha256-"/"sha384-"/"sha512-" + base64 (W3C Subresource
                 ///< Integrity), a Go module hash "h1:" + base64 (go.sum), "sha1:"/"sha256:"/"md5:" + hex
     uuid,       ///< generic rules only: a whole UUID, 8-4-4-4-12 hex digits (RFC 9562 §4)
+    example_host,///< URL rules (tag "url") only: the credentials are for a host in a domain reserved
+                ///< for documentation and tests (RFC 2606, RFC 6761): example.com, example.net,
+                ///< example.org and their subdomains, *.example, *.test, *.invalid
     lockfile,   ///< generic rules other than URL credentials: the file is a package manager's
                 ///< lockfile (is_lockfile), whose values are hashes and versions
 };
 
-/// "template", "placeholder", "fixture", "hash", "uuid", "lockfile" (and "none").
+/// "template", "placeholder", "fixture", "hash", "uuid", "example-host", "lockfile" (and "none").
 std::string_view to_string(FilterClass c) noexcept;
 
 /// The class of a matched secret (UTF-8, the rule's secret group), or FilterClass::none.
@@ -38,6 +41,12 @@ std::string_view to_string(FilterClass c) noexcept;
 /// Provider rules are exempt from hash and uuid: some providers' keys are hex or UUIDs.
 /// Thread-safe, never throws.
 FilterClass classify_secret(std::string_view secret, bool generic) noexcept;
+
+/// Whether `host` (a DNS name, any case, an optional trailing dot) is in a domain reserved for
+/// documentation and tests: example.com, example.net, example.org (RFC 2606 §3), the .example,
+/// .test and .invalid top-level domains (RFC 2606 §2, RFC 6761), or a subdomain of one.
+/// Thread-safe.
+bool is_example_host(std::string_view host) noexcept;
 
 /// Whether `path` (any directory prefix, '/'-separated) names a lockfile by its file name:
 /// package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock, deno.lock,

@@ -45,7 +45,8 @@ public:
     /// Appends to `out` every match in `text` of every rule whose keyword occurs in it (ASCII
     /// case-insensitive), in rule order then text order, after the rule's own filters (entropy
     /// floor, rule-local stopwords), the shared filter's text classes (classify_secret: template,
-    /// placeholder, and for generic rules hash and uuid) and the rule's validator. Matches of one rule never overlap. `text` is UTF-8 (bytes
+    /// placeholder, and for generic rules fixture, hash and uuid; for URL rules example-host) and
+    /// the rule's validator. Matches of one rule never overlap. `text` is UTF-8 (bytes
     /// that are not valid UTF-8 never match a non-ASCII class, and never crash).
     /// Throws Error(runtime) when RE2's DFA runs out of memory (never reported as "no match"),
     /// Error(config) when a rule's regex does not compile (file, line, rule id).

@@ -316,7 +316,12 @@ def negatives(out):
             "mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
             "amqp://guest:guest@localhost:5672/",
             "mysql://root:root@127.0.0.1:3306/test",
-            "https://user:pass@example.com/private"]
+            "https://user:pass@example.com/private",
+            "git clone https://user:pwd@example.com/ clone",
+            "echo \"https://home-user:home-pass@example.com\" >\"$HOME/.git-credentials\"",
+            "PIP_INDEX_URL=https://ci:Zq8vN2pLk9Rt4wXs@pypi.corp.example/simple",
+            "curl https://deploy:F2vQpU4dbJ1ZIMn4@staging.test/api",
+            "DIRNAMEPWD=dir.Odiarnfc && mkdir \"$DIRNAMEPWD\""]
     for i, d in enumerate(docs * 10):
         neg(out, "docs-example", "docs/setup.md", f"Configure the CLI ({i}):\n\n    {d}\n")
     # Code that talks about secrets without holding one.
@@ -349,7 +354,8 @@ def negatives(out):
     # Test fixtures with values no one would deploy.
     fixtures = ['password = "password123"', 'self.client.login(username="admin", password="secret")', 'api_key = "test_api_key"',
                 'token: "fake-token-for-tests"', 'DB_PASSWORD=mock_password', '"password": "hunter2"', 'secret_key = "testing"',
-                'auth_token = "foobar"', 'password: "P4ssword!"', 'client_secret = "sample-client-secret"']
+                'auth_token = "foobar"', 'password: "P4ssword!"', 'client_secret = "sample-client-secret"',
+                'password=store-pass', 'printf "password=xdg-pass\\n"', 'keystore_password = "changeit"']
     for i in range(100):
         neg(out, "fixture", f"tests/test_auth_{i}.py", f"# fixture {i}\n{fixtures[i % len(fixtures)]}\n")
 

@@ -134,6 +134,18 @@ TEST_CASE("shared filter: test and weak passwords only for generic rules", "[fil
     CHECK(classify_secret("Qm7!vL2#pX9zR4tw", true) == FilterClass::none);
 }
 
+TEST_CASE("shared filter: reserved example domains and short values", "[filters]")
+{
+    for (const char* h : {"example.com", "EXAMPLE.org", "repo.example.net", "pypi.corp.example", "staging.test", "x.invalid", "example.com."})
+        CHECK(is_example_host(h));
+    for (const char* h : {"example.co", "myexample.com", "example.com.evil.io", "test.io", "localhost", "10.0.0.1"}) CHECK_FALSE(is_example_host(h));
+    CHECK(classify_secret("pwd", true) == FilterClass::fixture);   // https://user:pwd@...
+    CHECK(classify_secret("%42", true) == FilterClass::fixture);
+    CHECK(classify_secret("store-pass", true) == FilterClass::fixture);
+    CHECK(classify_secret("Zq8vN2", true) == FilterClass::none);
+    CHECK(to_string(FilterClass::example_host) == "example-host");
+}
+
 TEST_CASE("shared filter: lockfiles by file name", "[filters]")
 {
     for (const char* p : {"package-lock.json", "web/yarn.lock", "a/b/Cargo.lock", "go.sum", "poetry.lock", "Gemfile.lock", "pnpm-lock.yaml"})
