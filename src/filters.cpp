@@ -22,50 +22,62 @@ bool wrapped_identifier(std::string_view s, std::string_view open, std::string_v
     return std::all_of(id.begin(), id.end(), [dots](char c) { return is_ident(c) || (dots && (c == '.' || c == '-')); });
 }
 
-bool is_template(std::string_view s) noexcept
+// Each check returns why the value is in its class ("contains 'example'"), or "" when it is not.
+
+std::string quoted(std::string_view what, std::string_view v) { return std::string(what) + " '" + std::string(v) + "'"; }
+
+std::string why_template(std::string_view s)
 {
     static constexpr std::array<std::string_view, 9> markers{"${", "{{", "}}", "$(", "#{", "<%", "%(", "{%", "%}"};
     for (std::string_view m : markers)
-        if (s.find(m) != std::string_view::npos) return true;
+        if (s.find(m) != std::string_view::npos) return quoted("contains the template marker", m);
     // A <placeholder> anywhere: '<', a letter, then letters, digits, '_', '-', ' ' or '.', then '>'.
     for (std::size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
         std::size_t i = lt + 1;
         if (i >= s.size() || !is_ident_start(s[i])) continue;
         while (i < s.size() && (is_ident(s[i]) || s[i] == '-' || s[i] == ' ' || s[i] == '.')) ++i;
-        if (i < s.size() && s[i] == '>') return true;
+        if (i < s.size() && s[i] == '>') return quoted("contains the placeholder", s.substr(lt, i + 1 - lt));
     }
-    return wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true);
+    if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
+        return "is a variable reference";
+    return "";
 }
 
-bool is_placeholder(std::string_view s) noexcept
+std::string why_placeholder(std::string_view s)
 {
     static constexpr std::array<std::string_view, 13> words{"example", "placeholder", "changeme", "change_me", "replace_me", "replaceme",
                                                             "your_",   "your-",       "redacted", "dummy",     "xxxx",       "****",
                                                             "...."};
     const std::string lower = ascii_lower(s);
     for (std::string_view w : words)
-        if (lower.find(w) != std::string::npos) return true;
+        if (lower.find(w) != std::string::npos) return quoted("contains", w);
     // Values published in providers' documentation, reported by every scanner that lacks them:
-    // jwt.io's example token (its signature) and the test key in Stripe's API reference.
-    static constexpr std::array<std::string_view, 2> documented{"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-                                                                "sk_test_4eC39HqLyjWDarjtT1zdp7dc"};
+    // jwt.io's example tokens (their signatures, the older and the current one) and the test
+    // keys in Stripe's API reference.
+    static constexpr std::array<std::string_view, 4> documented{"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                                                                "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
+                                                                "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"};
     for (std::string_view d : documented)
-        if (s.find(d) != std::string_view::npos) return true;
+        if (s.find(d) != std::string_view::npos) return "is a value published in documentation";
     // A run of 6+ equal or ascending characters that is at least a quarter of the value: typed
     // filler ("000000", "123456789012"). Encoded binary structures have runs too (the zero bytes
     // of an OpenSSH key body encode as "AAAAAA"), but short against their length.
-    std::size_t same = 1, ascending = 1, longest = 1;
+    std::size_t same = 1, ascending = 1, longest = 1, end = 0;
     for (std::size_t i = 1; i < s.size(); ++i) {
         same = s[i] == s[i - 1] ? same + 1 : 1;
         ascending = (is_ident(s[i]) && s[i] == s[i - 1] + 1) ? ascending + 1 : 1;
-        longest = std::max({longest, same, ascending});
+        if (std::max(same, ascending) > longest) {
+            longest = std::max(same, ascending);
+            end = i + 1;
+        }
     }
-    return longest >= 6 && longest * 4 >= s.size();
+    if (longest >= 6 && longest * 4 >= s.size()) return quoted("has the run", s.substr(end - longest, longest)) + ", a quarter of it or more";
+    return "";
 }
 
 /// Generic rules: a value that spells a well-known test or weak password, also with digits for
 /// letters (P4ssw0rd): fixtures, not deployed secrets.
-bool is_fixture(std::string_view s)
+std::string why_fixture(std::string_view s)
 {
     std::string plain = ascii_lower(s);
     for (char& c : plain) {
@@ -79,15 +91,17 @@ bool is_fixture(std::string_view s)
         default: break;
         }
     }
-    if (s.size() < 6) return true; // shorter than any password a policy allows (NIST SP 800-63B: 8)
+    if (s.size() < 6) return "is shorter than 6 characters"; // shorter than password policies allow (NIST SP 800-63B: 8)
     static constexpr std::array<std::string_view, 11> words{"pass", "secret", "test", "fake", "mock", "sample",
                                                             "foobar", "qwerty", "hunter", "letmein", "changeit"};
-    if (std::any_of(words.begin(), words.end(), [&plain](std::string_view w) { return plain.find(w) != std::string::npos; })) return true;
+    for (std::string_view w : words)
+        if (plain.find(w) != std::string::npos) return quoted("spells the test word", w);
     // Documented default credentials, as the whole value: RabbitMQ's guest, MySQL's and
     // PostgreSQL's superusers, Java keystores' changeit.
     static constexpr std::array<std::string_view, 12> defaults{"pass", "root", "toor", "guest", "admin", "user", "postgres",
                                                                "mysql", "default", "changeit", "demo", "pw"};
-    return std::find(defaults.begin(), defaults.end(), ascii_lower(s)) != defaults.end();
+    if (std::find(defaults.begin(), defaults.end(), ascii_lower(s)) != defaults.end()) return "is a documented default credential";
+    return "";
 }
 
 bool all_hex(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_hex); }
@@ -131,14 +145,24 @@ std::string_view to_string(FilterClass c) noexcept
     return "none";
 }
 
+FilterVerdict explain_secret(std::string_view secret, bool generic)
+{
+    if (std::string why = why_template(secret); !why.empty()) return {FilterClass::template_, why};
+    if (std::string why = why_placeholder(secret); !why.empty()) return {FilterClass::placeholder, why};
+    if (generic)
+        if (std::string why = why_fixture(secret); !why.empty()) return {FilterClass::fixture, why};
+    if (generic && is_hash(secret)) return {FilterClass::hash, "is a digest"};
+    if (generic && is_uuid(secret)) return {FilterClass::uuid, "is a UUID"};
+    return {FilterClass::none, ""};
+}
+
 FilterClass classify_secret(std::string_view secret, bool generic) noexcept
 {
-    if (is_template(secret)) return FilterClass::template_;
-    if (is_placeholder(secret)) return FilterClass::placeholder;
-    if (generic && is_fixture(secret)) return FilterClass::fixture;
-    if (generic && is_hash(secret)) return FilterClass::hash;
-    if (generic && is_uuid(secret)) return FilterClass::uuid;
-    return FilterClass::none;
+    try {
+        return explain_secret(secret, generic).cls;
+    } catch (...) { // out of memory: keep the match
+        return FilterClass::none;
+    }
 }
 
 bool is_lockfile(std::string_view path) noexcept

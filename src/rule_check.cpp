@@ -36,8 +36,9 @@ std::string why_no_finding(const Rule& r, bool generic, const std::string& examp
     for (const std::string& w : r.allowlist.stopwords)
         if (lower.find(w) != std::string::npos) return "the secret contains the stopword '" + w + "'";
     if (r.shared_filter)
-        if (const FilterClass c = classify_secret(secret, generic); c != FilterClass::none)
-            return "the shared filter drops the secret as " + std::string(to_string(c)) + " (docs/rules.md, \"Shared filter\")";
+        if (const FilterVerdict v = explain_secret(secret, generic); v.cls != FilterClass::none)
+            return "the shared filter drops the secret as " + std::string(to_string(v.cls)) + ": it " + v.reason +
+                   " (docs/rules.md, \"Shared filter\")";
     if (r.shared_filter && std::find(r.tags.begin(), r.tags.end(), "url") != r.tags.end()) {
         const std::size_t at = static_cast<std::size_t>(secret.data() - example.data()) + secret.size();
         if (at < example.size() && example[at] == '@') {

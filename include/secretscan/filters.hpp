@@ -2,6 +2,7 @@
 // The shared false-positive filter: classes of matched text that are never secrets, decided once
 // for every rule instead of rule by rule (docs/rules.md, "Shared filter").
 
+#include <string>
 #include <string_view>
 
 namespace secretscan {
@@ -15,7 +16,7 @@ enum class FilterClass {
                 ///< "change_me", "replace_me", "your_"/"your-", "redacted", "dummy", "xxxx", "****",
                 ///< "...."; or a run of 6+ equal or ascending characters ("000000", "123456", "abcdef")
                 ///< that is at least a quarter of the secret; or a value published in documentation
-                ///< (jwt.io's example token, the test key in Stripe's API reference)
+                ///< (jwt.io's example tokens, the test keys in Stripe's API reference)
     fixture,    ///< generic rules only: shorter than 6 characters; spells a test or weak password, also
                 ///< with digits for letters (pass, secret, test, fake, mock, sample, foobar, qwerty,
                 ///< hunter, letmein, changeit; P4ssw0rd, store-pass); or is a documented default (pass, root, toor, guest, admin, user,
@@ -41,6 +42,15 @@ std::string_view to_string(FilterClass c) noexcept;
 /// Provider rules are exempt from hash and uuid: some providers' keys are hex or UUIDs.
 /// Thread-safe, never throws.
 FilterClass classify_secret(std::string_view secret, bool generic) noexcept;
+
+/// A class and what in the secret put it there ("contains 'example'", "has the run '000000'").
+struct FilterVerdict {
+    FilterClass cls = FilterClass::none;
+    std::string reason; ///< empty for FilterClass::none
+};
+
+/// classify_secret with the reason, for `rules check` and diagnostics. Throws std::bad_alloc only.
+FilterVerdict explain_secret(std::string_view secret, bool generic);
 
 /// Whether `host` (a DNS name, any case, an optional trailing dot) is in a domain reserved for
 /// documentation and tests: example.com, example.net, example.org (RFC 2606 §3), the .example,

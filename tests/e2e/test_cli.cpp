@@ -170,8 +170,8 @@ TEST_CASE("rules list, check and explain", "[cli]")
                                "    examples: ['t=eyJub3QiOiJhIEpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Qm9vX2tKb3pXc1hYd2E']\n    negative_examples: [x]\n");
     const auto why = secretscan({"--no-builtin", "rules", "check", "why.yaml"}, d.path());
     CHECK(why.exit_code == 1);
-    CHECK(why.out == "why.yaml:6:16: rule acme-key: example produces no finding (the shared filter drops the secret as placeholder "
-                     "(docs/rules.md, \"Shared filter\")): k=acme_xxxxQ7bLm2Zp\n"
+    CHECK(why.out == "why.yaml:6:16: rule acme-key: example produces no finding (the shared filter drops the secret as placeholder: it "
+                     "contains 'xxxx' (docs/rules.md, \"Shared filter\")): k=acme_xxxxQ7bLm2Zp\n"
                      "why.yaml:6:39: rule acme-key: example produces no finding (the secret's entropy 1.25 is below the floor 3.00): "
                      "k=acme_aaaaaaaaaaaa\n"
                      "why.yaml:12:16: rule acme-jwt: example produces no finding (the jwt validator fails: header has no \"alg\"): "

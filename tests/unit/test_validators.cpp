@@ -146,6 +146,25 @@ TEST_CASE("shared filter: reserved example domains and short values", "[filters]
     CHECK(to_string(FilterClass::example_host) == "example-host");
 }
 
+TEST_CASE("shared filter: says what put a value in its class", "[filters]")
+{
+    CHECK(explain_secret("zork_example_Kq8Wm3", false).reason == "contains 'example'");
+    CHECK(explain_secret("Kq8Wm3000000Lp2", false).reason == "has the run '000000', a quarter of it or more");
+    CHECK(explain_secret("${API_KEY}", false).reason == "contains the template marker '${'");
+    CHECK(explain_secret("ATBB<app-password>", false).reason == "contains the placeholder '<app-password>'");
+    CHECK(explain_secret("P4ssw0rd!", true).reason == "spells the test word 'pass'");
+    CHECK(explain_secret("guest", true).reason == "is shorter than 6 characters");
+    CHECK(explain_secret("postgres", true).reason == "is a documented default credential");
+    CHECK(explain_secret("9b2f6c1e-4d7a-4f3b-8e21-6a5c0d9e7f12", true).reason == "is a UUID");
+    // jwt.io's current example token and Stripe's older documented test key.
+    CHECK(explain_secret("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUx"
+                         "NjIzOTAyMn0.KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
+                         false)
+              .reason == "is a value published in documentation");
+    CHECK(explain_secret("sk_test_BQokikJOvBiI2HlWgH4olfQ2", false).cls == FilterClass::placeholder);
+    CHECK(explain_secret("Qm7vL2pX9zR4tw", true).cls == FilterClass::none);
+}
+
 TEST_CASE("shared filter: lockfiles by file name", "[filters]")
 {
     for (const char* p : {"package-lock.json", "web/yarn.lock", "a/b/Cargo.lock", "go.sum", "poetry.lock", "Gemfile.lock", "pnpm-lock.yaml"})
