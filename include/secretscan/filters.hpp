@@ -12,7 +12,7 @@ enum class FilterClass {
     none,       ///< keep it
     template_,  ///< a template or variable reference: ${VAR}, {{ secrets.X }}, $(cmd), %(name)s,
                 ///< #{x}, <%= x %>, {% x %}, $VAR, %VAR%, @name@, a <placeholder> anywhere
-    placeholder,///< a documentation value: contains "example", "placeholder", "changeme",
+    placeholder,///< a documentation value: contains, in lower, upper or capitalised case, "example", "placeholder", "changeme",
                 ///< "change_me", "replace_me", "your_"/"your-", "redacted", "dummy", "xxxx", "****",
                 ///< "...."; or a run of 6+ equal or ascending characters ("000000", "123456", "abcdef")
                 ///< that is at least a quarter of the secret; or a value published in documentation

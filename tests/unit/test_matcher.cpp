@@ -105,3 +105,22 @@ TEST_CASE("the bulk prefilter finds exactly what the plain one finds", "[matcher
     CHECK(plain.size() == 3);
     CHECK(run(true) == plain);
 }
+
+TEST_CASE("matcher: bulk windows keep the newline a trailing guard needs", "[matcher]")
+{
+    // Two hits on adjacent lines share one window; the second secret ends where the window's
+    // last line ends, and the rule's guard must consume that line's newline (a bulk scan of a
+    // directory missed the last of such findings in every file).
+    const std::string text = "A=tok_k3v9q2m7\nB=tok_x8w1z5r4\nC=plain\n";
+    auto run = [&text](bool bulk) {
+        Matcher m({make_rule("tok", "(tok_[a-z0-9]{8})(?:[^a-z0-9]|$)", {"tok_"})});
+        if (bulk) m.accelerate();
+        std::vector<RawMatch> out;
+        m.find(text, out);
+        std::vector<std::size_t> at;
+        for (const RawMatch& r : out) at.push_back(r.secret_begin);
+        return at;
+    };
+    CHECK(run(false) == std::vector<std::size_t>{2, 17});
+    CHECK(run(true) == std::vector<std::size_t>{2, 17});
+}
