@@ -93,7 +93,9 @@ std::string why_placeholder(std::string_view s)
 /// letters (P4ssw0rd): fixtures, not deployed secrets.
 std::string why_fixture(std::string_view s)
 {
-    std::string plain = ascii_lower(s);
+    if (s.size() < 6) return "is shorter than 6 characters"; // shorter than password policies allow (NIST SP 800-63B: 8)
+    const std::string lower = ascii_lower(s);
+    std::string plain = lower;
     for (char& c : plain) {
         switch (c) {
         case '4': case '@': c = 'a'; break;
@@ -105,7 +107,6 @@ std::string why_fixture(std::string_view s)
         default: break;
         }
     }
-    if (s.size() < 6) return "is shorter than 6 characters"; // shorter than password policies allow (NIST SP 800-63B: 8)
     static constexpr std::array<std::string_view, 11> words{"pass", "secret", "test", "fake", "mock", "sample",
                                                             "foobar", "qwerty", "hunter", "letmein", "changeit"};
     for (std::string_view w : words)
@@ -114,7 +115,7 @@ std::string why_fixture(std::string_view s)
     // PostgreSQL's superusers, Java keystores' changeit.
     static constexpr std::array<std::string_view, 12> defaults{"pass", "root", "toor", "guest", "admin", "user", "postgres",
                                                                "mysql", "default", "changeit", "demo", "pw"};
-    if (std::find(defaults.begin(), defaults.end(), ascii_lower(s)) != defaults.end()) return "is a documented default credential";
+    if (std::find(defaults.begin(), defaults.end(), lower) != defaults.end()) return "is a documented default credential";
     return "";
 }
 
@@ -177,6 +178,14 @@ FilterClass classify_secret(std::string_view secret, bool generic) noexcept
     } catch (...) { // out of memory: keep the match
         return FilterClass::none;
     }
+}
+
+bool credentials_for_example_host(std::string_view text, std::size_t secret_end) noexcept
+{
+    if (secret_end >= text.size() || text[secret_end] != '@') return false;
+    std::size_t h = secret_end + 1;
+    while (h < text.size() && (std::isalnum(static_cast<unsigned char>(text[h])) || text[h] == '.' || text[h] == '-')) ++h;
+    return is_example_host(text.substr(secret_end + 1, h - secret_end - 1));
 }
 
 bool is_lockfile(std::string_view path) noexcept

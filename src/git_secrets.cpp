@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -154,13 +153,9 @@ bool AllowedPatterns::empty() const noexcept
 
 void apply_git_secrets_filters(std::vector<Finding>& findings, const AllowedPatterns* allowed)
 {
-    // Of two findings of the same secret, keep the built-in rule's (it says what the secret is).
-    std::stable_partition(findings.begin(), findings.end(), [](const Finding& f) { return f.rule_id.rfind("git-secrets-", 0) != 0; });
-    std::set<std::string> seen;
-    std::erase_if(findings, [&](const Finding& f) {
-        const std::string where = display_location(f) + ":" + std::to_string(f.line);
-        if (allowed && !allowed->empty() && allowed->allows(where + ":" + f.line_text)) return true;
-        return !seen.insert(where + ":" + std::to_string(f.column) + ":" + f.commit + '\0' + f.secret).second;
+    if (!allowed || allowed->empty()) return;
+    std::erase_if(findings, [allowed](const Finding& f) {
+        return allowed->allows(display_location(f) + ":" + std::to_string(f.line) + ":" + f.line_text);
     });
 }
 

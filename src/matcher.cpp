@@ -16,7 +16,6 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -246,6 +245,8 @@ Matcher::~Matcher() = default;
 
 bool Matcher::is_generic(std::size_t i) const noexcept { return i < m_impl->generic.size() && m_impl->generic[i]; }
 
+bool Matcher::is_url(std::size_t i) const noexcept { return i < m_impl->url.size() && m_impl->url[i]; }
+
 bool Matcher::accelerate() const
 {
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
@@ -339,15 +340,9 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
                 if (rule.entropy > 0 && shannon_entropy(sv) < rule.entropy) continue;
                 if (has_stopword(rule, sv)) continue;
                 if (rule.shared_filter && classify_secret(sv, m_impl->generic[ri]) != FilterClass::none) continue;
-                if (rule.shared_filter && m_impl->url[ri]) {
-                    // userinfo "@" host: credentials for a reserved example domain (filters.hpp).
-                    std::size_t h = static_cast<std::size_t>(secret.data() - text.data()) + secret.size();
-                    if (h < text.size() && text[h] == '@') {
-                        const std::size_t host_begin = ++h;
-                        while (h < text.size() && (std::isalnum(static_cast<unsigned char>(text[h])) || text[h] == '.' || text[h] == '-')) ++h;
-                        if (is_example_host(text.substr(host_begin, h - host_begin))) continue;
-                    }
-                }
+                if (rule.shared_filter && m_impl->url[ri] &&
+                    credentials_for_example_host(text, static_cast<std::size_t>(secret.data() - text.data()) + secret.size()))
+                    continue;
                 Validation verdict;
                 if (const ValidatorFn v = m_impl->validators[ri]) {
                     verdict = v(sv);

@@ -8,13 +8,12 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace secretscan {
 namespace {
 
 /// Why `example` gives no finding of `r`: the first step of the engine that drops it.
-std::string why_no_finding(const Rule& r, bool generic, const std::string& example)
+std::string why_no_finding(const Rule& r, bool generic, bool url, const std::string& example)
 {
     RE2::Options o;
     o.set_log_errors(false);
@@ -39,15 +38,8 @@ std::string why_no_finding(const Rule& r, bool generic, const std::string& examp
         if (const FilterVerdict v = explain_secret(secret, generic); v.cls != FilterClass::none)
             return "the shared filter drops the secret as " + std::string(to_string(v.cls)) + ": it " + v.reason +
                    " (docs/rules.md, \"Shared filter\")";
-    if (r.shared_filter && std::find(r.tags.begin(), r.tags.end(), "url") != r.tags.end()) {
-        const std::size_t at = static_cast<std::size_t>(secret.data() - example.data()) + secret.size();
-        if (at < example.size() && example[at] == '@') {
-            std::size_t h = at + 1;
-            while (h < example.size() && (std::isalnum(static_cast<unsigned char>(example[h])) || example[h] == '.' || example[h] == '-')) ++h;
-            if (is_example_host(std::string_view(example).substr(at + 1, h - at - 1)))
-                return "the shared filter drops credentials for a reserved example domain (docs/rules.md, \"Shared filter\")";
-        }
-    }
+    if (r.shared_filter && url && credentials_for_example_host(example, static_cast<std::size_t>(secret.data() - example.data()) + secret.size()))
+        return "the shared filter drops credentials for a reserved example domain (docs/rules.md, \"Shared filter\")";
     if (const ValidatorFn v = r.validate.empty() ? nullptr : find_validator(r.validate))
         if (const Validation res = v(secret); !res.passed) return "the " + r.validate + " validator fails: " + res.note;
     return "another rule reports the same secret (one finding per secret), or an inline allow marker";
@@ -66,14 +58,15 @@ std::vector<RuleProblem> check_rules(const Matcher& matcher, std::size_t& exampl
         const auto found = scanner.scan_text(text, Provenance{SourceKind::file, "example", ""});
         return std::any_of(found.begin(), found.end(), [&r](const Finding& f) { return f.rule_id == r.id; });
     };
-    for (const Rule& r : matcher.rules()) {
+    for (std::size_t ri = 0; ri < matcher.rules().size(); ++ri) {
+        const Rule& r = matcher.rules()[ri];
         if (r.examples.empty()) problems.push_back({r.id, r.mark, "has no examples"});
         if (r.negative_examples.empty()) problems.push_back({r.id, r.mark, "has no negative_examples"});
         for (std::size_t i = 0; i < r.examples.size(); ++i) {
             ++examples_checked;
             if (!has_finding(r, r.examples[i]))
                 problems.push_back({r.id, mark(r.example_marks, i, r),
-                                    "example produces no finding (" + why_no_finding(r, matcher.is_generic(static_cast<std::size_t>(&r - matcher.rules().data())), r.examples[i]) +
+                                    "example produces no finding (" + why_no_finding(r, matcher.is_generic(ri), matcher.is_url(ri), r.examples[i]) +
                                         "): " + r.examples[i]});
         }
         for (std::size_t i = 0; i < r.negative_examples.size(); ++i) {

@@ -108,8 +108,7 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
         const std::size_t at = lines.line_of(m.secret_begin);
         const std::string_view line = lines.line_text(at);
         const Rule& rule = m_matcher.rules()[m.rule];
-        if (lockfile && rule.shared_filter && m_matcher.is_generic(m.rule) &&
-            std::find(rule.tags.begin(), rule.tags.end(), "url") == rule.tags.end())
+        if (lockfile && rule.shared_filter && m_matcher.is_generic(m.rule) && !m_matcher.is_url(m.rule))
             continue; // the shared filter's lockfile class (filters.hpp)
         Finding f;
         f.rule_id = rule.id;

@@ -58,6 +58,10 @@ FilterVerdict explain_secret(std::string_view secret, bool generic);
 /// Thread-safe.
 bool is_example_host(std::string_view host) noexcept;
 
+/// The example-host class for a URL rule's match: whether `text` continues after the secret
+/// (ending at byte `secret_end`, 0-based) with "@" and a host is_example_host accepts. Thread-safe.
+bool credentials_for_example_host(std::string_view text, std::size_t secret_end) noexcept;
+
 /// Whether `path` (any directory prefix, '/'-separated) names a lockfile by its file name:
 /// package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock, deno.lock,
 /// Cargo.lock, go.sum, poetry.lock, Pipfile.lock, pdm.lock, uv.lock, Gemfile.lock,

@@ -53,8 +53,8 @@ private:
 };
 
 /// Drops the findings an allowed pattern matches on "location:line:text" (location: the path, or
-/// the message's source name), then findings that repeat another's location, line, column and
-/// secret (a git-secrets pattern and a built-in rule finding the same key), keeping the first.
+/// the message's source name). A git-secrets pattern and a built-in rule finding the same key
+/// give one finding already: the scanner keeps one per secret (Scanner::scan_text).
 void apply_git_secrets_filters(std::vector<Finding>& findings, const AllowedPatterns* allowed);
 
 /// `git secrets --aws-provider [FILE]`: the values of aws_access_key_id and

@@ -42,6 +42,9 @@ public:
     /// Whether rule `i` (an index into rules()) is in the generic family (tag "generic").
     bool is_generic(std::size_t i) const noexcept;
 
+    /// Whether rule `i` matches credentials in a URL (tag "url").
+    bool is_url(std::size_t i) const noexcept;
+
     /// Appends to `out` every match in `text` of every rule whose keyword occurs in it (ASCII
     /// case-insensitive), in rule order then text order, after the rule's own filters (entropy
     /// floor, rule-local stopwords), the shared filter's text classes (classify_secret: template,
