@@ -11,9 +11,9 @@
 // (default 1) or a loaded rule has no positive sample; 2 on bad input.
 
 #include <secretscan/error.hpp>
-#include <secretscan/matcher.hpp>
-#include <secretscan/rules.hpp>
-#include <secretscan/scanner.hpp>
+#include <secretscan/engine/matcher.hpp>
+#include <secretscan/rules/rule.hpp>
+#include <secretscan/engine/scanner.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "support.hpp"
 
-#include <secretscan/rules.hpp>
+#include <secretscan/rules/rule.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -93,9 +93,9 @@ RunResult secretscan(const std::vector<std::string>& args, const std::string& cw
     return run(full, cwd, env, input);
 }
 
-void sh(const std::string& script, const std::string& cwd)
+void sh(const std::string& script, const std::string& cwd, const std::vector<std::string>& env)
 {
-    const RunResult r = run({"bash", "-euo", "pipefail", "-c", script}, cwd);
+    const RunResult r = run({"bash", "-euo", "pipefail", "-c", script}, cwd, env);
     INFO("script: " << script << "\nstdout: " << r.out << "\nstderr: " << r.err);
     REQUIRE(r.exit_code == 0);
 }

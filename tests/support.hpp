@@ -40,7 +40,7 @@ RunResult secretscan(const std::vector<std::string>& args, const std::string& cw
                      const std::vector<std::string>& env = {}, const std::string& input = "");
 
 /// Runs `script` with bash -euo pipefail in `cwd`; fails the test when it exits non-zero.
-void sh(const std::string& script, const std::string& cwd);
+void sh(const std::string& script, const std::string& cwd, const std::vector<std::string>& env = {});
 
 /// Runs secretscan with --format json and parses standard output.
 nlohmann::json scan_json(const std::vector<std::string>& args, const std::string& cwd = "", int expected_exit = 1,

@@ -1,16 +1,16 @@
-#include "cli.hpp"
-#include "git_secrets_mode.hpp"
-#include "hook_command.hpp"
+#include "cli/cli.hpp"
+#include "compat/git_secrets/cli.hpp"
+#include "hooks/run.hpp"
 
-#include <secretscan/demo.hpp>
-#include <secretscan/config.hpp>
+#include "cli/demo.hpp"
+#include <secretscan/config/config.hpp>
 #include <secretscan/error.hpp>
-#include <secretscan/git_secrets.hpp>
-#include <secretscan/hooks.hpp>
-#include <secretscan/report.hpp>
-#include <secretscan/rule_check.hpp>
-#include <secretscan/rules.hpp>
-#include <secretscan/sources.hpp>
+#include <secretscan/compat/git_secrets/config.hpp>
+#include <secretscan/hooks/install.hpp>
+#include <secretscan/report/report.hpp>
+#include <secretscan/rules/check.hpp>
+#include <secretscan/rules/rule.hpp>
+#include <secretscan/sources/sources.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -1,8 +1,8 @@
 #include <secretscan/error.hpp>
-#include <secretscan/sources.hpp>
+#include <secretscan/sources/sources.hpp>
 
-#include "../git.hpp"
-#include "../util.hpp"
+#include "git/repository.hpp"
+#include "util/strings.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -1,7 +1,7 @@
 #include <secretscan/error.hpp>
-#include <secretscan/sources.hpp>
+#include <secretscan/sources/sources.hpp>
 
-#include "../git.hpp"
+#include "git/repository.hpp"
 
 #include <chrono>
 #include <cstring>

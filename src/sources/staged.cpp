@@ -1,8 +1,8 @@
 #include <secretscan/error.hpp>
-#include <secretscan/sources.hpp>
+#include <secretscan/sources/sources.hpp>
 
-#include "../git.hpp"
-#include "../process.hpp"
+#include "git/repository.hpp"
+#include "util/process.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -182,12 +182,12 @@ TEST_CASE("git-secrets fix: a merge is not blocked by lines it removes", "[git-s
     sh("git checkout -q -b cleanup", r);
     write_file(r + "/a.txt", "keep\n");
     sh("git commit -q -am 'remove the todo' && git checkout -q main && echo x > b.txt && git add b.txt && git commit -q -m other",
-       r);
+       r, gs.env);
     const auto m = git({"merge", "--no-ff", "--no-edit", "cleanup"}, r, gs.env);
     INFO(m.err);
     CHECK(m.exit_code == 0);
     // A merge that brings in a commit which added a secret is still rejected.
-    sh("git checkout -q -b bad && echo @todo > c.txt && git add c.txt && git commit -q --no-verify -m bad && git checkout -q main", r);
+    sh("git checkout -q -b bad && echo @todo > c.txt && git add c.txt && git commit -q --no-verify -m bad && git checkout -q main", r, gs.env);
     const auto bad = git({"merge", "--no-ff", "--no-edit", "bad"}, r, gs.env);
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find(":c.txt:1:@todo\n") != std::string::npos);
@@ -256,8 +256,8 @@ TEST_CASE("git-secrets: a merge bringing in a --no-verify commit is blocked howe
     REQUIRE(gs({"--install"}, r).exit_code == 0);
     sh("git checkout -q -b feature && echo 'key = " + key1 + "' > keys.txt && git add keys.txt && "
        "git commit -q --no-verify -m sneak && git checkout -q main && echo other > o.txt && git add o.txt && git commit -q -m other",
-       r);
-    sh("git merge -q --no-commit --no-ff feature", r);
+       r, gs.env);
+    sh("git merge -q --no-commit --no-ff feature", r, gs.env);
     const auto c = git({"commit", "-m", "merge feature"}, r, gs.env);
     CHECK(c.exit_code == 1);
     CHECK(c.err.find(":keys.txt:1:key = " + key1 + "\n") != std::string::npos);

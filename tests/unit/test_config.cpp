@@ -1,4 +1,4 @@
-#include <secretscan/config.hpp>
+#include <secretscan/config/config.hpp>
 
 #include <catch2/catch.hpp>
 

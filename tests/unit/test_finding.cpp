@@ -1,4 +1,4 @@
-#include <secretscan/finding.hpp>
+#include <secretscan/engine/finding.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include <secretscan/error.hpp>
-#include <secretscan/matcher.hpp>
+#include <secretscan/engine/matcher.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include <secretscan/error.hpp>
-#include <secretscan/rules.hpp>
+#include <secretscan/rules/rule.hpp>
 
 #include "../support.hpp"
 

@@ -1,8 +1,8 @@
 // Rules are data that prove themselves: every shipped rule is complete, compiles, finds its
 // examples through the whole engine and none of its negative examples.
-#include <secretscan/rule_check.hpp>
-#include <secretscan/rules.hpp>
-#include <secretscan/scanner.hpp>
+#include <secretscan/rules/check.hpp>
+#include <secretscan/rules/rule.hpp>
+#include <secretscan/engine/scanner.hpp>
 
 #include <catch2/catch.hpp>
 

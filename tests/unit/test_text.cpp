@@ -1,4 +1,4 @@
-#include <secretscan/text.hpp>
+#include <secretscan/engine/text.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-#include <secretscan/filters.hpp>
-#include <secretscan/validators.hpp>
+#include <secretscan/engine/filters.hpp>
+#include <secretscan/engine/validators.hpp>
 
 #include <catch2/catch.hpp>
 

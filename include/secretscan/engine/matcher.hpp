@@ -1,0 +1,76 @@
+#pragma once
+// The matcher: bytes in, rule matches (byte spans) out. Knows nothing of files, lines or git.
+
+#include <secretscan/rules/rule.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace secretscan {
+
+/// One match of one rule in a text. Offsets are 0-based byte offsets into the text given to
+/// Matcher::find, half-open ([begin, end)).
+struct RawMatch {
+    std::size_t rule = 0;         ///< index into Matcher::rules()
+    std::size_t begin = 0;        ///< whole match
+    std::size_t end = 0;
+    std::size_t secret_begin = 0; ///< the rule's secret group
+    std::size_t secret_end = 0;
+    std::string note;             ///< what the rule's validator established (Validation::note)
+};
+
+/// Rules compiled for matching. Construction compiles only the prefilters: one RE2::Set over
+/// every rule's keywords, and one RE2::Set of the regexes of rules that have no keywords
+/// (patterns taken from git config). A rule's own regex is compiled the first time its keywords
+/// occur in a text, so a scan pays only for the rules its input can trigger.
+///
+/// Thread-safety: after construction every const member may be called from any number of
+/// threads at once (lazy compilation is guarded by std::call_once).
+class Matcher {
+public:
+    /// Throws Error(config) when a prefilter cannot be compiled or a keyword-less rule's regex
+    /// is invalid.
+    explicit Matcher(std::vector<Rule> rules);
+    ~Matcher();
+    Matcher(const Matcher&) = delete;
+    Matcher& operator=(const Matcher&) = delete;
+
+    const std::vector<Rule>& rules() const noexcept { return m_rules; }
+
+    /// Whether rule `i` (an index into rules()) is in the generic family (tag "generic").
+    bool is_generic(std::size_t i) const noexcept;
+
+    /// Whether rule `i` matches credentials in a URL (tag "url").
+    bool is_url(std::size_t i) const noexcept;
+
+    /// Appends to `out` every match in `text` of every rule whose keyword occurs in it (ASCII
+    /// case-insensitive), in rule order then text order, after the rule's own filters (entropy
+    /// floor, rule-local stopwords), the shared filter's text classes (classify_secret: template,
+    /// placeholder, and for generic rules fixture, hash and uuid; for URL rules example-host) and
+    /// the rule's validator. Matches of one rule never overlap. `text` is UTF-8 (bytes
+    /// that are not valid UTF-8 never match a non-ASCII class, and never crash).
+    /// Throws Error(runtime) when RE2's DFA runs out of memory (never reported as "no match"),
+    /// Error(config) when a rule's regex does not compile (file, line, rule id).
+    void find(std::string_view text, std::vector<RawMatch>& out) const;
+
+    /// Compiles every rule now. Throws Error(config) on the first regex that fails.
+    void compile_all() const;
+
+    /// For bulk scans (history, directories): switches the keyword prefilter to Hyperscan when
+    /// the build has it (several times faster than RE2::Set on large inputs; compiling costs a
+    /// few milliseconds, which a hook should not pay). Returns whether it is now in use.
+    /// Thread-safe; call before or between finds.
+    bool accelerate() const;
+
+private:
+    struct Impl;
+    std::vector<Rule> m_rules;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Shannon entropy of `s` in bits per byte (0 for an empty string, at most 8).
+double shannon_entropy(std::string_view s) noexcept;
+
+} // namespace secretscan

@@ -1,0 +1,359 @@
+#include <secretscan/compat/git_secrets/ere.hpp>
+#include <secretscan/error.hpp>
+
+#include <re2/filtered_re2.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace secretscan {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& ere, const std::string& what)
+{
+    throw Error(ErrorKind::config, "pattern '" + ere + "': " + what);
+}
+
+/// A byte as a member of an RE2 character class.
+std::string class_char(char c)
+{
+    if (c == '\\' || c == ']' || c == '[' || c == '^' || c == '-') return std::string("\\") + c;
+    if (c == '\n') return "\\n";
+    return std::string(1, c);
+}
+
+/// Parses the POSIX bracket expression starting at ere[i] == '[' and returns its RE2 form;
+/// i is left after the closing ']'.
+std::string bracket(const std::string& ere, std::size_t& i)
+{
+    std::size_t j = i + 1;
+    bool negated = false;
+    if (j < ere.size() && ere[j] == '^') {
+        negated = true;
+        ++j;
+    }
+    std::string items;
+    bool first = true;
+    while (true) {
+        if (j >= ere.size()) fail(ere, "unclosed bracket expression '['");
+        char c = ere[j];
+        if (c == ']' && !first) break;
+        first = false;
+        if (c == '[' && j + 1 < ere.size() && (ere[j + 1] == ':' || ere[j + 1] == '=' || ere[j + 1] == '.')) {
+            const char kind = ere[j + 1];
+            const std::size_t end = ere.find(std::string(1, kind) + "]", j + 2);
+            if (end == std::string::npos) fail(ere, std::string("unclosed [") + kind + " in a bracket expression");
+            const std::string name = ere.substr(j + 2, end - j - 2);
+            if (kind == ':') {
+                items += "[:" + name + ":]";
+            } else {
+                for (char ch : name) items += class_char(ch); // [=c=], [.c.]: the character itself
+            }
+            j = end + 2;
+            continue;
+        }
+        // A range a-b (a '-' first or last is literal).
+        if (j + 2 < ere.size() && ere[j + 1] == '-' && ere[j + 2] != ']') {
+            items += class_char(c) + "-" + class_char(ere[j + 2]);
+            j += 3;
+            continue;
+        }
+        items += class_char(c); // backslash included: it is literal inside brackets
+        ++j;
+    }
+    i = j + 1;
+    if (negated) return "[^\\n" + items + "]";
+    return "[" + items + "]";
+}
+
+/// Whether ere[i] == '{' starts a valid interval ({n}, {n,}, {n,m}, {,m}); sets `len` to its length.
+bool interval(const std::string& ere, std::size_t i, std::size_t& len, std::string& re2_form)
+{
+    std::size_t j = i + 1;
+    std::string lo, hi;
+    while (j < ere.size() && std::isdigit(static_cast<unsigned char>(ere[j]))) lo += ere[j++];
+    bool comma = false;
+    if (j < ere.size() && ere[j] == ',') {
+        comma = true;
+        ++j;
+        while (j < ere.size() && std::isdigit(static_cast<unsigned char>(ere[j]))) hi += ere[j++];
+    }
+    if (j >= ere.size() || ere[j] != '}' || (lo.empty() && hi.empty())) return false;
+    len = j - i + 1;
+    re2_form = "{" + (lo.empty() ? std::string("0") : lo) + (comma ? "," + hi : "") + "}";
+    return true;
+}
+
+} // namespace
+
+std::string ere_to_re2(const std::string& ere)
+{
+    std::string out;
+    bool at_start = true; // start of the pattern, or after '(' or '|'
+    int depth = 0;
+    for (std::size_t i = 0; i < ere.size();) {
+        const char c = ere[i];
+        if (c == '\\') {
+            if (i + 1 >= ere.size()) fail(ere, "trailing backslash");
+            const char d = ere[i + 1];
+            i += 2;
+            at_start = false;
+            if (d >= '1' && d <= '9')
+                fail(ere, std::string("back-reference \\") + d + " is not supported (RE2 has no back-references); rewrite "
+                                                                  "the pattern without it");
+            switch (d) {
+            case 'w': out += "\\w"; break;
+            case 'W': out += "[^\\w\\n]"; break;
+            case 's': out += "[\\t\\v\\f\\r ]"; break;
+            case 'S': out += "\\S"; break;
+            case 'b': out += "\\b"; break;
+            case 'B': out += "\\B"; break;
+            case '<':
+            case '>': out += "\\b"; break;
+            case '`': out += "^"; break;
+            case '\'': out += "$"; break;
+            default:
+                if (std::isalnum(static_cast<unsigned char>(d))) out += d; // GNU: "\d" is "d"
+                else out += std::string("\\") + d;
+            }
+            continue;
+        }
+        if (c == '[') {
+            out += bracket(ere, i);
+            at_start = false;
+            continue;
+        }
+        if ((c == '*' || c == '+' || c == '?') && at_start) {
+            out += std::string("\\") + c; // nothing to repeat: literal, as GNU grep reads it
+            ++i;
+            at_start = false;
+            continue;
+        }
+        if (c == '{') {
+            std::size_t len = 0;
+            std::string form;
+            if (!at_start && interval(ere, i, len, form)) {
+                out += form;
+                i += len;
+            } else {
+                out += "\\{";
+                ++i;
+            }
+            at_start = false;
+            continue;
+        }
+        if (c == '(') {
+            ++depth;
+            out += '(';
+            ++i;
+            at_start = true;
+            continue;
+        }
+        if (c == ')') {
+            if (depth == 0) {
+                out += "\\)"; // unmatched: literal
+            } else {
+                --depth;
+                out += ')';
+            }
+            ++i;
+            at_start = false;
+            continue;
+        }
+        if (c == '|') {
+            out += '|';
+            ++i;
+            at_start = true;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            out += std::string("\\") + c;
+        } else {
+            out += c; // ^ $ . * + ? and ordinary characters
+        }
+        ++i;
+        at_start = false;
+    }
+    if (depth > 0) fail(ere, "unmatched '('");
+    return out;
+}
+
+std::string ere_word_regex(const std::string& ere)
+{
+    const std::string re = "(?m)(?:^|[^0-9A-Za-z_\\n])(" + ere_to_re2(ere) + ")(?:[^0-9A-Za-z_\\n]|$)";
+    RE2::Options o;
+    o.set_log_errors(false);
+    RE2 check(re, o);
+    if (!check.ok()) fail(ere, "not a valid regular expression: " + check.error());
+    return re;
+}
+
+namespace {
+
+/// Literals of which a match of an ERE fragment must contain one; `known` false when the
+/// fragment guarantees none (of at least min_length bytes).
+struct Literals {
+    bool known = false;
+    std::vector<std::string> set;
+    std::size_t shortest() const
+    {
+        std::size_t n = SIZE_MAX;
+        for (const auto& s : set) n = std::min(n, s.size());
+        return set.empty() ? 0 : n;
+    }
+};
+
+/// A small recursive reading of an ERE that finds required literals where RE2's prefilter gives
+/// up (it factors common prefixes out of alternations, so (A3T[A-Z0-9]|AKIA) yields nothing).
+class LiteralFinder {
+public:
+    LiteralFinder(const std::string& ere, std::size_t min_length) : m_ere(ere), m_min(min_length) {}
+
+    Literals alternation()
+    {
+        Literals all;
+        all.known = true;
+        while (true) {
+            Literals one = concatenation();
+            if (!one.known) all.known = false;
+            else all.set.insert(all.set.end(), one.set.begin(), one.set.end());
+            if (m_i < m_ere.size() && m_ere[m_i] == '|') {
+                ++m_i;
+                continue;
+            }
+            break;
+        }
+        if (!all.known) all.set.clear();
+        return all;
+    }
+
+private:
+    bool quantifier_follows(bool& optional)
+    {
+        if (m_i >= m_ere.size()) return false;
+        const char q = m_ere[m_i];
+        if (q == '*' || q == '?') {
+            optional = true;
+            ++m_i;
+            return true;
+        }
+        if (q == '+') {
+            optional = false;
+            ++m_i;
+            return true;
+        }
+        if (q == '{') {
+            std::size_t j = m_i + 1;
+            std::string lo;
+            while (j < m_ere.size() && std::isdigit(static_cast<unsigned char>(m_ere[j]))) lo += m_ere[j++];
+            const std::size_t close = m_ere.find('}', j);
+            if (close == std::string::npos) return false;
+            for (std::size_t k = j; k < close; ++k)
+                if (m_ere[k] != ',' && !std::isdigit(static_cast<unsigned char>(m_ere[k]))) return false;
+            optional = lo.empty() || std::stoul(lo) == 0;
+            m_i = close + 1;
+            return true;
+        }
+        return false;
+    }
+
+    Literals concatenation()
+    {
+        std::vector<Literals> candidates;
+        std::string run;
+        auto end_run = [&] {
+            if (run.size() >= m_min) candidates.push_back({true, {run}});
+            run.clear();
+        };
+        while (m_i < m_ere.size() && m_ere[m_i] != '|' && m_ere[m_i] != ')') {
+            const char c = m_ere[m_i];
+            if (c == '(') {
+                ++m_i;
+                Literals group = alternation();
+                if (m_i < m_ere.size() && m_ere[m_i] == ')') ++m_i;
+                end_run();
+                bool optional = false;
+                if (quantifier_follows(optional) && optional) continue;
+                if (group.known && group.shortest() >= m_min) candidates.push_back(group);
+                continue;
+            }
+            std::string literal;
+            if (c == '\\' && m_i + 1 < m_ere.size() && !std::isalnum(static_cast<unsigned char>(m_ere[m_i + 1]))) {
+                literal = m_ere.substr(m_i + 1, 1);
+                m_i += 2;
+            } else if (c == '[') {
+                std::size_t j = m_i + 1;
+                if (j < m_ere.size() && m_ere[j] == '^') ++j;
+                if (j < m_ere.size() && m_ere[j] == ']') ++j;
+                while (j < m_ere.size() && m_ere[j] != ']') {
+                    if (m_ere[j] == '[' && j + 1 < m_ere.size() && m_ere[j + 1] == ':') {
+                        const std::size_t close = m_ere.find(":]", j + 2);
+                        j = close == std::string::npos ? m_ere.size() : close + 2;
+                    } else {
+                        ++j;
+                    }
+                }
+                m_i = std::min(j + 1, m_ere.size());
+            } else if (c == '\\' || c == '.' || c == '^' || c == '$') {
+                m_i += c == '\\' ? 2 : 1;
+            } else {
+                literal = std::string(1, c);
+                ++m_i;
+            }
+            bool optional = false;
+            const bool repeated = quantifier_follows(optional);
+            if (literal.empty() || (repeated && optional)) {
+                end_run(); // a class, an escape or an optional character breaks the literal
+                continue;
+            }
+            run += literal;
+            if (repeated) end_run(); // "ab+c": "ab" is certain, "abc" is not
+        }
+        end_run();
+        // The most selective candidate: the longest shortest member, then the fewest members.
+        Literals best;
+        for (auto& c : candidates) {
+            if (!best.known || c.shortest() > best.shortest() ||
+                (c.shortest() == best.shortest() && c.set.size() < best.set.size()))
+                best = c;
+        }
+        return best;
+    }
+
+    const std::string& m_ere;
+    std::size_t m_min;
+    std::size_t m_i = 0;
+};
+
+} // namespace
+
+std::vector<std::string> ere_required_literals(const std::string& ere, std::size_t min_length)
+{
+    LiteralFinder finder(ere, min_length);
+    Literals l = finder.alternation();
+    if (!l.known) return {};
+    std::vector<std::string> out;
+    for (auto& s : l.set) {
+        for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<std::string> required_literals(const std::string& re2_regex, int min_length)
+{
+    re2::FilteredRE2 filter(min_length);
+    RE2::Options o;
+    o.set_log_errors(false);
+    int id = 0;
+    if (filter.Add(re2_regex, o, &id) != RE2::NoError) return {};
+    std::vector<std::string> atoms;
+    filter.Compile(&atoms);
+    // With one regex, no atoms means it is "unfiltered": it can match without any literal.
+    // Otherwise its prefilter is an AND/OR of the atoms, so a match needs at least one.
+    return atoms;
+}
+
+} // namespace secretscan

@@ -1,0 +1,215 @@
+#include <secretscan/engine/filters.hpp>
+
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace secretscan {
+namespace {
+
+bool is_ident_start(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_ident(char c) noexcept { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_b64(char c) noexcept { return is_ident(c) || c == '+' || c == '/' || c == '=' || c == '-'; }
+
+/// s is open + identifier + close (close may be empty).
+bool wrapped_identifier(std::string_view s, std::string_view open, std::string_view close, bool dots = false) noexcept
+{
+    if (s.size() < open.size() + close.size() + 1 || !s.starts_with(open) || !s.ends_with(close)) return false;
+    const std::string_view id = s.substr(open.size(), s.size() - open.size() - close.size());
+    if (!is_ident_start(id.front())) return false;
+    return std::all_of(id.begin(), id.end(), [dots](char c) { return is_ident(c) || (dots && (c == '.' || c == '-')); });
+}
+
+// Each check returns why the value is in its class ("contains 'example'"), or "" when it is not.
+
+std::string quoted(std::string_view what, std::string_view v) { return std::string(what) + " '" + std::string(v) + "'"; }
+
+std::string why_template(std::string_view s)
+{
+    static constexpr std::array<std::string_view, 9> markers{"${", "{{", "}}", "$(", "#{", "<%", "%(", "{%", "%}"};
+    for (std::string_view m : markers)
+        if (s.find(m) != std::string_view::npos) return quoted("contains the template marker", m);
+    // A <placeholder> anywhere: '<', a letter, then letters, digits, '_', '-', ' ' or '.', then '>'.
+    for (std::size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
+        std::size_t i = lt + 1;
+        if (i >= s.size() || !is_ident_start(s[i])) continue;
+        while (i < s.size() && (is_ident(s[i]) || s[i] == '-' || s[i] == ' ' || s[i] == '.')) ++i;
+        if (i < s.size() && s[i] == '>') return quoted("contains the placeholder", s.substr(lt, i + 1 - lt));
+    }
+    if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
+        return "is a variable reference";
+    return "";
+}
+
+std::string why_placeholder(std::string_view s)
+{
+    static constexpr std::array<std::string_view, 13> words{"example", "placeholder", "changeme", "change_me", "replace_me", "replaceme",
+                                                            "your_",   "your-",       "redacted", "dummy",     "xxxx",       "****",
+                                                            "...."};
+    // As people type them: lower case, upper case or capitalised ("example", "EXAMPLE",
+    // "Example"); a random mixed-case token holds "xXXx" or "DUmMy" now and then, and it is
+    // still a token (in 1,000 random 1Password or Perplexity keys, 1 to 4 did).
+    const std::string lower = ascii_lower(s);
+    for (std::string_view w : words)
+        for (std::size_t at = lower.find(w); at != std::string::npos; at = lower.find(w, at + 1)) {
+            const std::string_view typed = s.substr(at, w.size());
+            bool all_lower = true, all_upper = true, capitalised = std::isupper(static_cast<unsigned char>(typed[0])) != 0;
+            for (std::size_t i = 0; i < typed.size(); ++i) {
+                const unsigned char c = static_cast<unsigned char>(typed[i]);
+                if (std::isupper(c)) all_lower = false;
+                if (std::islower(c)) all_upper = false;
+                if (i > 0 && std::isupper(c)) capitalised = false;
+            }
+            if (all_lower || all_upper || capitalised) return quoted("contains", typed);
+        }
+    // Values published in providers' documentation, reported by every scanner that lacks them:
+    // jwt.io's example tokens (their signatures, the older and the current one) and the test
+    // keys in Stripe's API reference.
+    static constexpr std::array<std::string_view, 4> documented{"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                                                                "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
+                                                                "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"};
+    for (std::string_view d : documented)
+        if (s.find(d) != std::string_view::npos) return "is a value published in documentation";
+    // A run of 6+ equal or ascending characters that is at least a quarter of the value: typed
+    // filler ("000000", "123456789012"). Encoded binary structures have runs too (the zero bytes
+    // of an OpenSSH key body encode as "AAAAAA"), but short against their length.
+    std::size_t same = 1, ascending = 1, longest = 1, end = 0;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+        same = s[i] == s[i - 1] ? same + 1 : 1;
+        ascending = (is_ident(s[i]) && s[i] == s[i - 1] + 1) ? ascending + 1 : 1;
+        if (std::max(same, ascending) > longest) {
+            longest = std::max(same, ascending);
+            end = i + 1;
+        }
+    }
+    if (longest >= 6 && longest * 4 >= s.size()) return quoted("has the run", s.substr(end - longest, longest)) + ", a quarter of it or more";
+    return "";
+}
+
+/// Generic rules: a value that spells a well-known test or weak password, also with digits for
+/// letters (P4ssw0rd): fixtures, not deployed secrets.
+std::string why_fixture(std::string_view s)
+{
+    if (s.size() < 6) return "is shorter than 6 characters"; // shorter than password policies allow (NIST SP 800-63B: 8)
+    const std::string lower = ascii_lower(s);
+    std::string plain = lower;
+    for (char& c : plain) {
+        switch (c) {
+        case '4': case '@': c = 'a'; break;
+        case '0': c = 'o'; break;
+        case '3': c = 'e'; break;
+        case '5': case '$': c = 's'; break;
+        case '1': c = 'i'; break;
+        case '7': c = 't'; break;
+        default: break;
+        }
+    }
+    static constexpr std::array<std::string_view, 11> words{"pass", "secret", "test", "fake", "mock", "sample",
+                                                            "foobar", "qwerty", "hunter", "letmein", "changeit"};
+    for (std::string_view w : words)
+        if (plain.find(w) != std::string::npos) return quoted("spells the test word", w);
+    // Documented default credentials, as the whole value: RabbitMQ's guest, MySQL's and
+    // PostgreSQL's superusers, Java keystores' changeit.
+    static constexpr std::array<std::string_view, 12> defaults{"pass", "root", "toor", "guest", "admin", "user", "postgres",
+                                                               "mysql", "default", "changeit", "demo", "pw"};
+    if (std::find(defaults.begin(), defaults.end(), lower) != defaults.end()) return "is a documented default credential";
+    return "";
+}
+
+bool all_hex(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_hex); }
+
+bool is_hash(std::string_view s) noexcept
+{
+    static constexpr std::array<std::size_t, 6> digest_lengths{32, 40, 56, 64, 96, 128};
+    if (all_hex(s) && std::find(digest_lengths.begin(), digest_lengths.end(), s.size()) != digest_lengths.end()) return true;
+    for (std::string_view p : {std::string_view("sha256-"), std::string_view("sha384-"), std::string_view("sha512-"), std::string_view("h1:")})
+        if (s.starts_with(p) && s.size() > p.size() + 20 && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(p.size()), s.end(), is_b64))
+            return true;
+    for (std::string_view p : {std::string_view("sha1:"), std::string_view("sha256:"), std::string_view("sha512:"), std::string_view("md5:")})
+        if (s.starts_with(p) && all_hex(s.substr(p.size())) && s.size() - p.size() >= 32) return true;
+    return false;
+}
+
+bool is_uuid(std::string_view s) noexcept
+{
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < 36; ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::string_view to_string(FilterClass c) noexcept
+{
+    switch (c) {
+    case FilterClass::none: return "none";
+    case FilterClass::template_: return "template";
+    case FilterClass::placeholder: return "placeholder";
+    case FilterClass::fixture: return "fixture";
+    case FilterClass::hash: return "hash";
+    case FilterClass::uuid: return "uuid";
+    case FilterClass::example_host: return "example-host";
+    case FilterClass::lockfile: return "lockfile";
+    }
+    return "none";
+}
+
+FilterVerdict explain_secret(std::string_view secret, bool generic)
+{
+    if (std::string why = why_template(secret); !why.empty()) return {FilterClass::template_, why};
+    if (std::string why = why_placeholder(secret); !why.empty()) return {FilterClass::placeholder, why};
+    if (generic)
+        if (std::string why = why_fixture(secret); !why.empty()) return {FilterClass::fixture, why};
+    if (generic && is_hash(secret)) return {FilterClass::hash, "is a digest"};
+    if (generic && is_uuid(secret)) return {FilterClass::uuid, "is a UUID"};
+    return {FilterClass::none, ""};
+}
+
+FilterClass classify_secret(std::string_view secret, bool generic) noexcept
+{
+    try {
+        return explain_secret(secret, generic).cls;
+    } catch (...) { // out of memory: keep the match
+        return FilterClass::none;
+    }
+}
+
+bool credentials_for_example_host(std::string_view text, std::size_t secret_end) noexcept
+{
+    if (secret_end >= text.size() || text[secret_end] != '@') return false;
+    std::size_t h = secret_end + 1;
+    while (h < text.size() && (std::isalnum(static_cast<unsigned char>(text[h])) || text[h] == '.' || text[h] == '-')) ++h;
+    return is_example_host(text.substr(secret_end + 1, h - secret_end - 1));
+}
+
+bool is_lockfile(std::string_view path) noexcept
+{
+    static constexpr std::array<std::string_view, 23> names{
+        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",      "pnpm-lock.yaml",  "bun.lock",       "deno.lock",
+        "Cargo.lock",        "go.sum",              "poetry.lock",    "Pipfile.lock",    "pdm.lock",       "uv.lock",
+        "Gemfile.lock",      "composer.lock",       "packages.lock.json", "paket.lock",  "flake.lock",     "mix.lock",
+        "pubspec.lock",      "Podfile.lock",        "Package.resolved", "gradle.lockfile", "conan.lock"};
+    const std::size_t slash = path.rfind('/');
+    const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return std::find(names.begin(), names.end(), base) != names.end();
+}
+
+bool is_example_host(std::string_view host) noexcept
+{
+    std::string h = ascii_lower(host);
+    while (!h.empty() && h.back() == '.') h.pop_back();
+    auto is_or_under = [&h](std::string_view domain) {
+        return h == domain || (h.size() > domain.size() && h.ends_with(domain) && h[h.size() - domain.size() - 1] == '.');
+    };
+    for (std::string_view d : {"example.com", "example.net", "example.org", "example", "test", "invalid"})
+        if (is_or_under(d)) return true;
+    return false;
+}
+
+} // namespace secretscan

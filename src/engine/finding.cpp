@@ -1,0 +1,77 @@
+#include <secretscan/engine/finding.hpp>
+
+#include "util/strings.hpp"
+
+#include <mbedtls/sha256.h>
+
+#include <algorithm>
+#include <tuple>
+
+namespace secretscan {
+
+std::string_view to_string(SourceKind k) noexcept
+{
+    switch (k) {
+    case SourceKind::file: return "file";
+    case SourceKind::stdin_input: return "stdin";
+    case SourceKind::staged: return "staged";
+    case SourceKind::blob: return "blob";
+    case SourceKind::commit_message: return "commit-message";
+    case SourceKind::tag_message: return "tag-message";
+    case SourceKind::message_file: return "message-file";
+    }
+    return "file";
+}
+
+std::string fingerprint(std::string_view rule_id, std::string_view secret)
+{
+    std::string input(rule_id);
+    input.push_back('\0');
+    input.append(secret);
+    // mbedTLS's SHA-256 (FIPS 180-4): libgit2 already loads libmbedcrypto, while loading
+    // OpenSSL's libcrypto would add ~1.6 ms to every hook run.
+    unsigned char digest[32];
+    mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest, 0);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * sizeof digest);
+    for (std::size_t i = 0; i < sizeof digest; ++i) {
+        out.push_back(hex[digest[i] >> 4]);
+        out.push_back(hex[digest[i] & 0xF]);
+    }
+    return out;
+}
+
+std::string redact(std::string_view secret)
+{
+    return std::string(utf8_prefix(secret, 4)) + "\u2026";
+}
+
+std::string redact_in(std::string_view line, std::string_view secret)
+{
+    if (secret.empty()) return std::string(line);
+    const std::string r = redact(secret);
+    std::string out;
+    std::size_t pos = 0;
+    for (std::size_t hit; (hit = line.find(secret, pos)) != std::string_view::npos; pos = hit + secret.size()) {
+        out.append(line.substr(pos, hit - pos));
+        out.append(r);
+    }
+    out.append(line.substr(pos));
+    return out;
+}
+
+std::string display_location(const Finding& f)
+{
+    return f.path.empty() ? f.source_name : f.path;
+}
+
+void sort_findings(std::vector<Finding>& findings)
+{
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        const std::string la = display_location(a), lb = display_location(b);
+        return std::tie(la, a.line, a.column, a.rule_id, a.commit) < std::tie(lb, b.line, b.column, b.rule_id, b.commit);
+    });
+}
+
+} // namespace secretscan

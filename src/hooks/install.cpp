@@ -1,0 +1,348 @@
+#include <secretscan/error.hpp>
+#include <secretscan/hooks/install.hpp>
+
+#include "git/repository.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+
+namespace secretscan {
+
+const char* hook_shim_template(); // generated from hooks/shim.sh.in
+
+namespace {
+
+constexpr std::string_view shim_marker = "# secretscan-managed ";
+constexpr const char* previous_hooks_path_file = "previous-core.hooksPath";
+
+std::string read_text(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_executable(const fs::path& p, const std::string& text)
+{
+    const fs::path tmp = p.string() + ".secretscan-tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out) throw Error(ErrorKind::runtime, tmp.string() + ": cannot write: " + errno_message());
+    }
+    if (chmod(tmp.c_str(), 0755) != 0) throw Error(ErrorKind::runtime, tmp.string() + ": chmod: " + errno_message());
+    std::error_code ec;
+    fs::rename(tmp, p, ec);
+    if (ec) throw Error(ErrorKind::runtime, p.string() + ": cannot write: " + ec.message());
+}
+
+void move(const fs::path& from, const fs::path& to)
+{
+    std::error_code ec;
+    fs::rename(from, to, ec);
+    if (ec) throw Error(ErrorKind::runtime, "cannot move " + from.string() + " to " + to.string() + ": " + ec.message());
+}
+
+std::string shell_quote(const std::string& s)
+{
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string shim_text(const std::string& name, const std::string& scope, const std::string& binary)
+{
+    std::string t = hook_shim_template();
+    auto put = [&t](const std::string& key, const std::string& value) {
+        for (std::size_t at; (at = t.find(key)) != std::string::npos;) t.replace(at, key.size(), value);
+    };
+    std::string quoted = shell_quote(binary); // the template already has the outer quotes
+    put("'@BINARY@'", quoted);
+    put("@HOOK@", name);
+    put("@SCOPE@", scope);
+    return t;
+}
+
+void check_names(const std::vector<std::string>& names)
+{
+    for (const auto& n : names)
+        if (std::find(all_hook_names.begin(), all_hook_names.end(), n) == all_hook_names.end())
+            throw Error(ErrorKind::usage, "--hooks " + n + ": unknown hook (secretscan provides pre-commit, commit-msg, "
+                                                           "prepare-commit-msg, pre-push)");
+}
+
+std::string expand_home(const std::string& p)
+{
+    if (p == "~" || p.rfind("~/", 0) == 0) return git::home_dir() + p.substr(1);
+    return p;
+}
+
+fs::path global_hooks_dir()
+{
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const fs::path base = (xdg && *xdg) ? fs::path(xdg) : fs::path(git::home_dir()) / ".config";
+    return base / "secretscan" / "hooks";
+}
+
+std::optional<std::string> config_string(git_config* cfg, const char* key)
+{
+    git_buf buf = GIT_BUF_INIT;
+    const int rc = git_config_get_string_buf(&buf, cfg, key);
+    if (rc == GIT_ENOTFOUND) return std::nullopt;
+    git::check(rc, "read git config", key);
+    std::string v(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+    return v;
+}
+
+/// The folder git runs this repository's hooks from, and whether core.hooksPath set it.
+struct HooksDir {
+    fs::path dir;
+    bool from_hooks_path = false;
+    bool global_setting = false; ///< core.hooksPath came from the global or system config
+};
+
+HooksDir repository_hooks_dir(git_repository* repo)
+{
+    HooksDir out;
+    git::Config cfg = git::repository_config(repo);
+    git_config_entry* entry = nullptr;
+    const int rc = git_config_get_entry(&entry, cfg.get(), "core.hooksPath");
+    if (rc != GIT_ENOTFOUND) git::check(rc, "read git config", "core.hooksPath");
+    if (entry && entry->value && *entry->value) {
+        fs::path p = expand_home(entry->value);
+        out.global_setting = entry->level < GIT_CONFIG_LEVEL_LOCAL;
+        if (p.is_relative()) {
+            const auto top = git::workdir(repo);
+            p = fs::path(top ? *top : git_repository_path(repo)) / p;
+        }
+        out.dir = p.lexically_normal();
+        out.from_hooks_path = true;
+    } else {
+        out.dir = fs::path(git_repository_commondir(repo)) / "hooks";
+    }
+    git_config_entry_free(entry);
+    return out;
+}
+
+void install_into(const fs::path& dir, const InstallOptions& o, const std::string& scope, InstallReport& report)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorKind::runtime, dir.string() + ": cannot create the hooks folder: " + ec.message());
+    for (const auto& name : o.hooks) {
+        const fs::path hook = dir / name;
+        const std::string text = shim_text(name, scope, o.binary);
+        const bool exists = fs::exists(fs::symlink_status(hook, ec));
+        if (exists && is_secretscan_hook(hook.string())) {
+            if (read_text(hook) == text) {
+                report.actions.push_back(name + ": already installed");
+                continue;
+            }
+            write_executable(hook, text);
+            report.actions.push_back(name + ": updated");
+            continue;
+        }
+        if (exists) {
+            const fs::path aside = hook.string() + (o.force ? backup_suffix : chained_suffix);
+            if (fs::exists(fs::symlink_status(aside, ec)))
+                throw Error(ErrorKind::runtime, aside.string() + " already exists: move it away, then install again");
+            move(hook, aside);
+            write_executable(hook, text);
+            report.actions.push_back(name + (o.force ? ": installed; the existing hook was moved to " + aside.filename().string() +
+                                                           " (not run; uninstall restores it)"
+                                                     : ": installed; the existing hook runs first (kept as " +
+                                                           aside.filename().string() + ")"));
+            continue;
+        }
+        write_executable(hook, text);
+        report.actions.push_back(name + ": installed");
+    }
+}
+
+void uninstall_from(const fs::path& dir, const std::vector<std::string>& names, InstallReport& report)
+{
+    std::error_code ec;
+    for (const auto& name : names) {
+        const fs::path hook = dir / name;
+        const bool exists = fs::exists(fs::symlink_status(hook, ec));
+        if (exists && !is_secretscan_hook(hook.string())) {
+            report.actions.push_back(name + ": left alone (not installed by secretscan)");
+            continue;
+        }
+        if (exists) fs::remove(hook, ec);
+        std::string what = exists ? "removed" : "not installed";
+        for (const char* suffix : {chained_suffix, backup_suffix}) {
+            const fs::path aside = hook.string() + suffix;
+            if (fs::exists(fs::symlink_status(aside, ec)) && !fs::exists(fs::symlink_status(hook, ec))) {
+                move(aside, hook);
+                what += "; restored the previous hook";
+            }
+        }
+        report.actions.push_back(name + ": " + what);
+    }
+}
+
+/// Whether git tracks any file in `dir` (a hooks folder committed to the repository).
+bool tracked_folder(git_repository* repo, const fs::path& dir)
+{
+    const auto top = git::workdir(repo);
+    if (!top) return false;
+    const std::string rel = dir.lexically_relative(fs::path(*top)).generic_string();
+    if (rel.empty() || rel.rfind("..", 0) == 0 || rel == ".") return false;
+    git_index* raw = nullptr;
+    if (git_repository_index(&raw, repo) != 0) return false;
+    git::Index index(raw);
+    const std::string prefix = rel + "/";
+    for (std::size_t i = 0, n = git_index_entrycount(index.get()); i < n; ++i)
+        if (std::string_view(git_index_get_byindex(index.get(), i)->path).rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
+} // namespace
+
+bool is_secretscan_hook(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string first, second;
+    std::getline(in, first);
+    std::getline(in, second);
+    return second.rfind(shim_marker, 0) == 0;
+}
+
+InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o)
+{
+    check_names(o.hooks);
+    InstallReport report;
+    if (o.global) {
+        const fs::path dir = global_hooks_dir();
+        git::Config cfg = git::open_global_config();
+        const auto current = config_string(cfg.get(), "core.hooksPath");
+        if (current && fs::path(expand_home(*current)).lexically_normal() != dir.lexically_normal()) {
+            if (!o.force)
+                throw Error(ErrorKind::usage, "the global core.hooksPath is already " + *current +
+                                                  " (another hook manager?): install --global --force replaces it "
+                                                  "(uninstall --global restores it), or install per repository");
+            std::ofstream(dir / previous_hooks_path_file) << *current;
+        }
+        install_into(dir, o, "global", report);
+        // Pass-through shims: the repository's own hooks of every other kind keep running.
+        InstallOptions pass = o;
+        pass.hooks = passthrough_hook_names;
+        InstallReport quiet;
+        install_into(dir, pass, "global", quiet);
+        report.actions.push_back("other hooks (post-checkout, post-merge, ...): pass through to each repository's own hooks");
+        git::write_config(git::ConfigScope::global, ".", git::ConfigOp::set, "core.hooksPath", dir.string());
+        report.hooks_dir = dir.string();
+        report.actions.push_back("global core.hooksPath = " + dir.string() + " (" + git::global_config_path() + ")");
+        return report;
+    }
+    git::Repository repo = git::open(repo_dir);
+    const HooksDir where = repository_hooks_dir(repo.get());
+    report.hooks_dir = where.dir.string();
+    InstallOptions local = o;
+    if (where.global_setting && where.dir.lexically_normal() == global_hooks_dir().lexically_normal()) {
+        report.actions.push_back("secretscan is installed globally (core.hooksPath=" + where.dir.string() +
+                                 "): nothing to do here; this repository's own hooks run through it");
+        return report;
+    }
+    install_into(where.dir, local, "repo", report);
+    if (where.from_hooks_path) report.actions.push_back("(core.hooksPath is set: git runs hooks from " + where.dir.string() + ")");
+    if (tracked_folder(repo.get(), where.dir))
+        report.actions.push_back("note: " + where.dir.string() + " is tracked by git, so these files show as changes. Commit "
+                                 "them only if everyone who clones has secretscan installed; otherwise run "
+                                 "`secretscan uninstall` and call secretscan from your team's own hook instead.");
+    return report;
+}
+
+InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions& o)
+{
+    check_names(o.hooks);
+    InstallReport report;
+    if (o.global) {
+        const fs::path dir = global_hooks_dir();
+        report.hooks_dir = dir.string();
+        uninstall_from(dir, o.hooks, report);
+        InstallReport quiet;
+        uninstall_from(dir, passthrough_hook_names, quiet);
+        git::Config cfg = git::open_global_config();
+        const auto current = config_string(cfg.get(), "core.hooksPath");
+        if (current && fs::path(expand_home(*current)).lexically_normal() == dir.lexically_normal()) {
+            const fs::path prev = dir / previous_hooks_path_file;
+            std::error_code ec;
+            if (fs::exists(prev, ec)) {
+                const std::string old = read_text(prev);
+                git::write_config(git::ConfigScope::global, ".", git::ConfigOp::set, "core.hooksPath", old);
+                fs::remove(prev, ec);
+                report.actions.push_back("global core.hooksPath restored to " + old);
+            } else {
+                git::write_config(git::ConfigScope::global, ".", git::ConfigOp::unset, "core.hooksPath");
+                report.actions.push_back("global core.hooksPath unset");
+            }
+        }
+        return report;
+    }
+    git::Repository repo = git::open(repo_dir);
+    const HooksDir where = repository_hooks_dir(repo.get());
+    report.hooks_dir = where.dir.string();
+    uninstall_from(where.dir, o.hooks, report);
+    return report;
+}
+
+std::string chained_hook(const std::string& name, const std::string& scope, const std::string& shim_path,
+                         const std::string& repo_dir)
+{
+    std::error_code ec;
+    auto runnable = [&ec](const fs::path& p) { return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0; };
+    if (scope != "global") {
+        const fs::path c = shim_path + chained_suffix;
+        return runnable(c) ? c.string() : "";
+    }
+    // A global core.hooksPath hides each repository's own hooks folder: run its hook first.
+    git::init();
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, repo_dir.c_str(), 0, nullptr) != 0) return "";
+    git::Repository repo(raw);
+    const fs::path own = fs::path(git_repository_commondir(repo.get())) / "hooks" / name;
+    if (!runnable(own)) return "";
+    if (is_secretscan_hook(own.string())) {
+        const fs::path c = own.string() + chained_suffix;
+        return runnable(c) ? c.string() : "";
+    }
+    return own.string();
+}
+
+int run_chained_hook(const std::string& chained, const std::string& shim_path, const std::vector<std::string>& args,
+                     const std::string& input)
+{
+    std::ifstream in(chained, std::ios::binary);
+    std::string first;
+    std::getline(in, first);
+    std::string shell;
+    for (const char* sh : {"#!/bin/sh", "#!/usr/bin/env sh", "#!/bin/bash", "#!/usr/bin/env bash", "#!/bin/dash"}) {
+        if (first.rfind(sh, 0) == 0 && (first.size() == std::strlen(sh) || first[std::strlen(sh)] == ' ')) {
+            shell = std::string(sh).find("bash") != std::string::npos ? "bash" : "sh";
+            break;
+        }
+    }
+    std::vector<std::string> argv;
+    if (!shell.empty()) {
+        // `sh -c '. FILE' $0 ARGS...`: the script runs with $0 = the hook's own path.
+        argv = {shell, "-c", ". " + shell_quote(chained), shim_path};
+    } else {
+        argv = {chained};
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, input, nullptr);
+}
+
+} // namespace secretscan
