@@ -12,8 +12,8 @@
 
 #include <secretscan/error.hpp>
 #include <secretscan/engine/matcher.hpp>
-#include <secretscan/rules/rule.hpp>
 #include <secretscan/engine/scanner.hpp>
+#include <secretscan/rules/selection.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -71,7 +71,8 @@ int run(int argc, char** argv)
         }
     }
     const Matcher matcher(load_rules(sel));
-    const Scanner scanner(matcher);
+    const FilterChain chain(matcher.rules());
+    const Scanner scanner(matcher, chain, standard_decoders());
     std::ifstream in(corpus);
     if (!in) throw Error(ErrorKind::usage, corpus + ": cannot open");
     std::map<std::string, Tally> pos, neg;

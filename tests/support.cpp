@@ -1,6 +1,6 @@
 #include "support.hpp"
 
-#include <secretscan/rules/rule.hpp>
+#include <secretscan/rules/pack.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -8,11 +8,21 @@
 
 namespace secretscan {
 
-/// What went wrong, which decides the process exit code (DESIGN §1).
+/// What went wrong, which decides the process exit code (docs/architecture.md, "Errors and exit
+/// codes").
 enum class ErrorKind {
     usage,   ///< bad flag, missing path, not a git repository: exit code 2
     config,  ///< bad rule pack, bad regex, bad configuration file: exit code 2
     runtime, ///< corrupt or missing object, I/O error while scanning: exit code 3
+};
+
+/// A finer reason that callers act on. Decided where the error is raised (from a library's
+/// error code), never by matching the text of a message.
+enum class ErrorCause {
+    unspecified,
+    not_a_repository,      ///< no git repository at or above the path (libgit2 GIT_ENOTFOUND)
+    unreadable_by_libgit2, ///< libgit2 cannot open the repository or its index, which git may read
+                           ///< (a split or sparse index, an unknown extension): use git's plumbing
 };
 
 /// Exit code for an error kind: 2 for usage and config errors, 3 for runtime errors.
@@ -22,11 +32,16 @@ int exit_code_for(ErrorKind kind) noexcept;
 /// to do"). Thrown by the library; caught once, in the CLI's run(). Thread-safe to copy.
 class Error : public std::runtime_error {
 public:
-    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
+    Error(ErrorKind kind, const std::string& message, ErrorCause cause = ErrorCause::unspecified)
+        : std::runtime_error(message), m_kind(kind), m_cause(cause)
+    {
+    }
     ErrorKind kind() const noexcept { return m_kind; }
+    ErrorCause cause() const noexcept { return m_cause; }
 
 private:
     ErrorKind m_kind;
+    ErrorCause m_cause;
 };
 
 } // namespace secretscan

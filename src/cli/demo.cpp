@@ -1,8 +1,18 @@
+#include <secretscan/error.hpp>
+#include <secretscan/sources/history.hpp>
+
+#include "cli/cli.hpp"
 #include "cli/demo.hpp"
 
 #include "git/repository.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
 #include <map>
+#include <unistd.h>
 
 namespace secretscan {
 
@@ -106,5 +116,63 @@ std::vector<DemoPlant> create_demo_repository(const std::string& dir)
         {"slack-webhook-url", "", 3, "Remove credentials"},
     };
 }
+
+namespace cli {
+
+namespace {
+
+/// The demo's folder: `dir`, which must be new or empty, or a new temporary folder.
+std::string demo_folder(const std::string& dir, bool& made_temp)
+{
+    namespace fs = std::filesystem;
+    made_temp = dir.empty();
+    if (!made_temp) {
+        if (fs::exists(dir) && !fs::is_empty(dir)) throw Error(ErrorKind::usage, dir + ": the demo needs a new or empty folder");
+        return dir;
+    }
+    std::string tmpl = (fs::temp_directory_path() / "secretscan-demo.XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw Error(ErrorKind::runtime, "cannot create a temporary folder: " + std::string(std::strerror(errno)));
+    return tmpl;
+}
+
+/// The planted credentials a scan did not report ("rule at path:line").
+std::vector<std::string> missed(const std::vector<DemoPlant>& planted, const std::vector<Finding>& found)
+{
+    std::vector<std::string> out;
+    for (const DemoPlant& p : planted) {
+        const bool hit = std::any_of(found.begin(), found.end(), [&p](const Finding& f) {
+            return f.rule_id == p.rule_id && f.path == p.location && f.line == p.line;
+        });
+        if (!hit) out.push_back(p.rule_id + " at " + (p.location.empty() ? "a commit message" : p.location) + ":" + std::to_string(p.line));
+    }
+    return out;
+}
+
+} // namespace
+
+int demo(const Args& a)
+{
+    bool made_temp = false;
+    const std::string dir = demo_folder(a.demo_dir, made_temp);
+    const std::vector<DemoPlant> planted = create_demo_repository(dir);
+    std::cout << "Demo repository with made-up credentials: " << dir << "\nRunning: secretscan -C " << dir << " history\n\n";
+    const Plan plan = resolve(a, "history", Context::packs_only);
+    HistorySource source(dir, HistoryOptions{});
+    CollectingSink found;
+    const ScanSummary summary = run_scan(source, *plan.scanner, plan.scan, found);
+    const std::vector<std::string> missing = missed(planted, found.findings());
+    const auto report = make_report_sink(std::cout, plan.report); // the report a user would see
+    for (const Finding& f : found.findings()) report->finding(f);
+    report->finish(summary);
+    if (made_temp && !a.keep) std::filesystem::remove_all(dir);
+    else std::cout << "Kept the demo repository at " << dir << '\n';
+    for (const auto& m : missing) std::cerr << "secretscan demo: MISSED planted " << m << '\n';
+    if (!missing.empty()) return 1;
+    std::cout << "\nDemo passed: all " << planted.size() << " planted credentials were found (" << found.findings().size()
+              << " findings).\n";
+    return 0;
+}
+
+} // namespace cli
 
 } // namespace secretscan

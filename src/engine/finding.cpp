@@ -66,6 +66,11 @@ std::string display_location(const Finding& f)
     return f.path.empty() ? f.source_name : f.path;
 }
 
+std::string display_position(const Finding& f)
+{
+    return display_location(f) + ":" + std::to_string(f.line) + ":" + std::to_string(f.column);
+}
+
 void sort_findings(std::vector<Finding>& findings)
 {
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {

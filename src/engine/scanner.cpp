@@ -1,188 +1,199 @@
-#include <secretscan/engine/filters.hpp>
 #include <secretscan/engine/scanner.hpp>
 
 #include <algorithm>
-#include <optional>
 #include <tuple>
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 namespace secretscan {
 
-void ScanStats::merge(const ScanStats& other)
+std::vector<std::shared_ptr<const Decoder>> standard_decoders()
 {
-    items += other.items;
-    bytes += other.bytes;
-    skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
+    return {}; // the text stage (text.hpp) is the only decoding so far
 }
 
 namespace {
 
-bool has_allow_marker(std::string_view line)
+constexpr std::size_t max_line_text = 1000; // bytes of a finding's line kept: minified files stay readable
+
+/// A match that passed the match steps, with what its validator established.
+struct Kept {
+    RawMatch match;
+    std::string note;
+};
+
+/// The matcher's matches in `text`; with added lines, only around them: each run of added
+/// lines with added_context_lines lines either side (enough for a multi-line secret such as a
+/// PEM block that the change edits).
+void find_matches(const Matcher& matcher, std::string_view text, const std::vector<std::size_t>* added, std::vector<RawMatch>& out)
 {
-    return std::any_of(std::begin(inline_allow_markers), std::end(inline_allow_markers),
-                       [line](std::string_view m) { return line.find(m) != std::string_view::npos; });
+    if (!added) return matcher.find(text, out);
+    const LineIndex lines(text);
+    const std::size_t n = lines.line_count();
+    for (std::size_t i = 0; i < added->size();) {
+        const std::size_t first = (*added)[i] > added_context_lines ? (*added)[i] - added_context_lines : 1;
+        std::size_t last = std::min(n, (*added)[i] + added_context_lines);
+        for (++i; i < added->size() && (*added)[i] <= last + added_context_lines; ++i) last = std::min(n, (*added)[i] + added_context_lines);
+        const std::size_t begin = lines.start_of(first);
+        const std::size_t end = last < n ? lines.start_of(last + 1) : text.size();
+        std::vector<RawMatch> part;
+        matcher.find(text.substr(begin, end - begin), part);
+        for (RawMatch& m : part) {
+            m.begin += begin, m.end += begin, m.secret_begin += begin, m.secret_end += begin;
+            out.push_back(m);
+        }
+    }
 }
 
-bool touches_added(const std::vector<std::size_t>& added, std::size_t first, std::size_t last)
+void record(const FilterChain& chain, std::vector<TraceEntry>* trace, const RawMatch& m, Drop drop)
 {
-    const auto it = std::lower_bound(added.begin(), added.end(), first);
-    return it != added.end() && *it <= last;
+    chain.count(drop.step);
+    if (trace) trace->push_back({m.rule, m.secret_begin, std::move(drop)});
+}
+
+/// One secret, one finding: of matches whose secrets overlap, keep the preferred rule's.
+void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std::vector<TraceEntry>* trace)
+{
+    std::sort(matches.begin(), matches.end(), [](const Kept& a, const Kept& b) {
+        return std::tie(a.match.secret_begin, a.match.rule) < std::tie(b.match.secret_begin, b.match.rule);
+    });
+    std::vector<Kept> kept;
+    for (Kept& m : matches) {
+        bool dropped = false;
+        // Kept matches start at or before m; look back over the few that can still overlap it.
+        for (std::size_t j = kept.size(), looked = 0; j-- > 0 && looked < 16; ++looked) {
+            Kept& k = kept[j];
+            if (k.match.secret_end <= m.match.secret_begin) continue;
+            const bool better = chain.preferred(m.match.rule, k.match.rule);
+            const RawMatch& loser = better ? k.match : m.match;
+            const RawMatch& winner = better ? m.match : k.match;
+            record(chain, trace, loser, Drop{FilterStep::overlap, "rule " + chain.rules()[winner.rule].id + " reports the same secret"});
+            if (better) k = std::move(m);
+            dropped = true;
+            break;
+        }
+        if (!dropped) kept.push_back(std::move(m));
+    }
+    std::sort(kept.begin(), kept.end(), [](const Kept& a, const Kept& b) { return std::tie(a.match.begin, a.match.rule) < std::tie(b.match.begin, b.match.rule); });
+    matches = std::move(kept);
+}
+
+Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, const LineIndex& lines, const Provenance& where)
+{
+    const RawMatch& m = k.match;
+    Finding f;
+    f.rule_id = rule.id;
+    f.rule_name = rule.name;
+    f.confidence = std::string(to_string(rule.confidence));
+    f.validation = k.note;
+    f.secret.assign(text.substr(m.secret_begin, m.secret_end - m.secret_begin));
+    f.line = lines.line_of(m.secret_begin); // a finding is located at its secret's first byte
+    f.column = lines.column_of(m.secret_begin);
+    f.end_line = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
+    f.line_text.assign(lines.line_text(f.line).substr(0, max_line_text));
+    f.source = where.source;
+    f.path = where.path;
+    f.source_name = where.source_name;
+    f.fingerprint = fingerprint(f.rule_id, f.secret);
+    // What a file or the index holds now is what HEAD will hold; history sets its own.
+    if (where.source == SourceKind::file || where.source == SourceKind::staged) f.present_at_head = 1;
+    return f;
 }
 
 } // namespace
 
-std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance& where,
-                                        const std::vector<std::size_t>* added_lines) const
+Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<std::shared_ptr<const Decoder>> decoders)
+    : m_matcher(matcher), m_chain(chain), m_decoders(std::move(decoders))
 {
-    std::vector<Finding> out;
-    if (added_lines && added_lines->empty()) return out;
-    std::vector<RawMatch> matches;
-    std::optional<LineIndex> index; // built only when needed: most texts hold no match
-    if (!added_lines) {
-        m_matcher.find(text, matches);
-    } else {
-        const LineIndex& lines = index.emplace(text);
-        // Only matches touching an added line count, so only the text around the added lines
-        // is matched: each run of added lines with `added_context_lines` lines either side
-        // (enough for a multi-line secret such as a PEM block that the change edits).
-        const std::size_t n = lines.line_count();
-        std::size_t i = 0;
-        while (i < added_lines->size()) {
-            const std::size_t first = (*added_lines)[i] > added_context_lines ? (*added_lines)[i] - added_context_lines : 1;
-            std::size_t last = std::min(n, (*added_lines)[i] + added_context_lines);
-            for (++i; i < added_lines->size() && (*added_lines)[i] <= last + added_context_lines; ++i)
-                last = std::min(n, (*added_lines)[i] + added_context_lines);
-            const std::size_t begin = lines.start_of(first);
-            const std::size_t end = last < n ? lines.start_of(last + 1) : text.size();
-            std::vector<RawMatch> part;
-            m_matcher.find(text.substr(begin, end - begin), part);
-            for (RawMatch& m : part) {
-                m.begin += begin;
-                m.end += begin;
-                m.secret_begin += begin;
-                m.secret_end += begin;
-                matches.push_back(std::move(m));
-            }
-        }
+}
+
+std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk) const
+{
+    if (chunk.encoding && *chunk.encoding == Encoding::utf8) return scan_text(chunk.bytes, chunk.where, chunk.added_lines);
+    const Decoded d = decode(chunk.bytes);
+    if (d.encoding == Encoding::binary) return std::nullopt;
+    return scan_text(d.text, chunk.where, chunk.added_lines);
+}
+
+std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
+                                            std::vector<TraceEntry>* trace, std::vector<std::string>& notes) const
+{
+    std::vector<RawMatch> raw;
+    find_matches(m_matcher, text, added_lines, raw);
+    std::vector<Kept> passed;
+    for (const RawMatch& m : raw) {
+        std::string note;
+        if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path}, note))
+            record(m_chain, trace, m, std::move(*drop));
+        else
+            passed.push_back({m, std::move(note)});
     }
-    if (matches.empty()) return out;
-    // One secret, one finding: of matches whose secrets overlap, keep the most specific rule's.
-    const auto rank = [this](const RawMatch& m) {
-        const Rule& r = m_matcher.rules()[m.rule];
-        const bool git_secrets_pattern = r.id.starts_with("git-secrets-"); // git_secrets_rules()
-        return std::make_tuple(git_secrets_pattern, m_matcher.is_generic(m.rule), -static_cast<int>(r.confidence), m.rule);
-    };
-    std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
-        return std::tie(a.secret_begin, a.rule) < std::tie(b.secret_begin, b.rule);
-    });
-    std::vector<RawMatch> kept;
-    for (RawMatch& m : matches) {
-        bool drop = false;
-        // Kept matches start at or before m; look back over the few that can still overlap it.
-        for (std::size_t j = kept.size(), looked = 0; j-- > 0 && looked < 16; ++looked) {
-            RawMatch& k = kept[j];
-            if (k.secret_end <= m.secret_begin) continue;
-            if (rank(m) < rank(k)) k = std::move(m);
-            drop = true;
-            break;
-        }
-        if (!drop) kept.push_back(std::move(m));
-    }
-    matches = std::move(kept);
-    std::sort(matches.begin(), matches.end(), [](const RawMatch& a, const RawMatch& b) {
-        return std::tie(a.begin, a.rule) < std::tie(b.begin, b.rule);
-    });
-    const LineIndex& lines = index ? *index : index.emplace(text);
-    const bool lockfile = is_lockfile(where.path);
-    for (const RawMatch& m : matches) {
-        const std::size_t first = lines.line_of(m.begin);
-        const std::size_t last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
-        if (added_lines && !touches_added(*added_lines, first, last)) continue;
-        if (m_inline_allow &&
-            (has_allow_marker(lines.line_text(first)) || (last != first && has_allow_marker(lines.line_text(last)))))
-            continue;
-        // A finding is located at its secret's first byte.
-        const std::size_t at = lines.line_of(m.secret_begin);
-        const std::string_view line = lines.line_text(at);
-        const Rule& rule = m_matcher.rules()[m.rule];
-        if (lockfile && rule.shared_filter && m_matcher.is_generic(m.rule) && !m_matcher.is_url(m.rule))
-            continue; // the shared filter's lockfile class (filters.hpp)
-        Finding f;
-        f.rule_id = rule.id;
-        f.rule_name = rule.name;
-        f.confidence = std::string(to_string(rule.confidence));
-        f.validation = m.note;
-        f.secret.assign(text.substr(m.secret_begin, m.secret_end - m.secret_begin));
-        constexpr std::size_t max_line = 1000; // minified files: keep reports readable
-        f.line_text.assign(line.substr(0, max_line));
-        f.source = where.source;
-        f.path = where.path;
-        f.source_name = where.source_name;
-        f.line = at;
-        f.column = lines.column_of(m.secret_begin);
-        f.end_line = last;
-        f.fingerprint = fingerprint(f.rule_id, f.secret);
-        // What a file or the index holds now is what HEAD will hold; history sets its own.
-        if (where.source == SourceKind::file || where.source == SourceKind::staged) f.present_at_head = 1;
-        out.push_back(std::move(f));
+    resolve_overlaps(m_chain, passed, trace);
+    std::vector<RawMatch> out;
+    for (Kept& k : passed) {
+        out.push_back(k.match);
+        notes.push_back(std::move(k.note));
     }
     return out;
 }
 
-std::vector<Finding> Scanner::scan_bytes(std::string_view bytes, const Provenance& where, const ScanOptions& options,
-                                         ScanStats& stats, const std::vector<std::size_t>* added_lines) const
+std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
+                                        std::vector<TraceEntry>* trace) const
 {
-    const std::string& name = where.path.empty() ? where.source_name : where.path;
-    if (bytes.size() > options.max_file_size) {
-        stats.skipped.push_back({name, "larger than --max-file-size (" + std::to_string(bytes.size()) + " bytes)"});
-        return {};
-    }
-    Decoded d = decode(bytes);
-    if (d.encoding == Encoding::binary) {
-        stats.skipped.push_back({name, "binary (NUL byte in the first 8000 bytes)"});
-        return {};
-    }
-    ++stats.items;
-    stats.bytes += bytes.size();
-    return scan_text(d.text, where, added_lines);
+    if (added_lines && added_lines->empty()) return {};
+    return scan_layer(text, where, added_lines, trace, 0);
 }
 
-unsigned effective_threads(unsigned threads) noexcept
+std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
+                                         std::vector<TraceEntry>* trace, int depth) const
 {
-    if (threads) return threads;
-    const unsigned hw = std::thread::hardware_concurrency();
-    return hw ? hw : 1;
-}
-
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsigned, std::size_t)>& fn)
-{
-    if (n == 0) return;
-    const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, threads), n));
-    if (workers == 1) {
-        for (std::size_t i = 0; i < n; ++i) fn(0, i);
-        return;
-    }
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto work = [&](unsigned w) {
-        try {
-            for (std::size_t i; !failed.load(std::memory_order_relaxed) && (i = next.fetch_add(1)) < n;) fn(w, i);
-        } catch (...) {
-            std::lock_guard lock(error_mutex);
-            if (!error) error = std::current_exception();
-            failed = true;
+    std::vector<std::string> notes;
+    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, notes);
+    const bool decode_more = depth < max_decode_depth && !m_decoders.empty();
+    std::vector<Finding> out;
+    if (matches.empty() && !decode_more) return out;
+    const LineIndex lines(text);
+    for (std::size_t i = 0; i < matches.size(); ++i) {
+        const RawMatch& m = matches[i];
+        const std::size_t first = lines.line_of(m.begin), last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
+        if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+            record(m_chain, trace, m, std::move(*drop));
+            continue;
         }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
+        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, notes[i]}, text, lines, where));
+    }
+    if (!decode_more) return out;
+    for (const auto& decoder : m_decoders) {
+        std::vector<DecodedSpan> spans;
+        decoder->decode(text, spans);
+        for (const DecodedSpan& span : spans) {
+            const std::size_t first = lines.line_of(span.begin), last = lines.line_of(span.end > span.begin ? span.end - 1 : span.begin);
+            for (Finding& f : scan_layer(span.text, where, nullptr, nullptr, depth + 1)) {
+                if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+                    m_chain.count(drop->step);
+                    continue;
+                }
+                f.line = first, f.column = lines.column_of(span.begin), f.end_line = last;
+                f.line_text.assign(lines.line_text(first).substr(0, max_line_text));
+                f.decoder = f.decoder.empty() ? std::string(decoder->name()) : std::string(decoder->name()) + "/" + f.decoder;
+                out.push_back(std::move(f));
+            }
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> Scanner::explain_miss(std::size_t rule, std::string_view text) const
+{
+    std::vector<TraceEntry> trace;
+    const std::vector<Finding> found = scan_text(text, Provenance{SourceKind::file, "example", ""}, nullptr, &trace);
+    const std::string& id = m_matcher.rules()[rule].id;
+    if (std::any_of(found.begin(), found.end(), [&id](const Finding& f) { return f.rule_id == id; })) return std::nullopt;
+    for (const TraceEntry& t : trace)
+        if (t.rule == rule) return t.drop.reason;
+    std::vector<RawMatch> direct;
+    m_matcher.find_rule(rule, text, direct);
+    if (!m_matcher.keyword_occurs(rule, text))
+        return direct.empty() ? "no keyword occurs in it, and the regex does not match" : "no keyword occurs in it";
+    return "the regex does not match";
 }
 
 } // namespace secretscan

@@ -6,18 +6,6 @@
 
 namespace secretscan {
 
-std::string_view to_string(Encoding e) noexcept
-{
-    switch (e) {
-    case Encoding::utf8: return "utf-8";
-    case Encoding::utf8_bom: return "utf-8-bom";
-    case Encoding::utf16le: return "utf-16le";
-    case Encoding::utf16be: return "utf-16be";
-    case Encoding::binary: return "binary";
-    }
-    return "binary";
-}
-
 Encoding detect_encoding(std::string_view bytes) noexcept
 {
     auto byte = [&bytes](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };

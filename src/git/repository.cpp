@@ -1,12 +1,5 @@
 #include "git/repository.hpp"
-#include "util/process.hpp"
 
-#include <algorithm>
-#include <cctype>
-
-#include <re2/re2.h>
-#include <cstdlib>
-#include <filesystem>
 #include <iterator>
 #include <mutex>
 
@@ -34,7 +27,7 @@ void init()
     });
 }
 
-int check(int rc, std::string_view operation, std::string_view path, ErrorKind kind)
+int check(int rc, std::string_view operation, std::string_view path, ErrorKind kind, ErrorCause cause)
 {
     if (rc >= 0) return rc;
     const git_error* e = git_error_last();
@@ -42,7 +35,7 @@ int check(int rc, std::string_view operation, std::string_view path, ErrorKind k
     if (!path.empty()) msg += " " + std::string(path);
     msg += ": ";
     msg += (e && e->message) ? e->message : "libgit2 error " + std::to_string(rc);
-    throw Error(kind, msg);
+    throw Error(kind, msg, cause);
 }
 
 Repository open(const std::string& path)
@@ -51,184 +44,26 @@ Repository open(const std::string& path)
     git_repository* raw = nullptr;
     const int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
     if (rc == GIT_ENOTFOUND)
-        throw Error(ErrorKind::usage, path + ": not a git repository (or any parent up to /); run this inside a "
-                                             "repository or pass -C DIR");
-    check(rc, "open repository", path, ErrorKind::usage);
+        throw Error(ErrorKind::usage, path + ": not a git repository (or any parent up to /); run this inside a repository or pass -C DIR",
+                    ErrorCause::not_a_repository);
+    check(rc, "open repository", path, ErrorKind::usage, ErrorCause::unreadable_by_libgit2);
     return Repository(raw);
 }
 
-Config repository_config(git_repository* repo)
-{
-    const char* global = std::getenv("GIT_CONFIG_GLOBAL");
-    const char* nosystem = std::getenv("GIT_CONFIG_NOSYSTEM");
-    git_config* raw = nullptr;
-    if (!global && !nosystem) {
-        if (repo) check(git_repository_config(&raw, repo), "read git config");
-        else check(git_config_open_default(&raw), "read git config");
-        return Config(raw);
-    }
-    check(git_config_new(&raw), "read git config");
-    Config cfg(raw);
-    auto add = [&](const std::string& path, git_config_level_t level) {
-        if (path.empty() || path == "/dev/null") return;
-        const int rc = git_config_add_file_ondisk(cfg.get(), path.c_str(), level, repo, 0);
-        if (rc != GIT_ENOTFOUND) check(rc, "read git config", path);
-    };
-    auto found = [](int (*find)(git_buf*)) {
-        git_buf buf = GIT_BUF_INIT;
-        std::string path;
-        if (find(&buf) == 0) path.assign(buf.ptr, buf.size);
-        git_buf_dispose(&buf);
-        return path;
-    };
-    const bool system = !nosystem || !*nosystem || std::string(nosystem) == "0" || std::string(nosystem) == "false";
-    if (system) add(found(git_config_find_system), GIT_CONFIG_LEVEL_SYSTEM);
-    if (global) {
-        add(global, GIT_CONFIG_LEVEL_GLOBAL);
-    } else {
-        add(found(git_config_find_xdg), GIT_CONFIG_LEVEL_XDG);
-        add(found(git_config_find_global), GIT_CONFIG_LEVEL_GLOBAL);
-    }
-    if (repo) add(std::string(git_repository_commondir(repo)) + "config", GIT_CONFIG_LEVEL_LOCAL);
-    return cfg;
-}
-
-std::string home_dir()
-{
-    const char* h = std::getenv("HOME");
-    if (!h || !*h) throw Error(ErrorKind::usage, "HOME is not set: cannot find the user's configuration");
-    return h;
-}
-
-std::string global_config_path()
-{
-    if (const char* env = std::getenv("GIT_CONFIG_GLOBAL"); env && *env) return env;
-    const std::string dot = home_dir() + "/.gitconfig";
-    const char* xdg = std::getenv("XDG_CONFIG_HOME");
-    const std::string xdg_file = ((xdg && *xdg) ? std::string(xdg) : home_dir() + "/.config") + "/git/config";
-    std::error_code ec;
-    if (!std::filesystem::exists(dot, ec) && std::filesystem::exists(xdg_file, ec)) return xdg_file;
-    return dot;
-}
-
-Config open_global_config()
+Repository try_open(const std::string& path) noexcept
 {
     init();
-    const std::string file = global_config_path();
-    if (file == "/dev/null") throw Error(ErrorKind::usage, "GIT_CONFIG_GLOBAL=/dev/null: there is no global git config to write");
-    git_config* raw = nullptr;
-    check(git_config_open_ondisk(&raw, file.c_str()), "open global git config", file);
-    return Config(raw);
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0) return nullptr;
+    return Repository(raw);
 }
 
-namespace {
-
-/// Settings given on the command line (`git -c key=value`, passed to hooks and subcommands in
-/// GIT_CONFIG_PARAMETERS) and in GIT_CONFIG_COUNT/GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n: git's
-/// highest-priority scope, which libgit2 1.5 does not read.
-std::vector<ConfigEntry> command_line_config()
+Repository open_exact(const std::string& git_dir)
 {
-    std::vector<ConfigEntry> out;
-    auto lower_key = [](std::string k) {
-        // Section and variable names are case-insensitive; a subsection (between dots) is not.
-        const auto first = k.find('.'), last = k.rfind('.');
-        for (std::size_t i = 0; i < k.size(); ++i)
-            if (i <= first || i > last) k[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(k[i])));
-        return k;
-    };
-    if (const char* params = std::getenv("GIT_CONFIG_PARAMETERS")) {
-        // Shell single-quoted words: 'key'='value' (git >= 2.31) or 'key=value'.
-        const std::string p = params;
-        std::vector<std::pair<std::string, bool>> words; // text, followed directly by '='
-        for (std::size_t i = 0; i < p.size();) {
-            if (p[i] != '\'') {
-                ++i;
-                continue;
-            }
-            std::string w;
-            ++i;
-            while (i < p.size()) {
-                if (p[i] == '\'' && p.compare(i, 4, "'\\''") == 0) {
-                    w += '\'';
-                    i += 4;
-                } else if (p[i] == '\'') {
-                    ++i;
-                    break;
-                } else {
-                    w += p[i++];
-                }
-            }
-            const bool eq = i < p.size() && p[i] == '=';
-            if (eq) ++i;
-            words.emplace_back(w, eq);
-        }
-        for (std::size_t i = 0; i < words.size(); ++i) {
-            if (words[i].second && i + 1 < words.size()) {
-                out.push_back({lower_key(words[i].first), words[i + 1].first, 7});
-                ++i;
-            } else {
-                const auto eq = words[i].first.find('=');
-                if (eq != std::string::npos) out.push_back({lower_key(words[i].first.substr(0, eq)), words[i].first.substr(eq + 1), 7});
-            }
-        }
-    }
-    if (const char* count = std::getenv("GIT_CONFIG_COUNT")) {
-        const long n = std::strtol(count, nullptr, 10);
-        for (long i = 0; i < n; ++i) {
-            const char* k = std::getenv(("GIT_CONFIG_KEY_" + std::to_string(i)).c_str());
-            const char* v = std::getenv(("GIT_CONFIG_VALUE_" + std::to_string(i)).c_str());
-            if (k && v) out.push_back({lower_key(k), v, 7});
-        }
-    }
-    return out;
-}
-
-} // namespace
-
-std::vector<std::string> config_values(git_config* cfg, const std::string& name)
-{
-    std::vector<ConfigEntry> entries;
-    auto collect = [](const git_config_entry* e, void* payload) -> int {
-        static_cast<std::vector<ConfigEntry>*>(payload)->push_back({e->name, e->value ? e->value : "", static_cast<int>(e->level)});
-        return 0;
-    };
-    const int rc = git_config_get_multivar_foreach(cfg, name.c_str(), nullptr, collect, &entries);
-    if (rc != GIT_ENOTFOUND) check(rc, "read git config", name);
-    for (const auto& e : command_line_config())
-        if (e.name == name) entries.push_back(e);
-    std::stable_sort(entries.begin(), entries.end(), [](const ConfigEntry& a, const ConfigEntry& b) { return a.level < b.level; });
-    std::vector<std::string> out;
-    for (auto& e : entries) out.push_back(std::move(e.value));
-    return out;
-}
-
-std::vector<ConfigEntry> config_entries(git_config* cfg, const std::string& name_regex)
-{
-    std::vector<ConfigEntry> entries;
-    auto collect = [](const git_config_entry* e, void* payload) -> int {
-        static_cast<std::vector<ConfigEntry>*>(payload)->push_back({e->name, e->value ? e->value : "", static_cast<int>(e->level)});
-        return 0;
-    };
-    check(git_config_foreach_match(cfg, name_regex.c_str(), collect, &entries), "read git config");
-    const RE2 pattern(name_regex);
-    for (const auto& e : command_line_config())
-        if (RE2::PartialMatch(e.name, pattern)) entries.push_back(e);
-    std::stable_sort(entries.begin(), entries.end(), [](const ConfigEntry& a, const ConfigEntry& b) { return a.level < b.level; });
-    return entries;
-}
-
-void write_config(ConfigScope scope, const std::string& repo_dir, ConfigOp op, const std::string& key, const std::string& value)
-{
-    std::vector<std::string> argv{"git", "-C", repo_dir, "config", scope == ConfigScope::global ? "--global" : "--local"};
-    switch (op) {
-    case ConfigOp::add: argv.insert(argv.end(), {"--add", key, value}); break;
-    case ConfigOp::set: argv.insert(argv.end(), {"--replace-all", key, value}); break;
-    case ConfigOp::unset: argv.insert(argv.end(), {"--unset-all", key}); break;
-    }
-    const int rc = run_process(argv, "", nullptr);
-    // git config exits 5 when --unset-all finds nothing to remove.
-    if (rc != 0 && !(op == ConfigOp::unset && rc == 5))
-        throw Error(ErrorKind::runtime, "git config " + key + " failed (exit code " + std::to_string(rc) + ")");
+    init();
+    git_repository* raw = nullptr;
+    check(git_repository_open_ext(&raw, git_dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr), "open repository", git_dir);
+    return Repository(raw);
 }
 
 std::optional<std::string> workdir(git_repository* repo)
@@ -236,6 +71,74 @@ std::optional<std::string> workdir(git_repository* repo)
     const char* w = git_repository_workdir(repo);
     if (!w) return std::nullopt;
     return std::string(w);
+}
+
+Odb odb(git_repository* repo)
+{
+    git_odb* raw = nullptr;
+    check(git_repository_odb(&raw, repo), "open object database of", git_repository_path(repo));
+    return Odb(raw);
+}
+
+Commit lookup_commit(git_repository* repo, const git_oid& id, const std::string& what)
+{
+    git_commit* raw = nullptr;
+    check(git_commit_lookup(&raw, repo, &id), "read commit", what);
+    return Commit(raw);
+}
+
+Tree lookup_tree(git_repository* repo, const git_oid& id, const std::string& what)
+{
+    git_tree* raw = nullptr;
+    check(git_tree_lookup(&raw, repo, &id), "read tree", what);
+    return Tree(raw);
+}
+
+Blob lookup_blob(git_repository* repo, const git_oid& id, const std::string& what)
+{
+    git_blob* raw = nullptr;
+    check(git_blob_lookup(&raw, repo, &id), "read blob of", what);
+    return Blob(raw);
+}
+
+Commit peel_commit(git_repository* repo, const std::string& spec)
+{
+    git_object* raw = nullptr;
+    const int rc = git_revparse_single(&raw, repo, spec.c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
+        throw Error(ErrorKind::usage, spec + ": unknown revision (git log would say the same); check the range");
+    check(rc, "resolve revision", spec, ErrorKind::usage);
+    Object obj(raw);
+    git_object* peeled = nullptr;
+    check(git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT), "peel to a commit:", spec, ErrorKind::usage);
+    return Commit(reinterpret_cast<git_commit*>(peeled));
+}
+
+Object try_revparse(git_repository* repo, const std::string& spec) noexcept
+{
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, repo, spec.c_str()) != 0) return nullptr;
+    return Object(raw);
+}
+
+std::optional<git_oid> peeled_commit(git_reference* ref) noexcept
+{
+    git_object* raw = nullptr;
+    if (git_reference_peel(&raw, ref, GIT_OBJECT_COMMIT) != 0) return std::nullopt; // a ref to a tree or blob
+    Object obj(raw);
+    return *git_object_id(obj.get());
+}
+
+std::vector<git_oid> merge_heads(git_repository* repo)
+{
+    std::vector<git_oid> heads;
+    auto collect = [](const git_oid* id, void* payload) -> int {
+        static_cast<std::vector<git_oid>*>(payload)->push_back(*id);
+        return 0;
+    };
+    const int rc = git_repository_mergehead_foreach(repo, collect, &heads);
+    if (rc != GIT_ENOTFOUND) check(rc, "read MERGE_HEAD");
+    return heads;
 }
 
 std::string to_hex(const git_oid& oid)
@@ -263,9 +166,13 @@ Blob blob_at(git_repository* repo, git_tree* tree, const std::string& path)
     check(rc, "look up", path);
     TreeEntry entry(raw);
     if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return nullptr;
-    git_blob* blob = nullptr;
-    check(git_blob_lookup(&blob, repo, git_tree_entry_id(entry.get())), "read blob of", path);
-    return Blob(blob);
+    return lookup_blob(repo, *git_tree_entry_id(entry.get()), path);
+}
+
+std::string_view blob_bytes(git_blob* blob) noexcept
+{
+    if (!blob) return {};
+    return {static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob))};
 }
 
 } // namespace secretscan::git

@@ -1,9 +1,9 @@
 #include <secretscan/error.hpp>
 #include <secretscan/hooks/install.hpp>
 
-#include "git/repository.hpp"
-#include "util/process.hpp"
-#include "util/strings.hpp"
+#include "git/config.hpp"
+#include "hooks/shim.hpp"
+#include "util/files.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -25,24 +25,16 @@ constexpr const char* previous_hooks_path_file = "previous-core.hooksPath";
 
 std::string read_text(const fs::path& p)
 {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    std::string text;
+    read_whole_file(p.string(), text);
+    return text;
 }
 
-void write_executable(const fs::path& p, const std::string& text)
+void write_file(const fs::path& p, const std::string& text, mode_t mode)
 {
-    const fs::path tmp = p.string() + ".secretscan-tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out) throw Error(ErrorKind::runtime, tmp.string() + ": cannot write: " + errno_message());
-    }
-    if (chmod(tmp.c_str(), 0755) != 0) throw Error(ErrorKind::runtime, tmp.string() + ": chmod: " + errno_message());
-    std::error_code ec;
-    fs::rename(tmp, p, ec);
-    if (ec) throw Error(ErrorKind::runtime, p.string() + ": cannot write: " + ec.message());
+    OutputFile out(p.string(), "hook", mode);
+    out.stream() << text;
+    out.commit();
 }
 
 void move(const fs::path& from, const fs::path& to)
@@ -50,13 +42,6 @@ void move(const fs::path& from, const fs::path& to)
     std::error_code ec;
     fs::rename(from, to, ec);
     if (ec) throw Error(ErrorKind::runtime, "cannot move " + from.string() + " to " + to.string() + ": " + ec.message());
-}
-
-std::string shell_quote(const std::string& s)
-{
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 std::string shim_text(const std::string& name, const std::string& scope, const std::string& binary)
@@ -93,17 +78,6 @@ fs::path global_hooks_dir()
     return base / "secretscan" / "hooks";
 }
 
-std::optional<std::string> config_string(git_config* cfg, const char* key)
-{
-    git_buf buf = GIT_BUF_INIT;
-    const int rc = git_config_get_string_buf(&buf, cfg, key);
-    if (rc == GIT_ENOTFOUND) return std::nullopt;
-    git::check(rc, "read git config", key);
-    std::string v(buf.ptr, buf.size);
-    git_buf_dispose(&buf);
-    return v;
-}
-
 /// The folder git runs this repository's hooks from, and whether core.hooksPath set it.
 struct HooksDir {
     fs::path dir;
@@ -114,10 +88,11 @@ struct HooksDir {
 HooksDir repository_hooks_dir(git_repository* repo)
 {
     HooksDir out;
-    git::Config cfg = git::repository_config(repo);
-    git_config_entry* entry = nullptr;
-    const int rc = git_config_get_entry(&entry, cfg.get(), "core.hooksPath");
+    const git::Config cfg = git::repository_config(repo);
+    git_config_entry* raw = nullptr;
+    const int rc = git_config_get_entry(&raw, cfg.get(), "core.hooksPath");
     if (rc != GIT_ENOTFOUND) git::check(rc, "read git config", "core.hooksPath");
+    const git::ConfigEntryHandle entry(raw);
     if (entry && entry->value && *entry->value) {
         fs::path p = expand_home(entry->value);
         out.global_setting = entry->level < GIT_CONFIG_LEVEL_LOCAL;
@@ -130,7 +105,6 @@ HooksDir repository_hooks_dir(git_repository* repo)
     } else {
         out.dir = fs::path(git_repository_commondir(repo)) / "hooks";
     }
-    git_config_entry_free(entry);
     return out;
 }
 
@@ -148,7 +122,7 @@ void install_into(const fs::path& dir, const InstallOptions& o, const std::strin
                 report.actions.push_back(name + ": already installed");
                 continue;
             }
-            write_executable(hook, text);
+            write_file(hook, text, 0755);
             report.actions.push_back(name + ": updated");
             continue;
         }
@@ -157,14 +131,14 @@ void install_into(const fs::path& dir, const InstallOptions& o, const std::strin
             if (fs::exists(fs::symlink_status(aside, ec)))
                 throw Error(ErrorKind::runtime, aside.string() + " already exists: move it away, then install again");
             move(hook, aside);
-            write_executable(hook, text);
+            write_file(hook, text, 0755);
             report.actions.push_back(name + (o.force ? ": installed; the existing hook was moved to " + aside.filename().string() +
                                                            " (not run; uninstall restores it)"
                                                      : ": installed; the existing hook runs first (kept as " +
                                                            aside.filename().string() + ")"));
             continue;
         }
-        write_executable(hook, text);
+        write_file(hook, text, 0755);
         report.actions.push_back(name + ": installed");
     }
 }
@@ -201,7 +175,7 @@ bool tracked_folder(git_repository* repo, const fs::path& dir)
     if (rel.empty() || rel.rfind("..", 0) == 0 || rel == ".") return false;
     git_index* raw = nullptr;
     if (git_repository_index(&raw, repo) != 0) return false;
-    git::Index index(raw);
+    const git::Index index(raw);
     const std::string prefix = rel + "/";
     for (std::size_t i = 0, n = git_index_entrycount(index.get()); i < n; ++i)
         if (std::string_view(git_index_get_byindex(index.get(), i)->path).rfind(prefix, 0) == 0) return true;
@@ -226,13 +200,17 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
     if (o.global) {
         const fs::path dir = global_hooks_dir();
         git::Config cfg = git::open_global_config();
-        const auto current = config_string(cfg.get(), "core.hooksPath");
+        const auto current = git::config_string(cfg.get(), "core.hooksPath");
         if (current && fs::path(expand_home(*current)).lexically_normal() != dir.lexically_normal()) {
             if (!o.force)
                 throw Error(ErrorKind::usage, "the global core.hooksPath is already " + *current +
                                                   " (another hook manager?): install --global --force replaces it "
                                                   "(uninstall --global restores it), or install per repository");
-            std::ofstream(dir / previous_hooks_path_file) << *current;
+            // Recorded before anything changes, in a folder that exists: uninstall restores it.
+            std::error_code ec;
+            fs::create_directories(dir, ec);
+            if (ec) throw Error(ErrorKind::runtime, dir.string() + ": cannot create the hooks folder: " + ec.message());
+            write_file(dir / previous_hooks_path_file, *current, 0600);
         }
         install_into(dir, o, "global", report);
         // Pass-through shims: the repository's own hooks of every other kind keep running.
@@ -275,7 +253,7 @@ InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions&
         InstallReport quiet;
         uninstall_from(dir, passthrough_hook_names, quiet);
         git::Config cfg = git::open_global_config();
-        const auto current = config_string(cfg.get(), "core.hooksPath");
+        const auto current = git::config_string(cfg.get(), "core.hooksPath");
         if (current && fs::path(expand_home(*current)).lexically_normal() == dir.lexically_normal()) {
             const fs::path prev = dir / previous_hooks_path_file;
             std::error_code ec;
@@ -296,53 +274,6 @@ InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions&
     report.hooks_dir = where.dir.string();
     uninstall_from(where.dir, o.hooks, report);
     return report;
-}
-
-std::string chained_hook(const std::string& name, const std::string& scope, const std::string& shim_path,
-                         const std::string& repo_dir)
-{
-    std::error_code ec;
-    auto runnable = [&ec](const fs::path& p) { return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0; };
-    if (scope != "global") {
-        const fs::path c = shim_path + chained_suffix;
-        return runnable(c) ? c.string() : "";
-    }
-    // A global core.hooksPath hides each repository's own hooks folder: run its hook first.
-    git::init();
-    git_repository* raw = nullptr;
-    if (git_repository_open_ext(&raw, repo_dir.c_str(), 0, nullptr) != 0) return "";
-    git::Repository repo(raw);
-    const fs::path own = fs::path(git_repository_commondir(repo.get())) / "hooks" / name;
-    if (!runnable(own)) return "";
-    if (is_secretscan_hook(own.string())) {
-        const fs::path c = own.string() + chained_suffix;
-        return runnable(c) ? c.string() : "";
-    }
-    return own.string();
-}
-
-int run_chained_hook(const std::string& chained, const std::string& shim_path, const std::vector<std::string>& args,
-                     const std::string& input)
-{
-    std::ifstream in(chained, std::ios::binary);
-    std::string first;
-    std::getline(in, first);
-    std::string shell;
-    for (const char* sh : {"#!/bin/sh", "#!/usr/bin/env sh", "#!/bin/bash", "#!/usr/bin/env bash", "#!/bin/dash"}) {
-        if (first.rfind(sh, 0) == 0 && (first.size() == std::strlen(sh) || first[std::strlen(sh)] == ' ')) {
-            shell = std::string(sh).find("bash") != std::string::npos ? "bash" : "sh";
-            break;
-        }
-    }
-    std::vector<std::string> argv;
-    if (!shell.empty()) {
-        // `sh -c '. FILE' $0 ARGS...`: the script runs with $0 = the hook's own path.
-        argv = {shell, "-c", ". " + shell_quote(chained), shim_path};
-    } else {
-        argv = {chained};
-    }
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, input, nullptr);
 }
 
 } // namespace secretscan

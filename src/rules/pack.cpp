@@ -1,26 +1,17 @@
-#include <secretscan/error.hpp>
-#include <secretscan/rules/rule.hpp>
 #include <secretscan/engine/validators.hpp>
+#include <secretscan/error.hpp>
+#include <secretscan/rules/pack.hpp>
 
+#include "util/files.hpp"
+#include "util/regex.hpp"
 #include "util/strings.hpp"
 
-#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <sstream>
+#include <functional>
+#include <map>
 
 namespace secretscan {
-
-std::string_view to_string(Confidence c) noexcept
-{
-    switch (c) {
-    case Confidence::low: return "low";
-    case Confidence::medium: return "medium";
-    case Confidence::high: return "high";
-    }
-    return "medium";
-}
 
 namespace {
 
@@ -34,248 +25,202 @@ SourceMark mark_of(const std::string& file, const YAML::Mark& m)
     return s;
 }
 
-std::string where(const SourceMark& m)
-{
-    if (m.line == 0) return m.file;
-    return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
-}
-
 [[noreturn]] void fail(const SourceMark& m, const std::string& rule_id, const std::string& what)
 {
-    std::string msg = where(m) + ": ";
+    std::string msg = to_string(m) + ": ";
     if (!rule_id.empty()) msg += "rule " + rule_id + ": ";
     throw Error(ErrorKind::config, msg + what);
 }
 
-class PackReader {
-public:
-    PackReader(std::string name, bool check_regex) : m_name(std::move(name)), m_check(check_regex) {}
+/// One value of a rule mapping, with what error messages need.
+struct Field {
+    const YAML::Node& value;
+    const std::string& key;
+    const std::string& file;
+    Rule& rule;
 
-    std::vector<Rule> read(std::string_view text)
+    SourceMark at() const { return mark_of(file, value.Mark()); }
+    [[noreturn]] void fail(const std::string& what) const { secretscan::fail(at(), rule.id, what); }
+
+    std::string scalar() const
     {
-        YAML::Node root;
-        try {
-            root = YAML::Load(std::string(text));
-        } catch (const YAML::Exception& e) {
-            fail(mark_of(m_name, e.mark), "", "invalid YAML: " + e.msg);
-        }
-        if (!root.IsMap()) fail(mark_of(m_name, root.Mark()), "", "a rule pack is a mapping with a 'rules' list");
-        for (const auto& kv : root) {
-            const auto key = kv.first.as<std::string>();
-            if (key != "rules") fail(mark_of(m_name, kv.first.Mark()), "", "unknown top-level key '" + key + "' (expected 'rules')");
-        }
-        const YAML::Node rules = root["rules"];
-        if (!rules || !rules.IsSequence()) fail(mark_of(m_name, root.Mark()), "", "'rules' must be a list of rules");
-        std::vector<Rule> out;
-        for (const auto& node : rules) out.push_back(read_rule(node));
-        return out;
+        if (!value.IsScalar()) fail("'" + key + "' must be a string");
+        return value.Scalar();
     }
-
-private:
-    std::string scalar(const YAML::Node& n, const std::string& key, const std::string& id)
+    std::vector<std::string> list() const
     {
-        if (!n.IsScalar()) fail(mark_of(m_name, n.Mark()), id, "'" + key + "' must be a string");
-        return n.Scalar();
-    }
-
-    std::vector<std::string> list(const YAML::Node& n, const std::string& key, const std::string& id)
-    {
-        if (!n.IsSequence()) fail(mark_of(m_name, n.Mark()), id, "'" + key + "' must be a list of strings");
+        if (!value.IsSequence()) fail("'" + key + "' must be a list of strings");
         std::vector<std::string> v;
-        for (const auto& item : n) v.push_back(scalar(item, key, id));
+        for (const auto& item : value) {
+            if (!item.IsScalar()) fail("'" + key + "' must be a list of strings");
+            v.push_back(item.Scalar());
+        }
         return v;
     }
-
-    Rule read_rule(const YAML::Node& node)
+    std::vector<SourceMark> item_marks() const
     {
-        const SourceMark at = mark_of(m_name, node.Mark());
-        if (!node.IsMap()) fail(at, "", "each rule must be a mapping");
-        Rule r;
-        r.mark = at;
-        if (const auto id = node["id"]) r.id = scalar(id, "id", "");
-        if (r.id.empty()) fail(at, "", "rule without an 'id'");
-        if (!is_kebab_case(r.id)) fail(at, r.id, "an id is lowercase kebab-case ([a-z0-9-], starting with a letter)");
-
-        for (const auto& kv : node) {
-            const std::string key = kv.first.as<std::string>();
-            const YAML::Node& v = kv.second;
-            const SourceMark vm = mark_of(m_name, v.Mark());
-            if (key == "id") {
-            } else if (key == "name") {
-                r.name = scalar(v, key, r.id);
-            } else if (key == "regex") {
-                r.regex = scalar(v, key, r.id);
-                r.regex_mark = vm;
-            } else if (key == "secret_group") {
-                r.secret_group = as_int(v, key, r.id);
-                if (r.secret_group < 0) fail(vm, r.id, "'secret_group' must be 0 or a capture group number");
-            } else if (key == "keywords") {
-                for (auto& k : list(v, key, r.id)) {
-                    if (k.empty()) fail(vm, r.id, "a keyword cannot be empty");
-                    r.keywords.push_back(ascii_lower(k));
-                }
-            } else if (key == "multiline") {
-                try {
-                    r.multiline = v.as<bool>();
-                } catch (const YAML::Exception&) {
-                    fail(vm, r.id, "'multiline' must be true or false");
-                }
-            } else if (key == "shared_filter") {
-                try {
-                    r.shared_filter = v.as<bool>();
-                } catch (const YAML::Exception&) {
-                    fail(vm, r.id, "'shared_filter' must be true or false");
-                }
-            } else if (key == "entropy") {
-                r.entropy = as_double(v, key, r.id);
-                if (r.entropy < 0 || r.entropy > 8) fail(vm, r.id, "'entropy' is bits per byte, between 0 and 8");
-            } else if (key == "validate") {
-                r.validate = scalar(v, key, r.id);
-                if (!find_validator(r.validate)) {
-                    std::string known;
-                    for (std::string_view n : validator_names()) known += (known.empty() ? "" : ", ") + std::string(n);
-                    fail(vm, r.id, "unknown validator '" + r.validate + "' (known: " + known + ")");
-                }
-            } else if (key == "confidence") {
-                const auto c = scalar(v, key, r.id);
-                if (c == "high") r.confidence = Confidence::high;
-                else if (c == "medium") r.confidence = Confidence::medium;
-                else if (c == "low") r.confidence = Confidence::low;
-                else fail(vm, r.id, "'confidence' is one of high, medium, low (got '" + c + "')");
-            } else if (key == "tags") {
-                r.tags = list(v, key, r.id);
-            } else if (key == "references") {
-                r.references = list(v, key, r.id);
-            } else if (key == "remediation") {
-                r.remediation = scalar(v, key, r.id);
-            } else if (key == "impact") {
-                r.impact = scalar(v, key, r.id);
-            } else if (key == "examples") {
-                r.examples = list(v, key, r.id);
-                for (const auto& item : v) r.example_marks.push_back(mark_of(m_name, item.Mark()));
-            } else if (key == "negative_examples") {
-                r.negative_examples = list(v, key, r.id);
-                for (const auto& item : v) r.negative_example_marks.push_back(mark_of(m_name, item.Mark()));
-            } else if (key == "allowlist") {
-                read_allowlist(v, r);
-            } else {
-                fail(mark_of(m_name, kv.first.Mark()), r.id, "unknown key '" + key + "'");
-            }
-        }
-        if (r.name.empty()) r.name = r.id;
-        if (r.regex.empty()) fail(at, r.id, "rule without a 'regex'");
-        if (r.keywords.empty()) fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter");
-        if (m_check) check_regex(r);
-        return r;
+        std::vector<SourceMark> marks;
+        for (const auto& item : value) marks.push_back(mark_of(file, item.Mark()));
+        return marks;
     }
-
-    void read_allowlist(const YAML::Node& v, Rule& r)
-    {
-        const SourceMark vm = mark_of(m_name, v.Mark());
-        if (!v.IsMap()) fail(vm, r.id, "'allowlist' must be a mapping");
-        for (const auto& kv : v) {
-            const std::string key = kv.first.as<std::string>();
-            if (key == "stopwords") {
-                for (auto& s : list(kv.second, key, r.id)) r.allowlist.stopwords.push_back(ascii_lower(s));
-            } else {
-                fail(mark_of(m_name, kv.first.Mark()), r.id, "unknown allowlist key '" + key + "' (expected: stopwords)");
-            }
-        }
-    }
-
-    int as_int(const YAML::Node& v, const std::string& key, const std::string& id)
+    template <typename T>
+    T as(const char* what) const
     {
         try {
-            return v.as<int>();
+            return value.as<T>();
         } catch (const YAML::Exception&) {
-            fail(mark_of(m_name, v.Mark()), id, "'" + key + "' must be an integer");
+            fail("'" + key + "' must be " + what);
         }
     }
-
-    double as_double(const YAML::Node& v, const std::string& key, const std::string& id)
+    /// The value as one of `names` (mapped to their enumerators).
+    template <typename E>
+    E choice(const std::vector<std::pair<std::string, E>>& names) const
     {
-        try {
-            return v.as<double>();
-        } catch (const YAML::Exception&) {
-            fail(mark_of(m_name, v.Mark()), id, "'" + key + "' must be a number");
+        const std::string v = scalar();
+        std::string known;
+        for (const auto& [name, e] : names) {
+            if (name == v) return e;
+            known += (known.empty() ? "" : ", ") + name;
         }
+        fail("'" + key + "' is one of " + known + " (got '" + v + "')");
     }
-
-    void check_regex(const Rule& r)
-    {
-        RE2::Options o;
-        o.set_log_errors(false);
-        RE2 re(r.regex, o);
-        if (!re.ok()) fail(r.regex_mark, r.id, "invalid regex: " + re.error() + "; fix the 'regex' (RE2 syntax)");
-        if (r.secret_group > re.NumberOfCapturingGroups())
-            fail(r.regex_mark, r.id, "'secret_group' " + std::to_string(r.secret_group) + " but the regex has only " +
-                                         std::to_string(re.NumberOfCapturingGroups()) + " capture groups");
-    }
-
-    std::string m_name;
-    bool m_check;
 };
+
+void read_keywords(const Field& f)
+{
+    for (auto& k : f.list()) {
+        if (k.empty()) f.fail("a keyword cannot be empty");
+        f.rule.keywords.push_back(ascii_lower(k));
+    }
+}
+
+void read_validator(const Field& f)
+{
+    f.rule.validate = f.scalar();
+    if (find_validator(f.rule.validate)) return;
+    std::string known;
+    for (std::string_view n : validator_names()) known += (known.empty() ? "" : ", ") + std::string(n);
+    f.fail("unknown validator '" + f.rule.validate + "' (known: " + known + ")");
+}
+
+void read_allowlist(const Field& f)
+{
+    if (!f.value.IsMap()) f.fail("'allowlist' must be a mapping");
+    for (const auto& kv : f.value) {
+        const std::string key = kv.first.as<std::string>();
+        if (key != "stopwords")
+            fail(mark_of(f.file, kv.first.Mark()), f.rule.id, "unknown allowlist key '" + key + "' (expected: stopwords)");
+        for (auto& s : Field{kv.second, key, f.file, f.rule}.list()) f.rule.allowlist.stopwords.push_back(ascii_lower(s));
+    }
+}
+
+using KeyReader = std::function<void(const Field&)>;
+
+/// Every key a rule may have, and how it is read (docs/rules.md, "Rule pack schema").
+const std::map<std::string, KeyReader>& key_readers()
+{
+    static const std::map<std::string, KeyReader> readers = {
+        {"id", [](const Field&) {}}, // read first, by read_rule
+        {"name", [](const Field& f) { f.rule.name = f.scalar(); }},
+        {"regex", [](const Field& f) { f.rule.regex = f.scalar(), f.rule.regex_mark = f.at(); }},
+        {"boundary", [](const Field& f) {
+             f.rule.boundary = f.choice<Boundary>({{"token", Boundary::token}, {"word", Boundary::word}, {"none", Boundary::none}});
+         }},
+        {"secret_group", [](const Field& f) {
+             f.rule.secret_group = f.as<int>("an integer");
+             if (f.rule.secret_group < 0) f.fail("'secret_group' must be 0 or a capture group number");
+         }},
+        {"keywords", read_keywords},
+        {"multiline", [](const Field& f) { f.rule.multiline = f.as<bool>("true or false"); }},
+        {"shared_filter", [](const Field& f) { f.rule.shared_filter = f.as<bool>("true or false"); }},
+        {"entropy", [](const Field& f) {
+             f.rule.entropy = f.as<double>("a number");
+             if (f.rule.entropy < 0 || f.rule.entropy > 8) f.fail("'entropy' is bits per byte, between 0 and 8");
+         }},
+        {"validate", read_validator},
+        {"confidence", [](const Field& f) {
+             f.rule.confidence = f.choice<Confidence>({{"high", Confidence::high}, {"medium", Confidence::medium}, {"low", Confidence::low}});
+         }},
+        {"kind", [](const Field& f) {
+             f.rule.kind = f.choice<RuleKind>({{"token", RuleKind::token}, {"generic", RuleKind::generic}, {"url", RuleKind::url}});
+         }},
+        {"family", [](const Field& f) {
+             std::vector<std::pair<std::string, std::string>> names;
+             for (std::string_view fam : rule_families()) names.emplace_back(fam, fam);
+             f.rule.family = f.choice<std::string>(names);
+         }},
+        {"tags", [](const Field& f) { f.rule.tags = f.list(); }},
+        {"references", [](const Field& f) { f.rule.references = f.list(); }},
+        {"remediation", [](const Field& f) { f.rule.remediation = f.scalar(); }},
+        {"impact", [](const Field& f) { f.rule.impact = f.scalar(); }},
+        {"examples", [](const Field& f) { f.rule.examples = f.list(), f.rule.example_marks = f.item_marks(); }},
+        {"negative_examples", [](const Field& f) {
+             f.rule.negative_examples = f.list(), f.rule.negative_example_marks = f.item_marks();
+         }},
+        {"allowlist", read_allowlist},
+    };
+    return readers;
+}
+
+void check_regex(const Rule& r)
+{
+    const RE2 re(r.regex, re2_options());
+    if (!re.ok()) fail(r.regex_mark, r.id, "invalid regex: " + re.error() + "; fix the 'regex' (RE2 syntax)");
+    if (r.secret_group > re.NumberOfCapturingGroups())
+        fail(r.regex_mark, r.id, "'secret_group' " + std::to_string(r.secret_group) + " but the regex has only " +
+                                     std::to_string(re.NumberOfCapturingGroups()) + " capture groups");
+}
+
+Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
+{
+    const SourceMark at = mark_of(file, node.Mark());
+    if (!node.IsMap()) fail(at, "", "each rule must be a mapping");
+    Rule r;
+    r.mark = at;
+    if (const auto id = node["id"]) r.id = Field{id, "id", file, r}.scalar();
+    if (r.id.empty()) fail(at, "", "rule without an 'id'");
+    if (!is_kebab_case(r.id)) fail(at, r.id, "an id is lowercase kebab-case ([a-z0-9-], starting with a letter)");
+    for (const auto& kv : node) {
+        const std::string key = kv.first.as<std::string>();
+        const auto reader = key_readers().find(key);
+        if (reader == key_readers().end()) fail(mark_of(file, kv.first.Mark()), r.id, "unknown key '" + key + "'");
+        reader->second(Field{kv.second, key, file, r});
+    }
+    if (r.name.empty()) r.name = r.id;
+    if (r.regex.empty()) fail(at, r.id, "rule without a 'regex'");
+    if (r.keywords.empty()) fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter");
+    r.regex = apply_boundary(r.regex, r.boundary);
+    if (check) check_regex(r);
+    return r;
+}
 
 } // namespace
 
 std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex)
 {
-    return PackReader(name, check_regex).read(yaml_text);
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::Exception& e) {
+        fail(mark_of(name, e.mark), "", "invalid YAML: " + e.msg);
+    }
+    if (!root.IsMap()) fail(mark_of(name, root.Mark()), "", "a rule pack is a mapping with a 'rules' list");
+    for (const auto& kv : root) {
+        const auto key = kv.first.as<std::string>();
+        if (key != "rules") fail(mark_of(name, kv.first.Mark()), "", "unknown top-level key '" + key + "' (expected 'rules')");
+    }
+    const YAML::Node rules = root["rules"];
+    if (!rules || !rules.IsSequence()) fail(mark_of(name, root.Mark()), "", "'rules' must be a list of rules");
+    std::vector<Rule> out;
+    for (const auto& node : rules) out.push_back(read_rule(node, name, check_regex));
+    return out;
 }
 
 std::vector<Rule> load_pack_file(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::config, path + ": cannot read rule pack: " + errno_message());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse_pack(ss.str(), path, true);
-}
-
-std::string_view family_of(const Rule& rule) noexcept
-{
-    if (rule.tags.size() > 1) return rule.tags[1];
-    return rule.tags.empty() ? std::string_view() : std::string_view(rule.tags[0]);
-}
-
-std::string impact_of(const Rule& rule)
-{
-    if (!rule.impact.empty()) return rule.impact;
-    static const std::pair<std::string_view, std::string_view> by_family[] = {
-        {"cloud", "Act as you in the cloud account, within the credential's permissions: start machines (often for "
-                  "crypto-mining), read, copy or delete data in storage and databases, create users and keys that outlive "
-                  "this one, and run up the bill."},
-        {"vcs", "Read and change the repositories it reaches: clone private code, push commits (including workflow changes "
-                "that run with other secrets), and add deploy keys or collaborators that stay after it is revoked."},
-        {"ci", "Trigger and change pipelines and read their logs, artifacts and environment variables, where other "
-               "secrets (deploy keys, cloud credentials) live."},
-        {"registry", "Publish new versions of your packages: code that every user installs on the next update (a "
-                     "supply-chain attack)."},
-        {"chat", "Read channels, messages and shared files, and post as your bot or webhook: phishing your own team or "
-                 "users from a trusted name."},
-        {"payments", "Read customer, order and payment data, issue refunds or payouts, and change account settings, "
-                     "within the key's scope."},
-        {"messaging", "Send e-mail, SMS or other messages as you (phishing from your domain or number), read message "
-                      "logs and contact lists, and run up usage charges."},
-        {"ai", "Run model requests billed to your account, and read the files, fine-tunes, assistants or conversations "
-               "the key can reach."},
-        {"observability", "Read your logs, traces and metrics (which often hold personal data and more secrets), send "
-                          "false data, or change alerting so that incidents go unnoticed."},
-        {"database", "Connect as that database user: read, change or delete its data, and use the connection to reach "
-                     "other systems on its network."},
-        {"private-key", "Act as whoever holds the key: log in over SSH, decrypt recorded TLS traffic or messages, or sign "
-                        "code, commits and tokens that others trust."},
-        {"jwt", "Send requests as the token's subject until it expires, with every permission its claims grant."},
-        {"identity", "Read what the secrets manager or identity provider holds, or sign in as its users, which opens every "
-                     "system those secrets and users reach."},
-        {"saas", "Read and change what the account holds in the service (documents, contacts, files, settings), within "
-                 "the key's scope."},
-        {"generic", "Sign in to the service the password or token belongs to, as the account it belongs to."},
-    };
-    const std::string_view fam = family_of(rule);
-    for (const auto& [f, text] : by_family)
-        if (f == fam) return std::string(text);
-    return "";
+    std::string text;
+    if (!read_whole_file(path, text)) throw Error(ErrorKind::config, path + ": cannot read rule pack: " + errno_message());
+    return parse_pack(text, path, true);
 }
 
 } // namespace secretscan

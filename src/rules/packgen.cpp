@@ -1,11 +1,16 @@
-// Build-time generator: parses the shipped rule packs (patterns/*.yaml) once, checks every regex,
-// and writes C++ that constructs the same rules, so the scanner starts without parsing YAML
-// (DESIGN §8: a hook cannot afford yaml-cpp's ~50 ms for 200 rules).
+// Build-time generator: parses one shipped rule pack (patterns/*.yaml), checks every regex, and
+// writes its rules as a constant table (src/rules/builtin_table.hpp), so the scanner starts
+// without parsing YAML (a hook cannot afford yaml-cpp's ~50 ms for 300 rules) and editing one
+// pack recompiles one small file (docs/architecture.md, "Rules as data").
 //
-// usage: secretscan-packgen OUT.cpp PACK.yaml...   (packs are named as given, e.g. patterns/aws.yaml)
+// usage: secretscan-packgen --pack OUT.cpp PACK.yaml      one pack's table
+//        secretscan-packgen --index OUT.cpp PACK.yaml...  the list of every pack's table
+// A file is rewritten only when its text changes. Exit 2 (with file:line:col) on a bad pack.
 
 #include <secretscan/error.hpp>
-#include <secretscan/rules/rule.hpp>
+#include <secretscan/rules/pack.hpp>
+
+#include "util/files.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -15,9 +20,9 @@ using namespace secretscan;
 
 namespace {
 
-/// A C++ string literal holding exactly `s`: printable ASCII as is, every other byte (and the
-/// characters that need it) as a three-digit octal escape, which never runs into the next char.
-std::string literal(const std::string& s)
+/// A C++ string_view literal holding exactly `s`: printable ASCII as is, every other byte (and
+/// the characters that need it) as a three-digit octal escape, which never runs into the next.
+std::string literal(std::string_view s)
 {
     std::string out = "\"";
     for (unsigned char c : s) {
@@ -29,89 +34,129 @@ std::string literal(const std::string& s)
             out += buf;
         }
     }
-    return out + "\"";
+    return out + "\"sv";
 }
 
-std::string list(const std::vector<std::string>& v)
+/// The table variable of a pack: "patterns/private-keys.yaml" -> "pack_private_keys".
+std::string symbol(const std::string& file)
 {
-    std::string out = "{";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + literal(v[i]);
-    return out + "}";
+    std::string stem = file.substr(file.rfind('/') + 1);
+    stem = stem.substr(0, stem.rfind('.'));
+    for (char& c : stem)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return "pack_" + stem;
 }
+
+/// The pack's name as rules cite it: from "patterns/" on.
+std::string pack_name(const std::string& path)
+{
+    const auto at = path.rfind("patterns/");
+    return at == std::string::npos ? path : path.substr(at);
+}
+
+/// Writes the constant arrays a rule's lists need; returns the expressions naming them.
+class Lists {
+public:
+    Lists(std::ostream& out, std::size_t rule) : m_out(out), m_prefix("r" + std::to_string(rule) + "_") {}
+
+    std::string strings(const std::string& name, const std::vector<std::string>& v)
+    {
+        if (v.empty()) return "{}";
+        m_out << "constexpr std::string_view " << m_prefix << name << "[] = {";
+        for (std::size_t i = 0; i < v.size(); ++i) m_out << (i ? ", " : "") << literal(v[i]);
+        m_out << "};\n";
+        return m_prefix + name;
+    }
+    std::string marks(const std::string& name, const std::vector<SourceMark>& v)
+    {
+        if (v.empty()) return "{}";
+        m_out << "constexpr Mark " << m_prefix << name << "[] = {";
+        for (std::size_t i = 0; i < v.size(); ++i) m_out << (i ? ", " : "") << "{" << v[i].line << ", " << v[i].column << "}";
+        m_out << "};\n";
+        return m_prefix + name;
+    }
+
+private:
+    std::ostream& m_out;
+    std::string m_prefix;
+};
 
 std::string mark(const SourceMark& m)
 {
-    return "{" + literal(m.file) + ", " + std::to_string(m.line) + ", " + std::to_string(m.column) + "}";
+    return "{" + std::to_string(m.line) + ", " + std::to_string(m.column) + "}";
 }
 
-std::string marks(const std::vector<SourceMark>& v)
+/// One RuleRecord initializer, after the arrays it refers to (written to `arrays`).
+std::string record(const Rule& r, std::size_t i, std::ostream& arrays)
 {
-    std::string out = "{";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + mark(v[i]);
-    return out + "}";
+    Lists lists(arrays, i);
+    std::ostringstream o;
+    o.precision(17);
+    o << "    {" << literal(r.id) << ", " << literal(r.name) << ", " << literal(r.regex) << ", Boundary::" << to_string(r.boundary) << ", "
+      << r.secret_group << ", " << lists.strings("keywords", r.keywords) << ", " << r.entropy << ", " << std::boolalpha << r.multiline
+      << ", " << r.shared_filter << ", " << literal(r.validate) << ", Confidence::" << to_string(r.confidence)
+      << ", RuleKind::" << to_string(r.kind) << ", " << literal(r.family) << ",\n     " << lists.strings("tags", r.tags) << ", "
+      << lists.strings("references", r.references) << ", " << literal(r.remediation) << ", " << literal(r.impact) << ",\n     "
+      << lists.strings("stopwords", r.allowlist.stopwords) << ", " << lists.strings("examples", r.examples) << ", "
+      << lists.strings("negatives", r.negative_examples) << ", " << lists.marks("example_marks", r.example_marks) << ", "
+      << lists.marks("negative_marks", r.negative_example_marks) << ", " << mark(r.mark) << ", " << mark(r.regex_mark) << "},\n";
+    return o.str();
+}
+
+const char* header = "#include \"rules/builtin_table.hpp\"\n\nnamespace secretscan::builtin {\n\nusing namespace std::string_view_literals;\n\n";
+
+std::string pack_code(const std::string& path)
+{
+    std::string text;
+    if (!read_whole_file(path, text)) throw Error(ErrorKind::config, path + ": cannot read");
+    const std::string name = pack_name(path);
+    const std::vector<Rule> rules = parse_pack(text, name, true);
+    std::ostringstream arrays, records;
+    for (std::size_t i = 0; i < rules.size(); ++i) records << record(rules[i], i, arrays);
+    std::ostringstream code;
+    code << "// Generated by secretscan-packgen from " << name << ". Do not edit.\n" << header << "namespace {\n\n"
+         << arrays.str() << "\nconstexpr RuleRecord rules[] = {\n" << records.str() << "};\n\n} // namespace\n\n"
+         << "extern const PackTable " << symbol(name) << ";\nconst PackTable " << symbol(name) << "{" << literal(name) << ", rules};\n\n"
+         << "} // namespace secretscan::builtin\n";
+    return code.str();
+}
+
+std::string index_code(const std::vector<std::string>& paths)
+{
+    std::ostringstream code;
+    code << "// Generated by secretscan-packgen: every shipped pack's table. Do not edit.\n" << header;
+    for (const auto& p : paths) code << "extern const PackTable " << symbol(pack_name(p)) << ";\n";
+    code << "\nnamespace {\nconst PackTable* const all_packs[] = {\n";
+    for (const auto& p : paths) code << "    &" << symbol(pack_name(p)) << ",\n";
+    code << "};\n} // namespace\n\nstd::span<const PackTable* const> pack_tables() noexcept\n{\n    return all_packs;\n}\n\n"
+         << "} // namespace secretscan::builtin\n";
+    return code.str();
+}
+
+/// Writes `text` to `path` unless it already holds it (keeps the timestamp: no rebuild).
+int write_if_changed(const std::string& path, const std::string& text)
+{
+    std::string old;
+    if (read_whole_file(path, old) && old == text) return 0;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    return out ? 0 : 3;
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc < 3) {
-        std::cerr << "usage: secretscan-packgen OUT.cpp PACK.yaml...\n";
+    const std::string usage = "usage: secretscan-packgen --pack OUT.cpp PACK.yaml | --index OUT.cpp PACK.yaml...\n";
+    if (argc < 4 || (std::string(argv[1]) != "--pack" && std::string(argv[1]) != "--index")) {
+        std::cerr << usage;
         return 2;
     }
-    std::ostringstream code;
-    code.precision(17);
-    code << "// Generated by secretscan-packgen from patterns/*.yaml. Do not edit.\n"
-            "#include <secretscan/rules/rule.hpp>\n\nnamespace secretscan {\n\n"
-            "std::vector<Rule> builtin_rules()\n{\n    std::vector<Rule> rules;\n";
-    std::size_t count = 0;
     try {
-        for (int i = 2; i < argc; ++i) {
-            std::ifstream in(argv[i], std::ios::binary);
-            if (!in) throw Error(ErrorKind::config, std::string(argv[i]) + ": cannot read");
-            std::ostringstream text;
-            text << in.rdbuf();
-            std::string name = argv[i];
-            if (const auto at = name.rfind("patterns/"); at != std::string::npos) name = name.substr(at);
-            for (const Rule& r : parse_pack(text.str(), name, true)) {
-                ++count;
-                code << "    {\n        Rule r;\n"
-                     << "        r.id = " << literal(r.id) << ";\n"
-                     << "        r.name = " << literal(r.name) << ";\n"
-                     << "        r.regex = " << literal(r.regex) << ";\n"
-                     << "        r.secret_group = " << r.secret_group << ";\n"
-                     << "        r.keywords = " << list(r.keywords) << ";\n"
-                     << "        r.entropy = " << r.entropy << ";\n"
-                     << "        r.multiline = " << (r.multiline ? "true" : "false") << ";\n"
-                     << "        r.shared_filter = " << (r.shared_filter ? "true" : "false") << ";\n"
-                     << "        r.validate = " << literal(r.validate) << ";\n"
-                     << "        r.confidence = Confidence::" << to_string(r.confidence) << ";\n"
-                     << "        r.tags = " << list(r.tags) << ";\n"
-                     << "        r.references = " << list(r.references) << ";\n"
-                     << "        r.remediation = " << literal(r.remediation) << ";\n"
-                     << "        r.impact = " << literal(r.impact) << ";\n"
-                     << "        r.allowlist.stopwords = " << list(r.allowlist.stopwords) << ";\n"
-                     << "        r.examples = " << list(r.examples) << ";\n"
-                     << "        r.negative_examples = " << list(r.negative_examples) << ";\n"
-                     << "        r.example_marks = " << marks(r.example_marks) << ";\n"
-                     << "        r.negative_example_marks = " << marks(r.negative_example_marks) << ";\n"
-                     << "        r.mark = " << mark(r.mark) << ";\n"
-                     << "        r.regex_mark = " << mark(r.regex_mark) << ";\n"
-                     << "        rules.push_back(std::move(r));\n    }\n";
-            }
-        }
+        if (std::string(argv[1]) == "--pack") return write_if_changed(argv[2], pack_code(argv[3]));
+        return write_if_changed(argv[2], index_code(std::vector<std::string>(argv + 3, argv + argc)));
     } catch (const Error& e) {
         std::cerr << "secretscan-packgen: " << e.what() << '\n';
         return 2;
     }
-    code << "    return rules;\n}\n\nstd::size_t builtin_rule_count() noexcept\n{\n    return " << count
-         << ";\n}\n\n} // namespace secretscan\n";
-    const std::string out_path = argv[1];
-    std::ifstream old(out_path, std::ios::binary);
-    std::ostringstream old_text;
-    old_text << old.rdbuf();
-    if (old_text.str() == code.str()) return 0; // unchanged: keep the timestamp, skip the rebuild
-    std::ofstream out(out_path, std::ios::binary);
-    out << code.str();
-    return out ? 0 : 3;
 }

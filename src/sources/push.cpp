@@ -1,102 +1,84 @@
 #include <secretscan/error.hpp>
-#include <secretscan/sources/sources.hpp>
+#include <secretscan/sources/push.hpp>
 
 #include "git/repository.hpp"
-#include "util/process.hpp"
 
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <sstream>
-
-namespace fs = std::filesystem;
 
 namespace secretscan {
 
 namespace {
 
-/// The revision ranges of one pre-push line "<local ref> <local sha> <remote ref> <remote sha>":
-/// the commits the push would add to the remote. Empty for a deletion.
+/// The revision ranges of one pre-push line: the commits the push would add to the remote.
+/// Empty for a deletion.
 std::vector<std::string> pushed_ranges(git_repository* repo, const std::string& local_sha, const std::string& remote_sha)
 {
     const auto zero = [](const std::string& s) { return s.find_first_not_of('0') == std::string::npos; };
     if (zero(local_sha)) return {};
     git_oid remote{};
-    git_object* obj = nullptr;
+    git_object* raw = nullptr;
     const bool known = !zero(remote_sha) && git_oid_fromstr(&remote, remote_sha.c_str()) == 0 &&
-                       git_object_lookup(&obj, repo, &remote, GIT_OBJECT_COMMIT) == 0;
-    git_object_free(obj);
+                       git_object_lookup(&raw, repo, &remote, GIT_OBJECT_COMMIT) == 0;
+    const git::Object remote_commit(raw);
     if (known) return {remote_sha + ".." + local_sha};
     // A new branch (or a remote tip we do not have): what no remote-tracking ref already holds.
     std::vector<std::string> out{local_sha};
     git_reference_iterator* it_raw = nullptr;
     git::check(git_reference_iterator_glob_new(&it_raw, repo, "refs/remotes/*"), "list remote-tracking refs");
-    git::ReferenceIterator it(it_raw);
+    const git::ReferenceIterator it(it_raw);
     git_reference* ref = nullptr;
     while (git_reference_next(&ref, it.get()) == 0) {
-        git::Reference owned(ref);
-        git_object* target = nullptr;
-        if (git_reference_peel(&target, owned.get(), GIT_OBJECT_COMMIT) == 0) {
-            out.push_back("^" + git::to_hex(*git_object_id(target)));
-            git_object_free(target);
-        }
+        const git::Reference owned(ref);
+        if (const auto id = git::peeled_commit(owned.get())) out.push_back("^" + git::to_hex(*id));
     }
     return out;
 }
 
 } // namespace
 
-std::vector<std::string> merge_heads(const std::string& repo_dir)
-{
-    std::string dir;
-    git::init();
-    git_repository* raw = nullptr;
-    if (git_repository_open_ext(&raw, repo_dir.c_str(), 0, nullptr) == 0) {
-        git::Repository repo(raw);
-        dir = git_repository_path(repo.get());
-    } else {
-        // A repository libgit2 cannot open: ask git where its directory is.
-        try {
-            if (run_process({"git", "-C", repo_dir, "rev-parse", "--absolute-git-dir"}, "", &dir) != 0) return {};
-        } catch (const Error&) {
-            return {};
-        }
-        dir = dir.substr(0, dir.find('\n')) + "/";
-    }
-    std::vector<std::string> heads;
-    std::ifstream in(dir + "MERGE_HEAD");
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) heads.push_back(line);
-    return heads;
-}
+PushSource::PushSource(std::string repo_dir, std::string input) : m_repo_dir(std::move(repo_dir)), m_input(std::move(input)) {}
 
-bool merge_in_progress(const std::string& repo_dir)
-{
-    return !merge_heads(repo_dir).empty();
-}
+PushSource::~PushSource() = default;
 
-ScanResult scan_push(const Scanner& scanner, const std::string& repo_dir, const ScanOptions& options, const std::string& input)
+std::size_t PushSource::list(ScanSummary& summary, unsigned threads)
 {
-    ScanResult all;
-    all.stats.unit = "blobs";
-    git::Repository repo = git::open(repo_dir);
-    std::istringstream lines(input);
-    std::set<std::string> seen;
+    const git::Repository repo = git::open(m_repo_dir);
+    std::istringstream lines(m_input);
+    m_first_item = {0};
     for (std::string line; std::getline(lines, line);) {
         std::istringstream fields(line);
         std::string local_ref, local_sha, remote_ref, remote_sha;
         if (!(fields >> local_ref >> local_sha >> remote_ref >> remote_sha)) continue;
         HistoryOptions h;
-        h.scan = options;
         h.ranges = pushed_ranges(repo.get(), local_sha, remote_sha);
         if (h.ranges.empty()) continue;
-        ScanResult r = scan_history(scanner, repo_dir, h);
-        all.stats.merge(r.stats);
-        for (auto& w : r.warnings) all.warnings.push_back(w);
-        for (auto& f : r.findings)
-            if (seen.insert(f.fingerprint + '\0' + f.path + '\0' + f.commit).second) all.findings.push_back(std::move(f));
+        m_refs.push_back(std::make_unique<HistorySource>(m_repo_dir, std::move(h)));
+        m_first_item.push_back(m_first_item.back() + m_refs.back()->list(summary, threads));
     }
-    return all;
+    return m_first_item.back();
+}
+
+void PushSource::read(std::size_t item, unsigned worker, ChunkReader& out)
+{
+    const auto ref = std::upper_bound(m_first_item.begin(), m_first_item.end(), item) - m_first_item.begin() - 1;
+    m_refs[static_cast<std::size_t>(ref)]->read(item - m_first_item[static_cast<std::size_t>(ref)], worker, out);
+}
+
+void PushSource::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary, const std::function<bool(Finding)>& report)
+{
+    std::set<std::string> seen;
+    bool go_on = true;
+    for (std::size_t r = 0; r < m_refs.size() && go_on; ++r) {
+        std::vector<std::vector<Finding>> mine(std::make_move_iterator(by_item.begin() + static_cast<std::ptrdiff_t>(m_first_item[r])),
+                                               std::make_move_iterator(by_item.begin() + static_cast<std::ptrdiff_t>(m_first_item[r + 1])));
+        m_refs[r]->attribute(mine, summary, [&](Finding f) {
+            if (!seen.insert(f.fingerprint + '\0' + f.path + '\0' + f.commit).second) return true;
+            return go_on = report(std::move(f));
+        });
+    }
 }
 
 } // namespace secretscan

@@ -1,23 +1,48 @@
 #include <secretscan/error.hpp>
-#include <secretscan/sources/sources.hpp>
+#include <secretscan/sources/staged.hpp>
 
+#include "git/plumbing.hpp"
 #include "git/repository.hpp"
-#include "util/process.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
 #include <iterator>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace secretscan {
 
+/// One way to read the staged changes: their paths, staged contents and parent versions.
+class StagedSource::Backend {
+public:
+    virtual ~Backend() = default;
+    /// The paths the commit adds or changes, in diff order.
+    virtual const std::vector<std::string>& paths() const = 0;
+    /// The staged content of path `i`.
+    virtual std::string staged(std::size_t i) = 0;
+    /// The commit's parents: HEAD, then each MERGE_HEAD.
+    virtual std::size_t parent_count() const = 0;
+    /// Path `i` in parent `k` (0 = HEAD; a rename's old path), empty when absent there.
+    virtual std::string parent_version(std::size_t i, std::size_t k) = 0;
+};
+
 namespace {
+
+/// GIT_INDEX_FILE resolved against the work tree's top (where git runs hooks), or empty when
+/// unset. Throws Error(runtime) when it names a missing file: never an empty index.
+std::string index_file_from_env(const std::string& top)
+{
+    const char* env = std::getenv("GIT_INDEX_FILE");
+    if (!env || !*env) return {};
+    const fs::path p = fs::path(env).is_relative() ? fs::path(top) / env : fs::path(env);
+    std::error_code ec;
+    if (!fs::exists(p, ec))
+        throw Error(ErrorKind::runtime, "GIT_INDEX_FILE=" + std::string(env) + ": the index file does not exist; "
+                                            "refusing to treat it as an empty index");
+    return p.string();
+}
 
 /// 1-based numbers of the lines of `now` that are not in `before` (a line diff with no context).
 std::vector<std::size_t> added_lines(const std::string& before, const std::string& now, const std::string& path)
@@ -37,198 +62,161 @@ std::vector<std::size_t> added_lines(const std::string& before, const std::strin
             static_cast<std::vector<std::size_t>*>(payload)->push_back(static_cast<std::size_t>(line->new_lineno));
         return 0;
     };
-    git::check(git_diff_buffers(before.data(), before.size(), path.c_str(), now.data(), now.size(), path.c_str(), &opts,
-                                nullptr, nullptr, nullptr, on_line, &added),
+    git::check(git_diff_buffers(before.data(), before.size(), path.c_str(), now.data(), now.size(), path.c_str(), &opts, nullptr,
+                                nullptr, nullptr, on_line, &added),
                "diff staged", path);
     std::sort(added.begin(), added.end());
     return added;
 }
 
-git::Blob lookup_blob(git_repository* repo, const git_oid& id, const std::string& path)
+/// The lines of `now` added relative to every parent: the intersection of the lines added
+/// against each.
+std::vector<std::size_t> added_against_all(StagedSource::Backend& b, std::size_t i, const std::string& now)
 {
-    git_blob* raw = nullptr;
-    git::check(git_blob_lookup(&raw, repo, &id), "read staged blob of", path);
-    return git::Blob(raw);
-}
-
-/// GIT_INDEX_FILE resolved against the work tree's top (where git runs hooks), or empty when
-/// unset. Throws Error(runtime) when it names a missing file: never an empty index.
-std::string index_file_from_env(const std::string& top)
-{
-    const char* env = std::getenv("GIT_INDEX_FILE");
-    if (!env || !*env) return {};
-    const fs::path p = fs::path(env).is_relative() ? fs::path(top) / env : fs::path(env);
-    std::error_code ec;
-    if (!fs::exists(p, ec))
-        throw Error(ErrorKind::runtime, "GIT_INDEX_FILE=" + std::string(env) + ": the index file does not exist; "
-                                            "refusing to treat it as an empty index");
-    return p.string();
-}
-
-/// The index the commit will be made from: GIT_INDEX_FILE when set, else the repository's own.
-git::Index open_index(git_repository* repo, const std::string& top)
-{
-    git_index* raw = nullptr;
-    if (const std::string file = index_file_from_env(top); !file.empty()) {
-        git::check(git_index_open(&raw, file.c_str()), "open index", file);
-        return git::Index(raw);
-    }
-    git::check(git_repository_index(&raw, repo), "open index of", top);
-    return git::Index(raw);
-}
-
-/// HEAD's tree first, then the tree of each MERGE_HEAD; HEAD's is null before the first commit.
-std::vector<git::Tree> parent_trees(git_repository* repo)
-{
-    std::vector<git::Tree> trees;
-    trees.push_back(git::head_tree(repo));
-    std::vector<git_oid> heads;
-    auto collect = [](const git_oid* id, void* payload) -> int {
-        static_cast<std::vector<git_oid>*>(payload)->push_back(*id);
-        return 0;
-    };
-    const int rc = git_repository_mergehead_foreach(repo, collect, &heads);
-    if (rc != GIT_ENOTFOUND) git::check(rc, "read MERGE_HEAD");
-    for (const git_oid& id : heads) {
-        git_commit* c = nullptr;
-        git::check(git_commit_lookup(&c, repo, &id), "read MERGE_HEAD commit", git::to_hex(id));
-        git::Commit commit(c);
-        git_tree* t = nullptr;
-        git::check(git_commit_tree(&t, commit.get()), "read tree of MERGE_HEAD", git::to_hex(id));
-        trees.emplace_back(t);
-    }
-    return trees;
-}
-
-/// Scans one staged path: `bytes` is its staged content; parent_version(k) returns its content
-/// in parent k (0 = HEAD, then each MERGE_HEAD), empty when absent there.
-void scan_change(const Scanner& scanner, const StagedOptions& options, const std::string& path, std::string_view bytes,
-                 std::size_t parents, const std::function<std::string(std::size_t)>& parent_version, ScanResult& result)
-{
-    if (bytes.size() > options.scan.max_file_size) {
-        result.stats.skipped.push_back({path, "larger than --max-file-size (" + std::to_string(bytes.size()) + " bytes)"});
-        return;
-    }
-    Decoded now = decode(bytes);
-    if (now.encoding == Encoding::binary) {
-        result.stats.skipped.push_back({path, "binary (NUL byte in the first 8000 bytes)"});
-        return;
-    }
-    ++result.stats.items;
-    result.stats.bytes += bytes.size();
-    const Provenance where{SourceKind::staged, path, ""};
-    if (options.all_lines) {
-        auto found = scanner.scan_text(now.text, where);
-        result.findings.insert(result.findings.end(), found.begin(), found.end());
-        return;
-    }
-    // A line counts only if every parent lacks it: intersect the lines added against each.
     std::vector<std::size_t> added;
-    for (std::size_t k = 0; k < parents; ++k) {
-        std::vector<std::size_t> a = added_lines(decode(parent_version(k)).text, now.text, path);
+    for (std::size_t k = 0; k < b.parent_count(); ++k) {
+        std::vector<std::size_t> a = added_lines(decode(b.parent_version(i, k)).text, now, b.paths()[i]);
         if (k == 0) {
             added = std::move(a);
-        } else {
-            std::vector<std::size_t> both;
-            std::set_intersection(added.begin(), added.end(), a.begin(), a.end(), std::back_inserter(both));
-            added = std::move(both);
+            continue;
         }
+        std::vector<std::size_t> both;
+        std::set_intersection(added.begin(), added.end(), a.begin(), a.end(), std::back_inserter(both));
+        added = std::move(both);
     }
-    auto found = scanner.scan_text(now.text, where, &added);
-    result.findings.insert(result.findings.end(), found.begin(), found.end());
+    return added;
 }
 
-std::string blob_bytes(git_blob* blob)
-{
-    if (!blob) return {};
-    return std::string(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
-}
-
-/// The staged scan through libgit2.
-void scan_with_libgit2(const Scanner& scanner, git_repository* repo, const std::string& top, const StagedOptions& options,
-                       ScanResult& result)
-{
-    git::Index index = open_index(repo, top);
-    const std::vector<git::Tree> parents = parent_trees(repo);
-
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    opts.flags = GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_IGNORE_SUBMODULES;
-    git_diff* raw = nullptr;
-    git::check(git_diff_tree_to_index(&raw, repo, parents[0].get(), index.get(), &opts), "diff HEAD to index in", top);
-    git::Diff diff(raw);
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-    find.flags = GIT_DIFF_FIND_RENAMES;
-    git::check(git_diff_find_similar(diff.get(), &find), "find renames in", top);
-
-    const std::size_t n = git_diff_num_deltas(diff.get());
-    for (std::size_t i = 0; i < n; ++i) {
-        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-        switch (d->status) {
-        case GIT_DELTA_ADDED:
-        case GIT_DELTA_MODIFIED:
-        case GIT_DELTA_RENAMED:
-        case GIT_DELTA_COPIED:
-        case GIT_DELTA_TYPECHANGE:
-            break;
-        default:
-            continue; // deleted, unmodified, ignored: nothing this commit adds
-        }
-        if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue; // submodule: its own repository
-        const std::string path = d->new_file.path;
-        git::Blob blob = lookup_blob(repo, d->new_file.id, path);
-        const std::string_view bytes(static_cast<const char*>(git_blob_rawcontent(blob.get())),
-                                     static_cast<std::size_t>(git_blob_rawsize(blob.get())));
-        scan_change(scanner, options, path, bytes, parents.size(), [&](std::size_t k) {
-            if (k > 0) return blob_bytes(git::blob_at(repo, parents[k].get(), path).get());
-            if (d->status == GIT_DELTA_ADDED || !parents[0]) return std::string();
-            return blob_bytes(lookup_blob(repo, d->old_file.id, d->old_file.path).get());
-        }, result);
-    }
-}
-
-/// Output of a git command run in `cwd`; throws Error(kind) with its stderr-less failure.
-std::string git_output(const std::string& cwd, std::vector<std::string> args, int* exit_code = nullptr)
-{
-    args.insert(args.begin(), {"git", "-C", cwd});
-    std::string out;
-    const int rc = run_process(args, "", &out);
-    if (exit_code) *exit_code = rc;
-    else if (rc != 0) throw Error(ErrorKind::runtime, "git " + args[3] + " failed (exit code " + std::to_string(rc) + ")");
-    return out;
-}
-
-std::string first_line(const std::string& s)
-{
-    return s.substr(0, s.find('\n'));
-}
-
-/// The staged scan through git's plumbing, for repositories libgit2 1.5 cannot read (split or
-/// sparse index, extensions.worktreeConfig). git honours GIT_INDEX_FILE itself.
-void scan_with_git(const Scanner& scanner, const std::string& repo_dir, const StagedOptions& options, ScanResult& result)
-{
-    int rc = 0;
-    const std::string top = first_line(git_output(repo_dir, {"rev-parse", "--show-toplevel"}, &rc));
-    if (rc != 0 || top.empty()) throw Error(ErrorKind::usage, repo_dir + ": not in a git work tree: 'staged' needs one");
-    index_file_from_env(top); // git reads it itself; only check that it exists
-    const std::string head = first_line(git_output(top, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, &rc));
-    const std::string git_dir = first_line(git_output(top, {"rev-parse", "--absolute-git-dir"}));
-    std::vector<std::string> merge_heads;
+/// The staged changes through libgit2.
+class Libgit2Backend : public StagedSource::Backend {
+public:
+    Libgit2Backend(git::Repository repo, const std::string& top) : m_repo(std::move(repo))
     {
-        std::ifstream in(git_dir + "/MERGE_HEAD");
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty()) merge_heads.push_back(line);
+        m_index = open_index(top);
+        m_parents.push_back(git::head_tree(m_repo.get()));
+        for (const git_oid& id : git::merge_heads(m_repo.get())) {
+            const git::Commit c = git::lookup_commit(m_repo.get(), id, "MERGE_HEAD " + git::to_hex(id));
+            git_tree* t = nullptr;
+            git::check(git_commit_tree(&t, c.get()), "read tree of MERGE_HEAD", git::to_hex(id));
+            m_parents.emplace_back(t);
+        }
+        diff(top);
     }
+    const std::vector<std::string>& paths() const override { return m_paths; }
+    std::string staged(std::size_t i) override
+    {
+        const git::Blob blob = git::lookup_blob(m_repo.get(), m_deltas[i]->new_file.id, m_paths[i]);
+        return std::string(git::blob_bytes(blob.get()));
+    }
+    std::size_t parent_count() const override { return m_parents.size(); }
+    std::string parent_version(std::size_t i, std::size_t k) override
+    {
+        const git_diff_delta* d = m_deltas[i];
+        if (k > 0) return std::string(git::blob_bytes(git::blob_at(m_repo.get(), m_parents[k].get(), m_paths[i]).get()));
+        if (d->status == GIT_DELTA_ADDED || !m_parents[0]) return {};
+        return std::string(git::blob_bytes(git::lookup_blob(m_repo.get(), d->old_file.id, d->old_file.path).get()));
+    }
+
+private:
+    /// The index the commit will be made from: GIT_INDEX_FILE when set, else the repository's.
+    git::Index open_index(const std::string& top)
+    {
+        git_index* raw = nullptr;
+        const std::string file = index_file_from_env(top);
+        const int rc = file.empty() ? git_repository_index(&raw, m_repo.get()) : git_index_open(&raw, file.c_str());
+        git::check(rc, "open index of", file.empty() ? top : file, ErrorKind::runtime, ErrorCause::unreadable_by_libgit2);
+        return git::Index(raw);
+    }
+
+    void diff(const std::string& top)
+    {
+        git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+        opts.flags = GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_IGNORE_SUBMODULES;
+        git_diff* raw = nullptr;
+        git::check(git_diff_tree_to_index(&raw, m_repo.get(), m_parents[0].get(), m_index.get(), &opts), "diff HEAD to index in", top);
+        m_diff.reset(raw);
+        git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+        find.flags = GIT_DIFF_FIND_RENAMES;
+        git::check(git_diff_find_similar(m_diff.get(), &find), "find renames in", top);
+        for (std::size_t i = 0, n = git_diff_num_deltas(m_diff.get()); i < n; ++i) {
+            const git_diff_delta* d = git_diff_get_delta(m_diff.get(), i);
+            const bool adds = d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED || d->status == GIT_DELTA_RENAMED ||
+                              d->status == GIT_DELTA_COPIED || d->status == GIT_DELTA_TYPECHANGE;
+            if (!adds || d->new_file.mode == GIT_FILEMODE_COMMIT) continue; // deleted, or a submodule: its own repository
+            m_deltas.push_back(d);
+            m_paths.push_back(d->new_file.path);
+        }
+    }
+
+    git::Repository m_repo;
+    git::Index m_index;
+    std::vector<git::Tree> m_parents; // HEAD's (null before the first commit), then each MERGE_HEAD's
+    git::Diff m_diff;
+    std::vector<const git_diff_delta*> m_deltas;
+    std::vector<std::string> m_paths;
+};
+
+/// The staged changes through git's plumbing, for repositories libgit2 1.5 cannot read (split
+/// or sparse index). git honours GIT_INDEX_FILE itself.
+class PlumbingBackend : public StagedSource::Backend {
+public:
+    explicit PlumbingBackend(const std::string& repo_dir)
+    {
+        int rc = 0;
+        m_top = git::first_line(git::output(repo_dir, {"rev-parse", "--show-toplevel"}, &rc));
+        if (rc != 0 || m_top.empty()) throw Error(ErrorKind::usage, repo_dir + ": not in a git work tree: 'staged' needs one");
+        index_file_from_env(m_top); // git reads it itself; only check that it exists
+        m_head = git::first_line(git::output(m_top, {"rev-parse", "-q", "--verify", "HEAD^{commit}"}, &rc));
+        m_merge_heads = git::merge_heads_of(m_top);
+        list_changes();
+        m_objects = std::make_unique<git::GitCatFile>(m_top);
+    }
+    const std::vector<std::string>& paths() const override { return m_paths; }
+    std::string staged(std::size_t i) override
+    {
+        std::string bytes;
+        if (!m_objects->read(m_changes[i].new_sha, bytes))
+            throw Error(ErrorKind::runtime, "read staged blob of " + m_paths[i] + ": missing object " + m_changes[i].new_sha);
+        return bytes;
+    }
+    std::size_t parent_count() const override { return 1 + m_merge_heads.size(); }
+    std::string parent_version(std::size_t i, std::size_t k) override
+    {
+        std::string content;
+        if (k > 0) m_objects->read(m_merge_heads[k - 1] + ":" + m_paths[i], content);
+        else if (m_changes[i].status != 'A' && !m_head.empty()) m_objects->read(m_changes[i].old_sha, content);
+        return content;
+    }
+
+private:
+    struct Change {
+        std::string old_sha, new_sha;
+        char status;
+    };
+
+    void list_changes();
+
+    std::string m_top, m_head;
+    std::vector<std::string> m_merge_heads;
+    std::vector<Change> m_changes;
+    std::vector<std::string> m_paths;
+    std::unique_ptr<git::GitCatFile> m_objects;
+};
+
+void PlumbingBackend::list_changes()
+{
     static const std::string empty_tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-    const std::string raw = git_output(top, {"diff-index", "--cached", "-z", "--raw", "--no-abbrev", "-M", "--ignore-submodules",
-                                             head.empty() ? empty_tree : head});
-    GitCatFile objects(top);
+    const std::string raw = git::output(m_top, {"diff-index", "--cached", "-z", "--raw", "--no-abbrev", "-M", "--ignore-submodules",
+                                                m_head.empty() ? empty_tree : m_head});
     // Records: ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0[<new path>\0]"
     for (std::size_t at = 0; at < raw.size();) {
         const std::size_t meta_end = raw.find('\0', at);
         if (meta_end == std::string::npos || raw[at] != ':') throw Error(ErrorKind::runtime, "git diff-index: unexpected output");
         std::istringstream meta(raw.substr(at + 1, meta_end - at - 1));
-        std::string old_mode, new_mode, old_sha, new_sha, status;
-        meta >> old_mode >> new_mode >> old_sha >> new_sha >> status;
+        std::string old_mode, new_mode, status;
+        Change c;
+        meta >> old_mode >> new_mode >> c.old_sha >> c.new_sha >> status;
+        c.status = status.empty() ? '?' : status[0];
         at = meta_end + 1;
         auto next_path = [&] {
             const std::size_t end = raw.find('\0', at);
@@ -237,51 +225,47 @@ void scan_with_git(const Scanner& scanner, const std::string& repo_dir, const St
             return p;
         };
         const std::string old_path = next_path();
-        const std::string path = (status[0] == 'R' || status[0] == 'C') ? next_path() : old_path;
-        if (status[0] == 'D' || status[0] == 'U' || new_mode == "160000") continue;
-        std::string bytes;
-        if (!objects.read(new_sha, bytes)) throw Error(ErrorKind::runtime, "read staged blob of " + path + ": missing object " + new_sha);
-        scan_change(scanner, options, path, bytes, 1 + merge_heads.size(), [&](std::size_t k) {
-            std::string content;
-            if (k == 0) {
-                if (status[0] != 'A' && !head.empty()) objects.read(old_sha, content);
-            } else {
-                objects.read(merge_heads[k - 1] + ":" + path, content);
-            }
-            return content;
-        }, result);
+        const std::string path = (c.status == 'R' || c.status == 'C') ? next_path() : old_path;
+        if (c.status == 'D' || c.status == 'U' || new_mode == "160000") continue;
+        m_changes.push_back(c);
+        m_paths.push_back(path);
     }
-}
-
-/// libgit2 1.5 refuses these repositories; git reads them.
-bool libgit2_cannot_read(const Error& e)
-{
-    const std::string what = e.what();
-    return what.find("unsupported mandatory extension") != std::string::npos ||
-           what.find("unsupported extension name") != std::string::npos;
 }
 
 } // namespace
 
-ScanResult scan_staged(const Scanner& scanner, const std::string& repo_dir, const StagedOptions& options)
+StagedSource::StagedSource(std::string repo_dir, bool all_lines) : m_repo_dir(std::move(repo_dir)), m_all_lines(all_lines) {}
+
+StagedSource::~StagedSource() = default;
+
+std::size_t StagedSource::list(ScanSummary& summary, unsigned)
 {
-    const auto t0 = std::chrono::steady_clock::now();
-    ScanResult result;
-    result.stats.unit = "files";
     try {
-        git::Repository repo = git::open(repo_dir);
+        git::Repository repo = git::open(m_repo_dir);
         const auto top = git::workdir(repo.get());
-        if (!top) throw Error(ErrorKind::usage, repo_dir + ": bare repository: 'staged' needs a work tree with an index");
-        scan_with_libgit2(scanner, repo.get(), *top, options, result);
+        if (!top) throw Error(ErrorKind::usage, m_repo_dir + ": bare repository: 'staged' needs a work tree with an index");
+        m_backend = std::make_unique<Libgit2Backend>(std::move(repo), *top);
     } catch (const Error& e) {
-        if (!libgit2_cannot_read(e)) throw;
-        result = ScanResult{};
-        result.stats.unit = "files";
-        result.notes.push_back(std::string("libgit2 cannot read this repository (") + e.what() + "); used git's plumbing");
-        scan_with_git(scanner, repo_dir, options, result);
+        if (e.cause() != ErrorCause::unreadable_by_libgit2) throw;
+        summary.notes.push_back(std::string("libgit2 cannot read this repository (") + e.what() + "); used git's plumbing");
+        m_backend = std::make_unique<PlumbingBackend>(m_repo_dir);
     }
-    result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return result;
+    return m_backend->paths().size();
+}
+
+void StagedSource::read(std::size_t item, unsigned, ChunkReader& out)
+{
+    const std::string& path = m_backend->paths()[item];
+    const std::string bytes = m_backend->staged(item);
+    if (!out.admit(path, bytes.size())) return;
+    Chunk c{bytes, Provenance{SourceKind::staged, path, ""}};
+    std::vector<std::size_t> added;
+    if (!m_all_lines) {
+        const Decoded now = decode(bytes);
+        if (now.encoding != Encoding::binary) added = added_against_all(*m_backend, item, now.text);
+        c.added_lines = &added;
+    }
+    out.chunk(c);
 }
 
 } // namespace secretscan

@@ -2,7 +2,7 @@
 
 #include <secretscan/error.hpp>
 
-#include "util/strings.hpp"
+#include "util/files.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -101,61 +101,21 @@ int run_process(const std::vector<std::string>& argv, const std::string& input, 
     return wait_for(pid);
 }
 
-GitCatFile::GitCatFile(const std::string& cwd)
+ChildProcess spawn_piped(const std::vector<std::string>& argv, const std::string& cwd)
 {
     std::signal(SIGPIPE, SIG_IGN);
     Pipe in, output;
-    m_pid = spawn({"git", "cat-file", "--batch"}, "", in.fd[0], output.fd[1], cwd);
-    m_in = in.fd[1];
-    m_out = output.fd[0];
-    in.fd[1] = output.fd[0] = -1; // now owned here
+    ChildProcess child;
+    child.pid = spawn(argv, "", in.fd[0], output.fd[1], cwd);
+    child.in = in.fd[1];
+    child.out = output.fd[0];
+    in.fd[1] = output.fd[0] = -1; // now owned by the caller
+    return child;
 }
 
-GitCatFile::~GitCatFile()
+int wait_child(int pid)
 {
-    if (m_in >= 0) close(m_in);
-    if (m_out >= 0) close(m_out);
-    if (m_pid > 0) {
-        try {
-            wait_for(m_pid);
-        } catch (...) {
-        }
-    }
-}
-
-bool GitCatFile::fill()
-{
-    char buf[65536];
-    const ssize_t r = ::read(m_out, buf, sizeof buf);
-    if (r <= 0) return false;
-    m_buffer.append(buf, static_cast<std::size_t>(r));
-    return true;
-}
-
-bool GitCatFile::read(const std::string& spec, std::string& content)
-{
-    if (spec.find('\n') != std::string::npos) throw Error(ErrorKind::runtime, "git cat-file: a path with a newline cannot be read");
-    const std::string request = spec + "\n";
-    for (std::size_t done = 0; done < request.size();) {
-        const ssize_t w = write(m_in, request.data() + done, request.size() - done);
-        if (w <= 0) throw Error(ErrorKind::runtime, "git cat-file stopped: " + errno_message());
-        done += static_cast<std::size_t>(w);
-    }
-    std::size_t nl;
-    while ((nl = m_buffer.find('\n')) == std::string::npos)
-        if (!fill()) throw Error(ErrorKind::runtime, "git cat-file stopped before answering " + spec);
-    const std::string header = m_buffer.substr(0, nl);
-    m_buffer.erase(0, nl + 1);
-    if (header.size() >= 8 && header.compare(header.size() - 8, 8, " missing") == 0) return false;
-    // "<sha> <type> <size>"
-    const auto last_space = header.rfind(' ');
-    if (last_space == std::string::npos) throw Error(ErrorKind::runtime, "git cat-file: unexpected answer: " + header);
-    const std::size_t size = std::stoull(header.substr(last_space + 1));
-    while (m_buffer.size() < size + 1)
-        if (!fill()) throw Error(ErrorKind::runtime, "git cat-file stopped while reading " + spec);
-    content.assign(m_buffer, 0, size);
-    m_buffer.erase(0, size + 1);
-    return true;
+    return wait_for(pid);
 }
 
 } // namespace secretscan

@@ -1,6 +1,5 @@
 #pragma once
-// Child processes: chained hooks and, where libgit2 1.5 cannot read a repository, git's own
-// plumbing. Internal; not part of the public API.
+// Child processes: chained hooks, git config writes and git's plumbing. Internal.
 
 #include <string>
 #include <vector>
@@ -15,25 +14,20 @@ namespace secretscan {
 int run_process(const std::vector<std::string>& argv, const std::string& input, std::string* out,
                 const std::string& argv0 = "");
 
-/// `git cat-file --batch` kept open for a sequence of reads.
-class GitCatFile {
-public:
-    /// Starts git in `cwd`. Throws Error(runtime) when git cannot be started.
-    explicit GitCatFile(const std::string& cwd);
-    ~GitCatFile();
-    GitCatFile(const GitCatFile&) = delete;
-    GitCatFile& operator=(const GitCatFile&) = delete;
-
-    /// The content of the object `spec` names ("<sha>" or "<rev>:<path>"). Returns false when
-    /// git reports it missing. Throws Error(runtime) when git fails or the spec holds a newline.
-    bool read(const std::string& spec, std::string& content);
-
-private:
-    int m_pid = -1;
-    int m_in = -1;  // our end of git's stdin
-    int m_out = -1; // our end of git's stdout
-    std::string m_buffer;
-    bool fill();
+/// A child process started by spawn_piped: its pid, our end of its standard input and of its
+/// standard output.
+struct ChildProcess {
+    int pid = -1;
+    int in = -1;
+    int out = -1;
 };
+
+/// Starts argv[0] (searched on PATH) in `cwd` with pipes to its standard input and output (its
+/// standard error is ours). The caller closes `in` and `out` and waits with wait_child. Throws
+/// Error(runtime) when it cannot be started.
+ChildProcess spawn_piped(const std::vector<std::string>& argv, const std::string& cwd);
+
+/// Waits for a child; returns its exit code (128 + signal when killed). Throws Error(runtime).
+int wait_child(int pid);
 
 } // namespace secretscan

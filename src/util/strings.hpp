@@ -1,10 +1,6 @@
 #pragma once
-// Small internal helpers shared by several translation units. Not part of the public API.
+// String helpers: ASCII case, kebab-case ids, UTF-8 code points. Internal.
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -24,20 +20,6 @@ inline bool is_kebab_case(std::string_view s)
     for (char c : s)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
     return true;
-}
-
-inline std::string errno_message()
-{
-    return std::strerror(errno);
-}
-
-/// Reads a whole file into `out`. Returns false (errno set) when it cannot be opened or read.
-inline bool read_whole_file(const std::string& path, std::string& out)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return !in.bad();
 }
 
 /// Number of Unicode code points in UTF-8 text (counts bytes that are not continuation bytes).

@@ -176,8 +176,7 @@ def load_rules_families(pattern_dir):
             continue
         with open(os.path.join(pattern_dir, fn)) as f:
             for r in (yaml.safe_load(f) or {}).get("rules", []):
-                tags = r.get("tags", [])
-                families[r["id"]] = tags[1] if len(tags) > 1 else (tags[0] if tags else "other")
+                families[r["id"]] = r.get("family", "other")
     return families
 
 

@@ -1,5 +1,5 @@
 #pragma once
-// Findings: what a scan reports (DESIGN §5).
+// Findings: what a scan reports (docs/architecture.md, "Findings").
 
 #include <cstddef>
 #include <string>
@@ -49,9 +49,11 @@ struct Finding {
     /// (a message, stdin, or a scan outside git). Files and staged blobs are current: 1.
     int present_at_head = -1;
     bool baseline_expired = false; ///< matched a baseline entry whose `expires` date has passed
+    std::string decoder;     ///< the decoder whose output held the secret (decoder.hpp); empty: the text itself
 };
 
-/// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes (DESIGN §5).
+/// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes: stable across
+/// moves, renames and rebases, so baselines and SARIF's partialFingerprints follow a secret.
 /// 64 characters. Thread-safe.
 std::string fingerprint(std::string_view rule_id, std::string_view secret);
 
@@ -63,6 +65,9 @@ std::string redact_in(std::string_view line, std::string_view secret);
 
 /// The place a finding is shown at: its path, else its source_name.
 std::string display_location(const Finding& f);
+
+/// "location:line:column", the position every human-readable output shows.
+std::string display_position(const Finding& f);
 
 /// Sorts by path (or source name), line, column, rule id, then commit: the report order.
 void sort_findings(std::vector<Finding>& findings);

@@ -1,5 +1,6 @@
 #pragma once
-// The matcher: bytes in, rule matches (byte spans) out. Knows nothing of files, lines or git.
+// The matcher: text in, every rule's regex matches (byte spans) out. Knows nothing of files,
+// lines, filters or git: what a match is worth is the filter chain's question (filter_chain.hpp).
 
 #include <secretscan/rules/rule.hpp>
 
@@ -18,7 +19,6 @@ struct RawMatch {
     std::size_t end = 0;
     std::size_t secret_begin = 0; ///< the rule's secret group
     std::size_t secret_end = 0;
-    std::string note;             ///< what the rule's validator established (Validation::note)
 };
 
 /// Rules compiled for matching. Construction compiles only the prefilters: one RE2::Set over
@@ -39,21 +39,20 @@ public:
 
     const std::vector<Rule>& rules() const noexcept { return m_rules; }
 
-    /// Whether rule `i` (an index into rules()) is in the generic family (tag "generic").
-    bool is_generic(std::size_t i) const noexcept;
-
-    /// Whether rule `i` matches credentials in a URL (tag "url").
-    bool is_url(std::size_t i) const noexcept;
-
     /// Appends to `out` every match in `text` of every rule whose keyword occurs in it (ASCII
-    /// case-insensitive), in rule order then text order, after the rule's own filters (entropy
-    /// floor, rule-local stopwords), the shared filter's text classes (classify_secret: template,
-    /// placeholder, and for generic rules fixture, hash and uuid; for URL rules example-host) and
-    /// the rule's validator. Matches of one rule never overlap. `text` is UTF-8 (bytes
-    /// that are not valid UTF-8 never match a non-ASCII class, and never crash).
+    /// case-insensitive), in rule order then text order, unfiltered. A match whose secret group
+    /// did not take part or is empty is not a match. Matches of one rule never overlap. `text`
+    /// is UTF-8 (bytes that are not valid UTF-8 never match a non-ASCII class, and never crash).
     /// Throws Error(runtime) when RE2's DFA runs out of memory (never reported as "no match"),
     /// Error(config) when a rule's regex does not compile (file, line, rule id).
     void find(std::string_view text, std::vector<RawMatch>& out) const;
+
+    /// The matches of rule `rule` (an index into rules()) in the whole of `text`, whether its
+    /// keywords occur or not: for explaining why a text gave no finding. Throws as find does.
+    void find_rule(std::size_t rule, std::string_view text, std::vector<RawMatch>& out) const;
+
+    /// Whether one of rule `rule`'s keywords occurs in `text` (ASCII case-insensitive).
+    bool keyword_occurs(std::size_t rule, std::string_view text) const;
 
     /// Compiles every rule now. Throws Error(config) on the first regex that fails.
     void compile_all() const;

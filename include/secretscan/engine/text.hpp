@@ -1,5 +1,6 @@
 #pragma once
-// Text decoding and line/column mapping (DESIGN §4 "Text decoding").
+// The decode stage's first step, bytes to text (encodings, binary detection), and line/column
+// mapping (docs/architecture.md, "Decoders").
 
 #include <cstddef>
 #include <string>
@@ -16,9 +17,6 @@ enum class Encoding {
     utf16be,  ///< UTF-16 big-endian, with or without a BOM; transcoded to UTF-8
     binary,   ///< a NUL byte in the first 8,000 bytes and not UTF-16 (git's rule): skipped
 };
-
-/// "utf-8", "utf-8-bom", "utf-16le", "utf-16be" or "binary".
-std::string_view to_string(Encoding e) noexcept;
 
 /// Bytes that git's binary probe inspects (git's xdiff `FIRST_FEW_BYTES`).
 inline constexpr std::size_t binary_probe_bytes = 8000;

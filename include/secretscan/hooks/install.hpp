@@ -1,6 +1,7 @@
 #pragma once
-// Git hook installation (DESIGN §6). The hooks themselves are thin shims (hooks/shim.sh.in) that
-// call `secretscan hook NAME SCOPE SHIM-PATH ARGS...`; all logic lives in the binary.
+// Git hook installation (docs/hooks.md). The hooks themselves are thin shims (hooks/shim.sh.in)
+// that call `secretscan hook NAME SCOPE SHIM-PATH ARGS...`; all logic lives in the binary
+// (check.hpp).
 
 #include <string>
 #include <vector>
@@ -45,9 +46,12 @@ struct InstallReport {
 /// moved to NAME.secretscan-backup. With `global`, the folder is
 /// $XDG_CONFIG_HOME/secretscan/hooks (default ~/.config/secretscan/hooks), set as core.hooksPath
 /// in the global git config ($GIT_CONFIG_GLOBAL when set); its shims chain each repository's
-/// own hooks folder, and it also gets pass-through shims for passthrough_hook_names. When the
-/// folder is tracked in the work tree, the report says so (the shims then show as changes). Throws Error(usage) outside a repository, for an unknown hook name, or when
-/// a global core.hooksPath already points elsewhere (without force); Error(runtime) on I/O errors.
+/// own hooks folder, and it also gets pass-through shims for passthrough_hook_names; with force,
+/// a global core.hooksPath that pointed elsewhere is recorded in the folder for uninstall to
+/// restore. When the folder is tracked in the work tree, the report says so (the shims then show
+/// as changes). Throws Error(usage) outside a repository, for an unknown hook name, or when a
+/// global core.hooksPath already points elsewhere (without force); Error(runtime) on I/O errors
+/// (nothing is changed in the global config when the old value cannot be recorded).
 InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& options);
 
 /// Removes the shims install wrote (never another hook) and restores what it chained or backed
@@ -56,19 +60,5 @@ InstallReport uninstall_hooks(const std::string& repo_dir, const InstallOptions&
 
 /// Whether the file at `path` is a shim secretscan wrote.
 bool is_secretscan_hook(const std::string& path);
-
-/// The hook to run before ours for the shim at `shim_path`: for a repository shim,
-/// SHIM.secretscan-chained; for a global shim (scope "global"), the repository's own hook in its
-/// common hooks folder (or, if that is our shim too, what it chains). Empty when there is none.
-/// `repo_dir` is where git runs the hook (the work tree's top, or the git dir when bare).
-std::string chained_hook(const std::string& name, const std::string& scope, const std::string& shim_path,
-                         const std::string& repo_dir);
-
-/// Runs a chained hook the way git would have run it: as `shim_path` (its $0), with `args` and
-/// `input` on standard input. Shell scripts are sourced by their shell with $0 set to the
-/// original path, so hooks that find their helpers next to "$0" (husky) keep working.
-/// Returns its exit code. Throws Error(runtime) when it cannot be started.
-int run_chained_hook(const std::string& chained, const std::string& shim_path, const std::vector<std::string>& args,
-                     const std::string& input);
 
 } // namespace secretscan

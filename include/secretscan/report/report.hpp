@@ -1,45 +1,52 @@
 #pragma once
-// Sinks: the only way findings leave the engine. The engine never prints.
+// Reports: the sinks that write findings in a format (text, json, jsonl, sarif, csv, junit).
+// Each format is one file in src/report/ and one line in the table of src/report/formats.cpp.
 
+#include <secretscan/engine/pipeline.hpp>
 #include <secretscan/rules/rule.hpp>
-#include <secretscan/engine/scanner.hpp>
 
+#include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace secretscan {
 
-enum class Format { text, json, jsonl, sarif, csv, junit };
-
-/// Parses text, json, jsonl, sarif, csv or junit (any case). Throws Error(usage) naming the
-/// accepted values otherwise.
-Format parse_format(const std::string& name);
-
 struct ReportOptions {
-    Format format = Format::text;
-    bool redact = true;       ///< show secrets as their first 4 code points and "…"
-    bool quiet = false;       ///< text: no summary line
-    bool color = false;       ///< text: ANSI colours (the CLI decides: a terminal, no NO_COLOR)
-    std::string command;      ///< the scan that ran ("history", "staged", ...), recorded in reports
+    std::string format = "text"; ///< one of report_formats()
+    bool redact = true;          ///< show secrets as their first 4 code points and "…"
+    bool quiet = false;          ///< text: no summary line
+    bool color = false;          ///< text: ANSI colours (the CLI decides: a terminal, no NO_COLOR)
+    std::string command;         ///< the scan that ran ("history", "staged", ...), recorded in reports
     const std::vector<Rule>* rules = nullptr; ///< rule metadata for SARIF (null: findings only)
 };
 
-/// "secretscan COMMAND: N findings; scanned N files (SIZE), skipped N, S s" (no newline).
-std::string summary_line(const ScanResult& result, const std::string& command);
+/// The format names, in the order --help lists them: text, json, jsonl, sarif, csv, junit.
+std::vector<std::string_view> report_formats();
 
-/// Writes `result` (findings sorted as sort_findings does) to `out`.
-/// - text: one line per finding, "location:line:column: rule-id: secret", the commit for
-///   history findings and "(only in history)" when HEAD no longer holds it; then, unless quiet,
-///   one summary line (scanned, skipped, findings, seconds).
-/// - json: one document {"tool", "command", "findings", "stats", "warnings"};
-///   jsonl: one finding object per line. Built with nlohmann-json; every string is valid UTF-8
-///   (invalid bytes become U+FFFD).
-/// - sarif: SARIF 2.1.0 (OASIS standard, errata 01): one run, tool.driver.rules with help text
-///   and remediation, results with physical locations (columnKind unicodeCodePoints),
+/// `name` lower-cased when it is a format name; throws Error(usage) naming the accepted values
+/// otherwise.
+std::string parse_format(const std::string& name);
+
+/// A sink writing `options.format` to `out`, which must outlive it. jsonl writes each finding as
+/// it arrives (one JSON object per line, in scan order); the other formats write one document at
+/// finish, findings sorted as sort_findings sorts them:
+/// - text: one line per finding, "location:line:column: rule-id: secret", the validator's note,
+///   the commit for history findings and "(only in history)" when HEAD no longer holds it; then,
+///   unless quiet, summary_line.
+/// - json: {"tool", "command", "findings", "stats", "warnings"}, built with nlohmann-json; every
+///   string is valid UTF-8 (invalid bytes become U+FFFD).
+/// - sarif: SARIF 2.1.0 (OASIS standard, errata 01): one run, tool.driver.rules with help text and
+///   remediation, results with physical locations (columnKind unicodeCodePoints),
 ///   partialFingerprints["secretscan/v1"], commit and author in properties.
 /// - csv: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote, CR or LF).
 /// - junit: JUnit XML, one failing test case per finding (one passing case when none).
-/// Warnings are not written here (the CLI prints them to stderr).
-void write_report(std::ostream& out, ScanResult result, const ReportOptions& options);
+/// Warnings are not written (the CLI prints them to stderr). Throws Error(usage) for an unknown
+/// format.
+std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOptions& options);
+
+/// "secretscan COMMAND: N findings; scanned N files (SIZE), skipped N, S s" (no newline).
+std::string summary_line(const ScanSummary& summary, const std::string& command);
 
 } // namespace secretscan

@@ -1,5 +1,6 @@
 #pragma once
-// Rule packs: the YAML schema of DESIGN §2, loaded with yaml-cpp.
+// A detection rule as plain data: the schema of a rule pack (docs/rules.md). Loading lives in
+// pack.hpp and selection.hpp; the compiled form lives in the engine's Matcher.
 
 #include <cstddef>
 #include <string>
@@ -14,8 +15,42 @@ enum class Confidence { low, medium, high };
 /// "low", "medium" or "high".
 std::string_view to_string(Confidence c) noexcept;
 
-/// A rule-local allowlist (DESIGN §3): a match whose secret contains one of the stopwords
-/// (ASCII case-insensitive substring) is dropped.
+/// What a rule recognises, which decides the shared filter's classes (filters.hpp).
+enum class RuleKind {
+    token,   ///< a provider's token format (a prefix, a length, a checksum): the pack key `kind: token`, the default
+    generic, ///< a value recognised by the name it is assigned to (`password = ...`): digests, UUIDs,
+             ///< test passwords and lockfile values are not secrets
+    url,     ///< credentials inside a URL (`scheme://user:password@host`): generic, and credentials for
+             ///< a host reserved for documentation (example.com) are not secrets; lockfiles are scanned
+};
+
+/// "token", "generic" or "url".
+std::string_view to_string(RuleKind k) noexcept;
+
+/// What the pack key `boundary` generates around a rule's regex R (docs/rules.md, "Boundaries"):
+/// the secret is then R as a whole (group 1; R's own groups follow).
+enum class Boundary {
+    none,  ///< the regex is used as written
+    token, ///< `\b(R)(?:[^A-Za-z0-9_-]|$)`: a token not preceded by a word character nor followed
+           ///< by a letter, digit, '_' or '-'
+    word,  ///< `\b(R)\b`
+};
+
+/// "none", "token" or "word".
+std::string_view to_string(Boundary b) noexcept;
+
+/// The regex a rule runs: `regex` wrapped as `boundary` says.
+std::string apply_boundary(const std::string& regex, Boundary boundary);
+
+/// Where a rule came from: decides reporting precedence (one finding per secret) and messages.
+enum class RuleOrigin {
+    builtin,     ///< a shipped pack (patterns/*.yaml), compiled into the binary
+    pack,        ///< a pack loaded at run time (--rules, `rules:` in a configuration file)
+    git_secrets, ///< a git-secrets pattern (git config secrets.patterns or a provider)
+};
+
+/// A rule-local allowlist: a match whose secret contains one of the stopwords (ASCII
+/// case-insensitive substring) is dropped.
 struct RuleAllowlist {
     std::vector<std::string> stopwords; ///< stored lower-cased
 };
@@ -28,20 +63,26 @@ struct SourceMark {
     std::size_t column = 0;
 };
 
-/// One detection rule, as written in a pack. Plain data: the compiled form lives in Matcher.
+/// "file:line:col", or just the file when the line is unknown.
+std::string to_string(const SourceMark& m);
+
+/// One detection rule. Plain data: the compiled form lives in Matcher.
 struct Rule {
     std::string id;         ///< stable kebab-case id, unique across all loaded packs
     std::string name;       ///< human-readable name
-    std::string regex;      ///< RE2 syntax; matched against whole decoded chunks (may span lines)
+    std::string regex;      ///< RE2 syntax, with its boundary applied; matched against whole decoded texts
+    Boundary boundary = Boundary::none; ///< what the pack asked for (already part of `regex`)
     int secret_group = -1;  ///< capture group holding the secret; -1 = "1 if any group, else 0"
-    std::vector<std::string> keywords; ///< literal prefilter, stored lower-cased; never empty
+    std::vector<std::string> keywords; ///< literal prefilter, stored lower-cased; never empty in a pack
     bool multiline = false; ///< a match may run many lines below its keyword (a PEM block); other
                             ///< rules' matches lie within their keyword's line and one line either side
     double entropy = 0.0;   ///< minimum Shannon entropy of the secret in bits per byte; 0 = none
     std::string validate;   ///< offline validator name (validators.hpp; empty = none); a
                             ///< match that fails it is not reported
     Confidence confidence = Confidence::medium;
-    std::vector<std::string> tags;
+    RuleKind kind = RuleKind::token;
+    std::string family;     ///< cloud, vcs, ci, ... (docs/rules.md lists them); empty for ad hoc rules
+    std::vector<std::string> tags; ///< free labels; shipped rules start with the provider
     std::vector<std::string> references; ///< URLs of the provider's documentation of the format
     std::string remediation;
     std::string impact;     ///< what an attacker can do with the secret; empty: the family's (impact_of)
@@ -51,6 +92,7 @@ struct Rule {
     /// tokens start with a run of 'A') and for git-secrets patterns, which report every match
     /// as git-secrets does.
     bool shared_filter = true;
+    RuleOrigin origin = RuleOrigin::pack;
     std::vector<std::string> examples;          ///< each must produce a finding of this rule
     std::vector<std::string> negative_examples; ///< each must produce no finding of this rule
     std::vector<SourceMark> example_marks;          ///< where each example is written
@@ -59,39 +101,11 @@ struct Rule {
     SourceMark regex_mark;  ///< where its regex is written
 };
 
-/// The rule's family: its second tag (docs/rules.md lists them), else its first, else "".
-std::string_view family_of(const Rule& rule) noexcept;
-
 /// What an attacker can do with a secret of this rule, for `rules explain`: the rule's `impact`
 /// key, else a sentence for its family, else "". Thread-safe.
 std::string impact_of(const Rule& rule);
 
-/// The shipped rules (patterns/*.yaml, in file-name order), parsed and checked at build time by
-/// secretscan-packgen and compiled into the binary: no YAML is parsed at run time. Each call
-/// builds a fresh vector (about 0.1 ms for 200 rules). Thread-safe.
-std::vector<Rule> builtin_rules();
-
-/// Number of rules builtin_rules() returns.
-std::size_t builtin_rule_count() noexcept;
-
-/// Parses one pack. `name` is used in messages only. When `check_regex` is true every regex is
-/// compiled once with RE2 to reject bad syntax here, with the file, line, column and rule id.
-/// Throws Error(config) on malformed YAML, a missing or mistyped key, an unknown key, a bad
-/// regex, or a rule without keywords.
-std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex);
-
-/// Reads and parses a pack file (see parse_pack). Throws Error(config) when it cannot be read.
-std::vector<Rule> load_pack_file(const std::string& path);
-
-/// Options that decide which rules a scan uses.
-struct RuleSelection {
-    bool builtin = true;                 ///< include the shipped packs
-    std::vector<std::string> extra_packs; ///< files, or directories whose *.yaml are loaded
-    std::vector<std::string> disabled;   ///< rule ids to drop
-};
-
-/// Loads the selected rules. Throws Error(config) on a bad pack, a duplicate id (naming both
-/// places), or a disabled id that no pack defines.
-std::vector<Rule> load_rules(const RuleSelection& selection);
+/// The families a shipped rule may name, in docs/rules.md's order.
+const std::vector<std::string_view>& rule_families() noexcept;
 
 } // namespace secretscan

@@ -3,8 +3,9 @@
 #include <secretscan/engine/finding.hpp>
 #include <secretscan/compat/git_secrets/config.hpp>
 
-#include "git/repository.hpp"
+#include "git/config.hpp"
 #include "util/process.hpp"
+#include "util/regex.hpp"
 
 #include <re2/re2.h>
 
@@ -48,12 +49,9 @@ void append_lines(const std::string& text, std::vector<std::string>& out)
 
 GitSecretsConfig load_git_secrets_config(const std::string& dir)
 {
-    git::init();
     GitSecretsConfig c;
-    git::Repository repo;
-    git_repository* raw = nullptr;
-    if (git_repository_open_ext(&raw, dir.c_str(), 0, nullptr) == 0) repo.reset(raw);
-    git::Config cfg = git::repository_config(repo.get());
+    const git::Repository repo = git::try_open(dir);
+    const git::Config cfg = git::repository_config(repo.get());
     c.patterns = git::config_values(cfg.get(), "secrets.patterns");
     for (const std::string& provider : git::config_values(cfg.get(), "secrets.providers")) {
         const std::vector<std::string> argv = split_words(provider);
@@ -105,6 +103,7 @@ std::vector<Rule> git_secrets_rules(const std::vector<std::string>& patterns)
         if (r.keywords.empty()) r.keywords = ere_required_literals(patterns[i]);
         r.confidence = Confidence::medium;
         r.shared_filter = false;
+        r.origin = RuleOrigin::git_secrets;
         r.mark.file = "git config secrets.patterns";
         rules.push_back(std::move(r));
     }
@@ -117,8 +116,6 @@ struct AllowedPatterns::Impl {
 
 AllowedPatterns::AllowedPatterns(const std::vector<std::string>& patterns) : m_impl(std::make_unique<Impl>())
 {
-    RE2::Options o;
-    o.set_log_errors(false);
     for (const auto& p : patterns) {
         std::string re;
         try {
@@ -126,7 +123,7 @@ AllowedPatterns::AllowedPatterns(const std::vector<std::string>& patterns) : m_i
         } catch (const Error& e) {
             throw Error(ErrorKind::config, std::string("allowed ") + e.what());
         }
-        auto compiled = std::make_unique<RE2>(re, o);
+        auto compiled = std::make_unique<RE2>(re, re2_options());
         if (!compiled->ok())
             throw Error(ErrorKind::config, "allowed pattern '" + p + "' is not a valid regular expression: " + compiled->error() +
                                                "; fix it in secrets.allowed or .gitallowed (an invalid allowed pattern "
@@ -151,12 +148,20 @@ bool AllowedPatterns::empty() const noexcept
     return m_impl->res.empty();
 }
 
-void apply_git_secrets_filters(std::vector<Finding>& findings, const AllowedPatterns* allowed)
+std::string git_secrets_line(const Finding& f, bool with_commit)
 {
-    if (!allowed || allowed->empty()) return;
-    std::erase_if(findings, [allowed](const Finding& f) {
-        return allowed->allows(display_location(f) + ":" + std::to_string(f.line) + ":" + f.line_text);
-    });
+    std::string where = display_location(f);
+    if (with_commit && !f.commit.empty()) where = f.commit + ":" + (f.path.empty() ? std::string("(commit message)") : f.path);
+    return where + ":" + std::to_string(f.line) + ":" + f.line_text;
+}
+
+std::function<std::string(const Finding&)> allowed_patterns_check(std::shared_ptr<const AllowedPatterns> allowed, bool with_commit)
+{
+    if (!allowed || allowed->empty()) return nullptr;
+    return [allowed, with_commit](const Finding& f) {
+        const bool allows = allowed->allows(git_secrets_line(f, with_commit));
+        return allows ? std::string("a git-secrets allowed pattern (secrets.allowed, .gitallowed) matches its line") : std::string();
+    };
 }
 
 std::string ere_escape(const std::string& text)

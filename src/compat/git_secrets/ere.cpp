@@ -1,8 +1,9 @@
 #include <secretscan/compat/git_secrets/ere.hpp>
 #include <secretscan/error.hpp>
 
+#include "util/regex.hpp"
+
 #include <re2/filtered_re2.h>
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -88,104 +89,103 @@ bool interval(const std::string& ere, std::size_t i, std::size_t& len, std::stri
 
 } // namespace
 
-std::string ere_to_re2(const std::string& ere)
+namespace {
+
+/// GNU grep's reading of an escaped character `d` (after '\\'), in RE2 syntax.
+std::string escaped(const std::string& ere, char d)
 {
-    std::string out;
-    bool at_start = true; // start of the pattern, or after '(' or '|'
-    int depth = 0;
-    for (std::size_t i = 0; i < ere.size();) {
-        const char c = ere[i];
+    if (d >= '1' && d <= '9')
+        fail(ere, std::string("back-reference \\") + d + " is not supported (RE2 has no back-references); rewrite the pattern without it");
+    switch (d) {
+    case 'w': return "\\w";
+    case 'W': return "[^\\w\\n]";
+    case 's': return "[\\t\\v\\f\\r ]";
+    case 'S': return "\\S";
+    case 'b': return "\\b";
+    case 'B': return "\\B";
+    case '<':
+    case '>': return "\\b";
+    case '`': return "^";
+    case '\'': return "$";
+    default: // GNU: "\d" is "d"; any other escaped character stands for itself
+        return std::isalnum(static_cast<unsigned char>(d)) ? std::string(1, d) : std::string("\\") + d;
+    }
+}
+
+/// Translates an ERE one token at a time.
+class Translator {
+public:
+    explicit Translator(const std::string& ere) : m_ere(ere) {}
+
+    std::string run()
+    {
+        while (m_i < m_ere.size()) step(m_ere[m_i]);
+        if (m_depth > 0) fail(m_ere, "unmatched '('");
+        return m_out;
+    }
+
+private:
+    void emit(const std::string& s, std::size_t consumed, bool at_start = false)
+    {
+        m_out += s;
+        m_i += consumed;
+        m_at_start = at_start;
+    }
+
+    void step(char c)
+    {
         if (c == '\\') {
-            if (i + 1 >= ere.size()) fail(ere, "trailing backslash");
-            const char d = ere[i + 1];
-            i += 2;
-            at_start = false;
-            if (d >= '1' && d <= '9')
-                fail(ere, std::string("back-reference \\") + d + " is not supported (RE2 has no back-references); rewrite "
-                                                                  "the pattern without it");
-            switch (d) {
-            case 'w': out += "\\w"; break;
-            case 'W': out += "[^\\w\\n]"; break;
-            case 's': out += "[\\t\\v\\f\\r ]"; break;
-            case 'S': out += "\\S"; break;
-            case 'b': out += "\\b"; break;
-            case 'B': out += "\\B"; break;
-            case '<':
-            case '>': out += "\\b"; break;
-            case '`': out += "^"; break;
-            case '\'': out += "$"; break;
-            default:
-                if (std::isalnum(static_cast<unsigned char>(d))) out += d; // GNU: "\d" is "d"
-                else out += std::string("\\") + d;
-            }
-            continue;
+            if (m_i + 1 >= m_ere.size()) fail(m_ere, "trailing backslash");
+            return emit(escaped(m_ere, m_ere[m_i + 1]), 2);
         }
         if (c == '[') {
-            out += bracket(ere, i);
-            at_start = false;
-            continue;
+            std::size_t j = m_i;
+            const std::string b = bracket(m_ere, j);
+            return emit(b, j - m_i);
         }
-        if ((c == '*' || c == '+' || c == '?') && at_start) {
-            out += std::string("\\") + c; // nothing to repeat: literal, as GNU grep reads it
-            ++i;
-            at_start = false;
-            continue;
-        }
-        if (c == '{') {
-            std::size_t len = 0;
-            std::string form;
-            if (!at_start && interval(ere, i, len, form)) {
-                out += form;
-                i += len;
-            } else {
-                out += "\\{";
-                ++i;
-            }
-            at_start = false;
-            continue;
-        }
+        if ((c == '*' || c == '+' || c == '?') && m_at_start) return emit(std::string("\\") + c, 1); // nothing to repeat: literal (GNU)
+        if (c == '{') return brace();
         if (c == '(') {
-            ++depth;
-            out += '(';
-            ++i;
-            at_start = true;
-            continue;
+            ++m_depth;
+            return emit("(", 1, true);
         }
         if (c == ')') {
-            if (depth == 0) {
-                out += "\\)"; // unmatched: literal
-            } else {
-                --depth;
-                out += ')';
-            }
-            ++i;
-            at_start = false;
-            continue;
+            if (m_depth == 0) return emit("\\)", 1); // unmatched: literal
+            --m_depth;
+            return emit(")", 1);
         }
-        if (c == '|') {
-            out += '|';
-            ++i;
-            at_start = true;
-            continue;
-        }
-        if (c == '}' || c == ']') {
-            out += std::string("\\") + c;
-        } else {
-            out += c; // ^ $ . * + ? and ordinary characters
-        }
-        ++i;
-        at_start = false;
+        if (c == '|') return emit("|", 1, true);
+        if (c == '}' || c == ']') return emit(std::string("\\") + c, 1);
+        emit(std::string(1, c), 1); // ^ $ . * + ? and ordinary characters
     }
-    if (depth > 0) fail(ere, "unmatched '('");
-    return out;
+
+    /// A '{' that does not start a valid interval, or starts the expression, is literal (GNU).
+    void brace()
+    {
+        std::size_t len = 0;
+        std::string form;
+        if (!m_at_start && interval(m_ere, m_i, len, form)) return emit(form, len);
+        emit("\\{", 1);
+    }
+
+    const std::string& m_ere;
+    std::string m_out;
+    std::size_t m_i = 0;
+    bool m_at_start = true; // start of the pattern, or after '(' or '|'
+    int m_depth = 0;
+};
+
+} // namespace
+
+std::string ere_to_re2(const std::string& ere)
+{
+    return Translator(ere).run();
 }
 
 std::string ere_word_regex(const std::string& ere)
 {
     const std::string re = "(?m)(?:^|[^0-9A-Za-z_\\n])(" + ere_to_re2(ere) + ")(?:[^0-9A-Za-z_\\n]|$)";
-    RE2::Options o;
-    o.set_log_errors(false);
-    RE2 check(re, o);
+    const RE2 check(re, re2_options());
     if (!check.ok()) fail(ere, "not a valid regular expression: " + check.error());
     return re;
 }
@@ -345,10 +345,8 @@ std::vector<std::string> ere_required_literals(const std::string& ere, std::size
 std::vector<std::string> required_literals(const std::string& re2_regex, int min_length)
 {
     re2::FilteredRE2 filter(min_length);
-    RE2::Options o;
-    o.set_log_errors(false);
     int id = 0;
-    if (filter.Add(re2_regex, o, &id) != RE2::NoError) return {};
+    if (filter.Add(re2_regex, re2_options(), &id) != RE2::NoError) return {};
     std::vector<std::string> atoms;
     filter.Compile(&atoms);
     // With one regex, no atoms means it is "unfiltered": it can match without any literal.

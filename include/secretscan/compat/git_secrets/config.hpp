@@ -1,11 +1,12 @@
 #pragma once
-// git-secrets compatibility (DESIGN §7): its configuration (git config keys secrets.patterns,
-// secrets.allowed, secrets.providers and the .gitallowed file) turned into secretscan rules and
-// allowlists. The `git-secrets` command line itself lives in the CLI.
+// git-secrets compatibility (docs/git-secrets-compat.md): its configuration (git config keys
+// secrets.patterns, secrets.allowed, secrets.providers and the .gitallowed file) turned into
+// secretscan rules and a step of the filter chain. The `git-secrets` command line is cli.hpp.
 
 #include <secretscan/engine/finding.hpp>
 #include <secretscan/rules/rule.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,9 +29,10 @@ struct GitSecretsConfig {
 /// cannot run or fails, naming it.
 GitSecretsConfig load_git_secrets_config(const std::string& dir);
 
-/// One rule per pattern: ids git-secrets-1, git-secrets-2... in order, the regex translated by
-/// ere_word_regex (grep -w semantics), keywords from required_literals (none: the rule runs
-/// behind the regex prefilter). Throws Error(config) naming a pattern RE2 cannot express.
+/// One rule per pattern: ids git-secrets-1, git-secrets-2... in order, RuleOrigin::git_secrets,
+/// the regex translated by ere_word_regex (grep -w semantics), keywords from required_literals
+/// (none: the rule runs behind the regex prefilter), no shared filter (git-secrets reports every
+/// match). Throws Error(config) naming a pattern RE2 cannot express.
 std::vector<Rule> git_secrets_rules(const std::vector<std::string>& patterns);
 
 /// git-secrets' allowed patterns: EREs matched anywhere in a reported line
@@ -52,10 +54,15 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Drops the findings an allowed pattern matches on "location:line:text" (location: the path, or
-/// the message's source name). A git-secrets pattern and a built-in rule finding the same key
-/// give one finding already: the scanner keeps one per secret (Scanner::scan_text).
-void apply_git_secrets_filters(std::vector<Finding>& findings, const AllowedPatterns* allowed);
+/// The line git-secrets prints for a finding: "location:line:text", where location is the path
+/// or the message's source name, prefixed by "commit:" for history findings in git-secrets mode
+/// (`with_commit`), whose messages show as "(commit message)".
+std::string git_secrets_line(const Finding& f, bool with_commit);
+
+/// The filter chain's allowlist check for git-secrets' allowed patterns (FindingPolicy::allow):
+/// a finding is allowed when a pattern matches its git_secrets_line, as upstream filters its
+/// output with `grep -Ev`. Returns a null function when there are no patterns.
+std::function<std::string(const Finding&)> allowed_patterns_check(std::shared_ptr<const AllowedPatterns> allowed, bool with_commit);
 
 /// `git secrets --aws-provider [FILE]`: the values of aws_access_key_id and
 /// aws_secret_access_key in an AWS credentials file (default ~/.aws/credentials), spaces and

@@ -1,4 +1,4 @@
-#include <secretscan/config/config.hpp>
+#include <secretscan/engine/glob.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,8 @@
 #include <secretscan/error.hpp>
-#include <secretscan/rules/rule.hpp>
+#include <secretscan/rules/pack.hpp>
+#include <secretscan/rules/selection.hpp>
 
-#include "../support.hpp"
+#include "../../support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -32,6 +33,8 @@ TEST_CASE("a pack parses into rules with every field", "[rules]")
     keywords: [DMO_]
     entropy: 2.5
     confidence: low
+    family: saas
+    kind: generic
     tags: [demo]
     references: [https://example.invalid/tokens]
     remediation: revoke it
@@ -49,11 +52,28 @@ TEST_CASE("a pack parses into rules with every field", "[rules]")
     CHECK(r.keywords == std::vector<std::string>{"dmo_"});
     CHECK(r.entropy == Approx(2.5));
     CHECK(r.confidence == Confidence::low);
+    CHECK(r.family == "saas");
+    CHECK(r.kind == RuleKind::generic);
+    CHECK(r.tags == std::vector<std::string>{"demo"});
+    CHECK(r.origin == RuleOrigin::pack);
+    CHECK(r.boundary == Boundary::none);
     CHECK(r.allowlist.stopwords == std::vector<std::string>{"example"});
     CHECK(r.examples.size() == 1);
     CHECK(r.mark.line == 2);
     CHECK(r.regex_mark.line == 4);
     CHECK(r.regex_mark.column == 12);
+}
+
+TEST_CASE("boundary wraps the regex: the secret is the whole of it, its own groups after", "[rules]")
+{
+    const auto rules = parse_pack("rules:\n  - id: t\n    regex: 'tk_[a-z]{4}'\n    boundary: token\n    keywords: [tk_]\n"
+                                  "  - id: w\n    regex: 'wk_([a-z]{4})'\n    boundary: word\n    secret_group: 2\n    keywords: [wk_]\n",
+                                  "pack.yaml", true);
+    REQUIRE(rules.size() == 2);
+    CHECK(rules[0].regex == R"(\b(tk_[a-z]{4})(?:[^A-Za-z0-9_-]|$))");
+    CHECK(rules[0].boundary == Boundary::token);
+    CHECK(rules[1].regex == R"(\b(wk_([a-z]{4}))\b)");
+    CHECK(apply_boundary("x", Boundary::none) == "x");
 }
 
 TEST_CASE("pack errors name file, line, column and rule id", "[rules]")
@@ -70,10 +90,17 @@ TEST_CASE("pack errors name file, line, column and rule id", "[rules]")
     CHECK(error_of("rules:\n  - id: x\n    confidence: sure\n") ==
           "pack.yaml:3:17: rule x: 'confidence' is one of high, medium, low (got 'sure')");
     CHECK(error_of("rules: [\n") .rfind("pack.yaml:2:1: invalid YAML: ", 0) == 0);
+    CHECK(error_of("rules:\n  - id: x\n    family: clouds\n") ==
+          "pack.yaml:3:13: rule x: 'family' is one of cloud, vcs, ci, registry, chat, payments, messaging, ai, observability, "
+          "database, private-key, jwt, identity, saas, generic (got 'clouds')");
+    CHECK(error_of("rules:\n  - id: x\n    kind: secret\n") == "pack.yaml:3:11: rule x: 'kind' is one of token, generic, url (got 'secret')");
+    CHECK(error_of("rules:\n  - id: x\n    boundary: line\n") == "pack.yaml:3:15: rule x: 'boundary' is one of token, word, none (got 'line')");
+    CHECK(error_of("rules:\n  - id: x\n    regex: 'a(b'\n    boundary: word\n    keywords: [a]\n") ==
+          "pack.yaml:3:12: rule x: invalid regex: missing ): \\b(a(b)\\b; fix the 'regex' (RE2 syntax)");
     CHECK(error_of("patterns: []\n") == "pack.yaml:1:1: unknown top-level key 'patterns' (expected 'rules')");
 }
 
-TEST_CASE("load_rules rejects duplicate ids and unknown disabled ids", "[rules]")
+TEST_CASE("load_rules rejects duplicate ids (config error) and unknown disabled ids or missing packs (usage errors)", "[rules]")
 {
     testing::TempDir dir;
     const std::string pack = "rules:\n  - id: aws-access-key-id\n    regex: 'x'\n    keywords: [x]\n";
@@ -84,11 +111,27 @@ TEST_CASE("load_rules rejects duplicate ids and unknown disabled ids", "[rules]"
         load_rules(sel);
         FAIL("duplicate id accepted");
     } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::config);
         CHECK(std::string(e.what()) == dir / "dup.yaml" + ":2:5: rule aws-access-key-id: duplicate id, first defined at patterns/aws.yaml:3:5; rename yours (or load only yours with --no-builtin)");
     }
     RuleSelection off;
     off.disabled = {"no-such-rule"};
-    CHECK_THROWS_WITH(load_rules(off), "--disable-rule no-such-rule: no loaded rule has this id (see 'secretscan rules list')");
+    try {
+        load_rules(off);
+        FAIL("unknown disabled id accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK(std::string(e.what()) == "--disable-rule no-such-rule: no loaded rule has this id (see 'secretscan rules list')");
+    }
+    RuleSelection missing;
+    missing.extra_packs = {dir / "nope.yaml"};
+    try {
+        load_rules(missing);
+        FAIL("missing pack accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK(std::string(e.what()) == dir / "nope.yaml" + ": no such rule pack (given with --rules)");
+    }
     RuleSelection one;
     one.disabled = {"jwt"};
     for (const Rule& r : load_rules(one)) CHECK(r.id != "jwt");

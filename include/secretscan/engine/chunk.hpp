@@ -1,0 +1,40 @@
+#pragma once
+// Chunks: the unit of input a Source hands to the pipeline (docs/architecture.md, "Pipeline").
+
+#include <secretscan/engine/finding.hpp>
+#include <secretscan/engine/text.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace secretscan {
+
+/// Where a chunk came from; copied into every finding made from it.
+struct Provenance {
+    SourceKind source = SourceKind::file;
+    std::string path;        ///< file path or path in the repository; empty for messages
+    std::string source_name; ///< for messages: what to show instead of a path
+
+    /// The path, else the source name: how skipped inputs and errors name the chunk.
+    const std::string& name() const noexcept { return path.empty() ? source_name : path; }
+};
+
+/// One input to scan: raw bytes with their provenance.
+struct Chunk {
+    std::string_view bytes;  ///< raw bytes; valid only during the call that receives the chunk
+    Provenance where;
+    /// Sorted 1-based numbers of the lines that count (a staged file's added lines): a match is
+    /// reported only when one of the lines it spans is among them. Null: every line counts.
+    const std::vector<std::size_t>* added_lines = nullptr;
+    /// The encoding, when the source knows it (a commit message is text: git refuses NUL bytes
+    /// in one). Unset: the decode stage detects it (detect_encoding).
+    std::optional<Encoding> encoding;
+    /// Scanned whatever its size (messages, which git commits whatever their size); otherwise a
+    /// chunk larger than ScanOptions::max_file_size is skipped and listed.
+    bool unlimited = false;
+};
+
+} // namespace secretscan

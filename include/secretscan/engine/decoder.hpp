@@ -1,0 +1,35 @@
+#pragma once
+// Decoders: the pipeline stage between a chunk's text and the matcher (docs/architecture.md,
+// "Decoders"). A chunk's bytes are first decoded to UTF-8 text (text.hpp: encodings, binary
+// detection). Each decoder registered in the Scanner then looks in that text for encoded spans
+// (base64, escapes, ...) and returns their decoded text; the matcher scans those texts too, and a
+// finding in one is located at the encoded span in the chunk, with Finding::decoder naming the
+// decoder.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace secretscan {
+
+/// One encoded span of a text and what it decodes to.
+struct DecodedSpan {
+    std::size_t begin = 0; ///< byte offsets of the encoded span in the text given to Decoder::decode
+    std::size_t end = 0;   ///< (half-open)
+    std::string text;      ///< the decoded content, UTF-8; the matcher scans it whole
+};
+
+/// Finds and decodes encoded spans. Implementations are immutable after construction: decode is
+/// called from many threads at once.
+class Decoder {
+public:
+    virtual ~Decoder() = default;
+    /// A short lower-case name shown with findings ("base64").
+    virtual std::string_view name() const noexcept = 0;
+    /// Appends to `out` every span of `text` (UTF-8) this decoder decodes. Spans may not overlap
+    /// one another. Must not throw except std::bad_alloc.
+    virtual void decode(std::string_view text, std::vector<DecodedSpan>& out) const = 0;
+};
+
+} // namespace secretscan

@@ -1,0 +1,145 @@
+#pragma once
+// The pipeline: sources -> chunks -> decoders -> matcher -> filter chain -> sinks, driven by one
+// function, run_scan (docs/architecture.md, "Pipeline"). A Source lists its work and reads it as
+// chunks; the Scanner turns each chunk into findings; run_scan owns the threads, the size and
+// binary skips, the timing and the finding steps of the filter chain, and hands the findings to
+// a FindingSink, the only way out of the engine.
+
+#include <secretscan/engine/chunk.hpp>
+#include <secretscan/engine/filter_chain.hpp>
+#include <secretscan/engine/finding.hpp>
+#include <secretscan/engine/scanner.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace secretscan {
+
+/// Settings shared by every scan.
+struct ScanOptions {
+    std::uint64_t max_file_size = 10u << 20; ///< bytes; larger inputs are skipped and listed
+    unsigned threads = 0;                    ///< 0 = one per core
+};
+
+/// Number of items from which a scan switches the matcher to its bulk prefilter
+/// (Matcher::accelerate): below it, compiling that prefilter would cost more than it saves.
+inline constexpr std::size_t bulk_scan_items = 256;
+
+/// An input that was not scanned, and why ("binary", "larger than --max-file-size (N bytes)").
+struct Skipped {
+    std::string name;
+    std::string reason;
+};
+
+/// Counters of one scan. `items` counts the files, blobs or messages scanned; `bytes` their size
+/// before decoding. Skipped inputs are listed, never counted in `items`.
+struct ScanStats {
+    std::uint64_t items = 0;
+    std::uint64_t bytes = 0;
+    std::vector<Skipped> skipped;
+    double seconds = 0.0;
+    std::string unit = "files"; ///< what items are: "files", "blobs", "messages"
+
+    /// Adds another worker's counters to these.
+    void merge(const ScanStats& other);
+};
+
+/// What a whole scan reports besides its findings.
+struct ScanSummary {
+    ScanStats stats;
+    std::vector<std::string> warnings; ///< e.g. "shallow repository: history is incomplete"
+    std::vector<std::string> notes;    ///< progress facts for --verbose (phase timings, counts)
+    std::size_t findings = 0;          ///< findings the sink received
+    DropCounts dropped{};              ///< matches each filter step dropped during this scan
+    bool stopped = false;              ///< the sink asked to stop before the scan's end
+};
+
+/// What a Source hands its chunks to, on the worker thread reading them. Counts into the
+/// worker's stats; findings go to the item being read. Not thread-safe: one per item.
+class ChunkReader {
+public:
+    ChunkReader(const Scanner& scanner, const ScanOptions& options, ScanStats& stats, std::vector<Finding>& findings)
+        : m_scanner(scanner), m_options(options), m_stats(stats), m_findings(findings)
+    {
+    }
+    /// Whether an input of `size` bytes is within --max-file-size; when it is not, it is listed
+    /// as skipped under `name`. Sources ask before reading a large object (a blob's header).
+    bool admit(const std::string& name, std::uint64_t size);
+    /// Scans one chunk: size (unless unlimited), decode stage (a binary chunk is listed as
+    /// skipped), matcher, filter chain. Counts it in items and bytes when `counted`. Throws what
+    /// Scanner::scan_chunk throws.
+    void chunk(const Chunk& c, bool counted = true);
+    /// An input passed over (unreadable, ...): listed as skipped.
+    void skip(std::string name, std::string reason);
+
+private:
+    const Scanner& m_scanner;
+    const ScanOptions& m_options;
+    ScanStats& m_stats;
+    std::vector<Finding>& m_findings;
+};
+
+/// A kind of input (files, the index, history...). run_scan calls list() once, then read() for
+/// each item from worker threads, then, when needs_whole_scan(), attribute().
+class Source {
+public:
+    virtual ~Source() = default;
+    /// What the items are counted as: "files", "blobs", "messages".
+    virtual std::string unit() const = 0;
+    /// Lists the work on the calling thread (a source may use `threads` workers of its own for
+    /// it) and returns the number of items. May add warnings, notes and skipped inputs.
+    virtual std::size_t list(ScanSummary& summary, unsigned threads) = 0;
+    /// Reads item `item` on worker `worker` (< the thread count) and hands its chunks to `out`.
+    /// Called once per item, for different items at once on different workers.
+    virtual void read(std::size_t item, unsigned worker, ChunkReader& out) = 0;
+    /// Most workers read() supports (0: no limit).
+    virtual unsigned max_threads() const { return 0; }
+    /// Whether a finding needs the whole scan before it is known (history attributes a finding
+    /// to the first commit that holds it). False: each item's findings are reported, in item
+    /// order, as soon as it and every item before it are read.
+    virtual bool needs_whole_scan() const { return false; }
+    /// For whole-scan sources: turns every item's findings (indexed by item) into the reported
+    /// findings, calling `report` for each in order; stops when it returns false.
+    virtual void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
+                           const std::function<bool(Finding)>& report);
+};
+
+/// Where findings go: a report format, the hook's message, git-secrets' output, a baseline.
+/// run_scan calls begin, then finding for each reported finding (in the source's order, from
+/// one thread at a time), then finish. Modelled on ripgrep's Sink.
+class FindingSink {
+public:
+    virtual ~FindingSink() = default;
+    /// Before the first finding; `unit` is what the scan counts ("files", "blobs").
+    virtual void begin(const std::string& unit) { (void)unit; }
+    /// One finding, after every step of the filter chain. Returns false to stop the scan: no
+    /// further item is read and no further finding delivered; finish still comes.
+    virtual bool finding(const Finding& f) = 0;
+    /// After the last finding, with the scan's counters, warnings and notes.
+    virtual void finish(const ScanSummary& summary) = 0;
+};
+
+/// Runs `source` through `scanner` into `sink`: lists the work, switches to the bulk prefilter
+/// for bulk_scan_items items or more, reads items on min(options.threads or one per core,
+/// source.max_threads()) workers, applies the filter chain's finding steps, delivers the
+/// findings and finishes the sink. Returns what it passed to finish. Throws what the source and
+/// scanner throw (the sink is then not finished).
+ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& options, FindingSink& sink);
+
+/// A sink that keeps the findings, for callers that want them all (tests, baselines, the demo).
+class CollectingSink : public FindingSink {
+public:
+    bool finding(const Finding& f) override;
+    void finish(const ScanSummary& summary) override { m_summary = summary; }
+    std::vector<Finding>& findings() noexcept { return m_findings; }
+    const ScanSummary& summary() const noexcept { return m_summary; }
+
+private:
+    std::vector<Finding> m_findings;
+    ScanSummary m_summary;
+};
+
+} // namespace secretscan

@@ -1,0 +1,34 @@
+#pragma once
+// The check an installed hook runs (`secretscan hook NAME SCOPE SHIM [ARGS...]`): the hook it
+// chains first, then the scan for that hook, reported on stderr by the hook sink.
+
+#include <secretscan/engine/pipeline.hpp>
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace secretscan {
+
+/// What a hook check needs from the resolved command line.
+struct HookContext {
+    const Scanner& scanner; ///< with the configuration's finding steps in its chain
+    ScanOptions options;
+    bool redact = true;
+    std::istream& in;       ///< git's standard input for the hook (pre-push: the pushed refs)
+    std::ostream& err;      ///< where findings and advice go (stderr: git shows it)
+};
+
+/// Runs hook `name` (scope "repo" or "global", `shim` the installed file's path, `args` git's
+/// arguments): the hook it chains first (its failure stops here with its exit code); then,
+/// unless SECRETSCAN_SKIP=1 for prepare-commit-msg or pre-push, secretscan's check: pre-commit
+/// scans what the commit adds, commit-msg the message, prepare-commit-msg what a merge adds,
+/// pre-push the pushed commits. Findings and how to go on are written to ctx.err. Returns the
+/// exit code git sees: 0 lets the commit or push go on, 1 blocks it. Errors fail closed (exit 2
+/// or 3, with the reason and how to bypass once). Pass-through hook names only run the
+/// repository's own hook. Never throws.
+int run_hook(const HookContext& ctx, const std::string& name, const std::string& scope, const std::string& shim,
+             const std::vector<std::string>& args);
+
+} // namespace secretscan

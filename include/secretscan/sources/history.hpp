@@ -1,0 +1,49 @@
+#pragma once
+// Commits: every ref's history, or revision ranges (`secretscan history`, CI).
+
+#include <secretscan/engine/pipeline.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace secretscan {
+
+struct HistoryOptions {
+    /// Revision ranges as git log takes them ("A..B", "A...B", "^A", "B"); empty = every ref
+    /// (branches, tags, remotes, stash, notes) and HEAD, like `git log --all`.
+    std::vector<std::string> ranges;
+    bool messages = true; ///< also scan commit messages and (with no range) annotated tag messages
+};
+
+/// `history`: the commits reachable from the ranges, parents first (topological order, ties
+/// broken by commit time). Every (path, blob) that a commit adds relative to all of its parents
+/// is collected; the items are the unique blobs (each read and scanned once, in parallel, one
+/// repository handle per worker), then the commit messages, then the annotated tags' messages.
+/// A finding is one (rule, secret, path), attributed to the first commit in that order whose
+/// blob holds it; later blobs that still hold it, and the same content under another path,
+/// increase `occurrences`. With ranges, what a parent outside them already holds is not
+/// reported. Each file finding says whether HEAD still holds it. Works on bare repositories; a
+/// shallow one adds a warning; no commit at all adds the warning "no commits to scan".
+/// list() throws Error(usage) when repo_dir is not a repository or a range does not resolve;
+/// list() and read() throw Error(runtime) on a corrupt or missing object.
+class HistorySource : public Source {
+public:
+    HistorySource(std::string repo_dir, HistoryOptions options);
+    ~HistorySource() override;
+    std::string unit() const override { return "blobs"; }
+    std::size_t list(ScanSummary& summary, unsigned threads) override;
+    void read(std::size_t item, unsigned worker, ChunkReader& out) override;
+    bool needs_whole_scan() const override { return true; }
+    void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
+                   const std::function<bool(Finding)>& report) override;
+
+    struct State; ///< what list() learns; internal
+
+private:
+    std::string m_repo_dir;
+    HistoryOptions m_options;
+    std::unique_ptr<State> m;
+};
+
+} // namespace secretscan

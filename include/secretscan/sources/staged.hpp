@@ -1,0 +1,39 @@
+#pragma once
+// What the next commit adds: the index against HEAD (`secretscan staged`, the pre-commit hook).
+
+#include <secretscan/engine/pipeline.hpp>
+
+#include <memory>
+#include <string>
+
+namespace secretscan {
+
+/// `staged`: the blobs of the index (GIT_INDEX_FILE when set; a relative one is resolved against
+/// the work tree's top) against HEAD (the empty tree before the first commit). One item per
+/// added, modified, renamed or copied path; deleted paths and submodules are ignored, renames
+/// compare against the old path. Only the lines the commit adds count (Chunk::added_lines),
+/// numbered as in the staged file; while MERGE_HEAD exists, a line counts only if it is added
+/// relative to every parent (HEAD and each MERGE_HEAD). With `all_lines`, every line counts.
+/// Never reads the working tree. Reads through libgit2, or git's plumbing where libgit2 1.5
+/// cannot open the repository or its index (a split or sparse index); a note says so.
+/// list() throws Error(usage) outside a work tree, Error(runtime) for a missing GIT_INDEX_FILE
+/// (never read as an empty index); read() throws Error(runtime) for an unreadable object.
+class StagedSource : public Source {
+public:
+    explicit StagedSource(std::string repo_dir, bool all_lines = false);
+    ~StagedSource() override;
+    std::string unit() const override { return "files"; }
+    std::size_t list(ScanSummary& summary, unsigned threads) override;
+    void read(std::size_t item, unsigned worker, ChunkReader& out) override;
+    unsigned max_threads() const override { return 1; } // one libgit2 handle, or one git process
+
+    /// How a staged scan reads the repository: libgit2, or git's plumbing. Internal.
+    class Backend;
+
+private:
+    std::string m_repo_dir;
+    bool m_all_lines;
+    std::unique_ptr<Backend> m_backend;
+};
+
+} // namespace secretscan

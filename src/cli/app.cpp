@@ -1,0 +1,184 @@
+// Stage 1 of the command line: the options and command words, parsed by CLI11 into Args, and
+// the table that maps each command to its function.
+
+#include <secretscan/compat/git_secrets/cli.hpp>
+#include <secretscan/error.hpp>
+
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace secretscan::cli {
+
+namespace {
+
+using Handler = int (*)(const Args&);
+
+/// The options every command takes, placed before or after the command word.
+void add_global_options(CLI::App& app, Args& a)
+{
+    app.add_option("-C", a.directory, "Run as if started in DIR (like git -C)");
+    app.add_option("--format", a.format, "Report format: text, json, jsonl, sarif, csv or junit")->capture_default_str();
+    app.add_option("-o,--output", a.output, "Write the report to FILE (a regular file is replaced atomically, mode 0600; "
+                                            "a device, FIFO or link is written into) instead of standard output");
+    app.add_flag("--no-color", a.no_color, "No colours in text output (also: the NO_COLOR environment variable)");
+    app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
+    // Repeatable options take one value each time: `scan --rules p.yaml src` scans src.
+    app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false);
+    app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
+    app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable")->allow_extra_args(false);
+    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this many bytes")->capture_default_str();
+    app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str();
+    app.add_flag("-q,--quiet", a.quiet, "No summary line");
+    app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob, the scan's phase timings and what the filter chain dropped, on stderr");
+    app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
+    app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml");
+    app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable")->allow_extra_args(false);
+    app.add_option("--min-confidence", a.min_confidence, "Report only findings of rules at least this confident: low, medium or high");
+}
+
+/// Declares the commands; returns each command's CLI11 object with its function.
+std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
+{
+    std::vector<std::pair<CLI::App*, Handler>> table;
+    auto* scan = app.add_subcommand("scan", "Scan files and directories (default .); - reads standard input");
+    scan->add_option("paths", a.paths, "Files or directories");
+    scan->add_flag("--no-ignore", a.no_ignore, "Also scan what .gitignore ignores");
+    table.emplace_back(scan, scan_command);
+    auto* staged = app.add_subcommand("staged", "Scan what the next commit adds: staged blobs against HEAD (pre-commit)");
+    staged->add_flag("--all-lines", a.all_lines, "Report whole staged files, not only added lines");
+    table.emplace_back(staged, staged_command);
+    auto* message = app.add_subcommand("message", "Scan a commit message file (commit-msg hook)");
+    message->add_option("file", a.message_file, "The message file")->required();
+    table.emplace_back(message, message_command);
+    auto* history = app.add_subcommand("history", "Scan commits: every ref by default, or the given revision ranges");
+    history->add_option("ranges", a.ranges, "Revision ranges (A..B, A...B, ^A, B)");
+    table.emplace_back(history, history_command);
+    auto* rules = app.add_subcommand("rules", "List, check or explain the rules");
+    rules->require_subcommand(1);
+    table.emplace_back(rules->add_subcommand("list", "List the loaded rules"), rules_list);
+    auto* check = rules->add_subcommand("check", "Run every rule's examples through the engine");
+    check->add_option("files", a.check_files, "Rule packs to check (default: every loaded rule)");
+    table.emplace_back(check, rules_check);
+    auto* explain = rules->add_subcommand("explain", "What a rule's secret is and what to do when it leaks");
+    explain->add_option("id", a.rule_id, "Rule id")->required();
+    table.emplace_back(explain, rules_explain);
+    auto* install = app.add_subcommand("install", "Install the git hooks (pre-commit, commit-msg, prepare-commit-msg, pre-push)");
+    install->add_flag("--force", a.force, "Move existing hooks aside (uninstall restores them) instead of chaining them");
+    install->add_flag("--global", a.global, "Install for every repository of this user (global core.hooksPath)");
+    install->add_option("--hooks", a.hooks_list, "Comma-separated hooks to install (default: all four)");
+    table.emplace_back(install, install_command);
+    auto* uninstall = app.add_subcommand("uninstall", "Remove the hooks install wrote and restore what it replaced");
+    uninstall->add_flag("--global", a.global, "Remove the user-level hooks and the global core.hooksPath");
+    uninstall->add_option("--hooks", a.hooks_list, "Comma-separated hooks to remove (default: all four)");
+    table.emplace_back(uninstall, uninstall_command);
+    table.emplace_back(app.add_subcommand("hook", "Run a hook's check (called by the installed hooks)"), hook_command);
+    auto* baseline = app.add_subcommand("baseline", "Accept the findings already there");
+    baseline->require_subcommand(1);
+    auto* create = baseline->add_subcommand("create", "Record a scan's findings in a baseline file");
+    create->add_option("file", a.baseline_file, "The baseline file (JSON Lines)")->required();
+    create->add_option("scan", a.baseline_scan, "history [RANGE...] (default), scan [PATH...] or staged");
+    table.emplace_back(create, baseline_create);
+    auto* demo_cmd = app.add_subcommand("demo", "Create a repository with made-up credentials and scan its history");
+    demo_cmd->add_option("dir", a.demo_dir, "Where to create it (default: a temporary folder, removed afterwards)");
+    demo_cmd->add_flag("--keep", a.keep, "Keep the temporary repository");
+    table.emplace_back(demo_cmd, demo);
+    return table;
+}
+
+/// Whether `word` is an option of `app` that takes the next word as its value (read from the
+/// declarations, so the word scans below never drift from them).
+bool takes_value(const CLI::App& app, const std::string& word)
+{
+    for (const CLI::Option* o : app.get_options()) {
+        if (o->get_items_expected_min() == 0) continue; // a flag
+        for (const auto& n : o->get_lnames())
+            if (word == "--" + n) return true;
+        for (const auto& n : o->get_snames())
+            if (word == "-" + n) return true;
+    }
+    return false;
+}
+
+/// The index of the first command word in argv (skipping options and their values), or argc.
+int command_word(const CLI::App& app, int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (takes_value(app, word)) ++i;
+        else if (word.empty() || word[0] != '-') return i;
+    }
+    return argc;
+}
+
+/// The error for a failed parse: CLI11 calls an unknown command word "a subcommand is required"
+/// or an extra argument; name it.
+std::string parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv)
+{
+    const int i = command_word(app, argc, argv);
+    if (i < argc) {
+        const std::string word = argv[i];
+        if (app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; }).empty())
+            return "unknown command '" + word + "'";
+    }
+    return e.what();
+}
+
+int dispatch(const Args& a, const std::vector<std::pair<CLI::App*, Handler>>& table)
+{
+    if (!a.directory.empty() && chdir(a.directory.c_str()) != 0)
+        throw Error(ErrorKind::usage, "-C " + a.directory + ": " + std::strerror(errno));
+    for (const auto& [command, handler] : table)
+        if (*command) return handler(a);
+    return 2;
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+    // Installed as `git-secrets` (a link), the binary is the git-secrets drop-in.
+    if (argc > 0 && std::filesystem::path(argv[0]).filename() == "git-secrets") return git_secrets::run(argc, argv);
+    Args a;
+    CLI::App app{"secretscan: a fast secret scanner for git repositories, commits and files", "secretscan"};
+    app.set_version_flag("--version", std::string("secretscan ") + SECRETSCAN_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    add_global_options(app, a);
+    const auto table = add_commands(app, a);
+    // Everything after `hook` belongs to git's hook interface (NAME SCOPE SHIM ARGS...), whatever
+    // it looks like: keep it away from the option parser.
+    if (const int i = command_word(app, argc, argv); i < argc && std::string(argv[i]) == "hook") {
+        a.hook_args.assign(argv + i + 1, argv + argc);
+        argc = i + 1;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "secretscan: error: " << parse_error(app, e, argc, argv) << "\nRun 'secretscan --help' for usage.\n";
+        return 2;
+    }
+    try {
+        return dispatch(a, table);
+    } catch (const Error& e) {
+        std::cerr << "secretscan: error: " << e.what() << '\n';
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        std::cerr << "secretscan: internal error: " << e.what() << '\n';
+        return 3;
+    }
+}
+
+} // namespace secretscan::cli

@@ -1,0 +1,128 @@
+// The scan commands (scan, staged, message, history), the hook check, baselines and hook
+// installation.
+
+#include <secretscan/config/baseline.hpp>
+#include <secretscan/error.hpp>
+#include <secretscan/hooks/check.hpp>
+#include <secretscan/hooks/install.hpp>
+#include <secretscan/sources/files.hpp>
+#include <secretscan/sources/history.hpp>
+#include <secretscan/sources/message.hpp>
+#include <secretscan/sources/staged.hpp>
+
+#include "cli/cli.hpp"
+#include "util/files.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace secretscan::cli {
+
+int scan_command(const Args& a)
+{
+    const Plan plan = resolve(a, "scan");
+    FilesSource source(a.paths, !a.no_ignore);
+    return report_scan(a, plan, source);
+}
+
+int staged_command(const Args& a)
+{
+    const Plan plan = resolve(a, "staged");
+    StagedSource source(".", a.all_lines);
+    return report_scan(a, plan, source);
+}
+
+int message_command(const Args& a)
+{
+    const Plan plan = resolve(a, "message");
+    MessageFileSource source(a.message_file);
+    return report_scan(a, plan, source);
+}
+
+int history_command(const Args& a)
+{
+    const Plan plan = resolve(a, "history");
+    HistorySource source(".", HistoryOptions{a.ranges, true});
+    return report_scan(a, plan, source);
+}
+
+int hook_command(const Args& a)
+{
+    const std::vector<std::string>& rest = a.hook_args;
+    if (rest.size() < 3) throw Error(ErrorKind::usage, "hook: expected NAME SCOPE SHIM-PATH [ARGS...] (the installed hooks pass them)");
+    const Plan plan = resolve(a, "hook");
+    const HookContext ctx{*plan.scanner, plan.scan, plan.report.redact, std::cin, std::cerr};
+    return run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
+}
+
+/// `baseline create FILE [history RANGE... | scan PATH... | staged]`: records the findings of
+/// a scan (default: the history of every ref), keeping the reasons and expiry dates of an
+/// existing FILE's entries.
+int baseline_create(const Args& a)
+{
+    const std::string kind = a.baseline_scan.empty() ? "history" : a.baseline_scan.front();
+    const std::vector<std::string> rest(a.baseline_scan.empty() ? a.baseline_scan.begin() : a.baseline_scan.begin() + 1, a.baseline_scan.end());
+    std::unique_ptr<Source> source;
+    if (kind == "history") source = std::make_unique<HistorySource>(".", HistoryOptions{rest, true});
+    else if (kind == "scan") source = std::make_unique<FilesSource>(rest, !a.no_ignore);
+    else if (kind == "staged") source = std::make_unique<StagedSource>(".");
+    else throw Error(ErrorKind::usage, "baseline create FILE " + kind + ": expected history [RANGE...], scan [PATH...] or staged");
+    const Plan plan = resolve(a, "baseline create", Context::no_baselines);
+    CollectingSink found;
+    run_scan(*source, *plan.scanner, plan.scan, found);
+    std::vector<BaselineEntry> previous;
+    std::error_code ec;
+    if (std::filesystem::exists(a.baseline_file, ec)) previous = load_baseline(a.baseline_file);
+    const auto entries = make_baseline(found.findings(), previous);
+    OutputFile out(a.baseline_file, "baseline");
+    out.stream() << baseline_text(entries);
+    out.commit();
+    if (!a.quiet)
+        std::cout << "secretscan: wrote " << entries.size() << (entries.size() == 1 ? " entry" : " entries") << " to " << a.baseline_file
+                  << " (" << found.findings().size() << " findings of " << kind
+                  << "); give each a reason, and optionally an expires date (YYYY-MM-DD)\n";
+    return 0;
+}
+
+namespace {
+
+std::string own_binary()
+{
+    std::error_code ec;
+    const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) throw Error(ErrorKind::runtime, "cannot find the secretscan binary's path: " + ec.message());
+    return p.string();
+}
+
+int install(const Args& a, bool remove)
+{
+    InstallOptions o;
+    o.force = a.force;
+    o.global = a.global;
+    o.binary = own_binary();
+    if (!a.hooks_list.empty()) {
+        o.hooks.clear();
+        std::string item;
+        for (std::istringstream in(a.hooks_list); std::getline(in, item, ',');)
+            if (!item.empty()) o.hooks.push_back(item);
+    }
+    const InstallReport r = remove ? uninstall_hooks(".", o) : install_hooks(".", o);
+    std::cout << "Hooks folder: " << r.hooks_dir << '\n';
+    for (const auto& line : r.actions) std::cout << "  " << line << '\n';
+    return 0;
+}
+
+} // namespace
+
+int install_command(const Args& a)
+{
+    return install(a, false);
+}
+
+int uninstall_command(const Args& a)
+{
+    return install(a, true);
+}
+
+} // namespace secretscan::cli

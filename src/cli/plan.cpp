@@ -1,0 +1,156 @@
+// Stage 2 of the command line: Args resolved into the engine a command runs, and the report.
+
+#include <secretscan/compat/git_secrets/config.hpp>
+#include <secretscan/config/baseline.hpp>
+#include <secretscan/config/config.hpp>
+#include <secretscan/error.hpp>
+#include <secretscan/rules/selection.hpp>
+
+#include "cli/cli.hpp"
+#include "util/files.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace secretscan::cli {
+
+namespace {
+
+/// The packs, built-in and extra, minus what the command line and the configuration disable.
+std::vector<Rule> select_rules(const Args& a, const Config& cfg)
+{
+    RuleSelection sel;
+    sel.builtin = !a.no_builtin;
+    sel.disabled = a.disabled;
+    // Packs named in configuration files must exist (the error points at where they are named);
+    // a pack named twice (config and --rules) is loaded once.
+    std::set<std::string> seen;
+    std::error_code ec;
+    auto add_pack = [&](const std::string& pack) {
+        const std::string key = fs::weakly_canonical(pack, ec).string();
+        if (seen.insert(key.empty() ? pack : key).second) sel.extra_packs.push_back(pack);
+    };
+    for (const auto& pack : cfg.rule_packs) {
+        if (!fs::exists(pack, ec)) throw Error(ErrorKind::config, cfg.origin.at(pack) + ": rules: " + pack + ": no such rule pack");
+        add_pack(pack);
+    }
+    for (const auto& pack : a.rule_packs) add_pack(pack);
+    std::vector<Rule> rules = load_rules(sel);
+    // Rules disabled in configuration files: an unknown id is an error at the place it is named.
+    for (const auto& id : cfg.disabled) {
+        const auto it = std::find_if(rules.begin(), rules.end(), [&id](const Rule& r) { return r.id == id; });
+        if (it == rules.end())
+            throw Error(ErrorKind::config, cfg.origin.at(id) + ": disable: " + id + ": no loaded rule has this id (see 'secretscan rules list')");
+        rules.erase(it);
+    }
+    return rules;
+}
+
+/// The baselines of the configuration (one not created yet is only a warning) and the command
+/// line (which must exist).
+std::vector<BaselineEntry> load_baselines(const Args& a, const Config& cfg)
+{
+    std::vector<BaselineEntry> all;
+    std::error_code ec;
+    for (const auto& file : cfg.baselines) {
+        if (!fs::exists(file, ec)) {
+            std::cerr << "secretscan: warning: " << cfg.origin.at(file) << ": baseline " << file
+                      << " does not exist (create it: secretscan baseline create " << file << ")\n";
+            continue;
+        }
+        for (auto& e : load_baseline(file)) all.push_back(std::move(e));
+    }
+    for (const auto& file : a.baselines)
+        for (auto& e : load_baseline(file)) all.push_back(std::move(e));
+    return all;
+}
+
+Confidence min_confidence(const std::string& given)
+{
+    if (given.empty() || given == "low") return Confidence::low;
+    if (given == "medium") return Confidence::medium;
+    if (given == "high") return Confidence::high;
+    throw Error(ErrorKind::usage, "--min-confidence " + given + ": expected low, medium or high");
+}
+
+ReportOptions report_options(const Args& a, const std::string& command)
+{
+    ReportOptions r;
+    r.format = parse_format(a.format);
+    const char* no_color = std::getenv("NO_COLOR");
+    r.color = r.format == "text" && a.output.empty() && !a.no_color && !(no_color && *no_color) && isatty(STDOUT_FILENO);
+    r.redact = !a.no_redact;
+    r.quiet = a.quiet;
+    r.command = command;
+    return r;
+}
+
+std::string drops_note(const DropCounts& dropped)
+{
+    std::string note;
+    std::uint64_t total = 0;
+    for (std::size_t k = 0; k < dropped.size(); ++k) {
+        if (!dropped[k]) continue;
+        total += dropped[k];
+        note += (note.empty() ? "" : ", ") + std::string(to_string(static_cast<FilterStep>(k))) + " " + std::to_string(dropped[k]);
+    }
+    return "the filter chain dropped " + std::to_string(total) + (total == 1 ? " match" : " matches") + (note.empty() ? "" : ": " + note);
+}
+
+} // namespace
+
+Plan resolve(const Args& a, const std::string& command, Context context)
+{
+    const Config cfg = context == Context::packs_only ? Config{} : load_config(".", a.config_file);
+    FindingPolicy policy;
+    policy.path_globs = cfg.allowlist.paths;
+    policy.secret_regexes = cfg.allowlist.secrets;
+    policy.stopwords = cfg.allowlist.stopwords;
+    if (context == Context::full) policy.baseline = baseline_expiry(load_baselines(a, cfg));
+    policy.today = today_utc();
+    policy.min_confidence = min_confidence(a.min_confidence);
+    std::vector<Rule> rules = select_rules(a, cfg);
+    // Patterns a team added with `git secrets --add` keep working after it switches.
+    if (context != Context::packs_only) {
+        const GitSecretsConfig gs = load_git_secrets_config(".");
+        for (Rule& r : git_secrets_rules(gs.patterns)) rules.push_back(std::move(r));
+        if (auto check = allowed_patterns_check(std::make_shared<AllowedPatterns>(gs.allowed), false)) policy.allow.push_back(std::move(check));
+    }
+    if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
+    Plan p;
+    p.matcher = std::make_unique<Matcher>(std::move(rules));
+    p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
+    p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
+    p.scan.max_file_size = a.max_file_size;
+    p.scan.threads = a.threads;
+    p.report = report_options(a, command);
+    p.report.rules = &p.matcher->rules();
+    return p;
+}
+
+int report_scan(const Args& a, const Plan& plan, Source& source)
+{
+    std::unique_ptr<OutputFile> file;
+    if (!a.output.empty()) file = std::make_unique<OutputFile>(a.output, "--output");
+    std::ostream& out = file ? file->stream() : std::cout;
+    const std::unique_ptr<FindingSink> sink = make_report_sink(out, plan.report);
+    const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
+    if (file) file->commit();
+    for (const auto& w : s.warnings) std::cerr << "secretscan: warning: " << w << '\n';
+    if (a.verbose) {
+        for (const auto& n : s.notes) std::cerr << "secretscan: " << n << '\n';
+        for (const auto& k : s.stats.skipped) std::cerr << "secretscan: skipped " << k.name << ": " << k.reason << '\n';
+        std::cerr << "secretscan: " << drops_note(s.dropped) << '\n';
+    }
+    // A machine-readable report, or one written to a file, still leaves a line in the log.
+    if (!a.quiet && (plan.report.format != "text" || !a.output.empty())) std::cerr << summary_line(s, plan.report.command) << '\n';
+    return s.findings && !a.exit_zero ? 1 : 0;
+}
+
+} // namespace secretscan::cli

@@ -1,0 +1,105 @@
+// `secretscan rules list | check | explain ID`.
+
+#include <secretscan/error.hpp>
+#include <secretscan/rules/check.hpp>
+
+#include "cli/cli.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+namespace secretscan::cli {
+
+namespace {
+
+/// `text` word-wrapped at 96 columns, like the packs' remediation text.
+std::string wrapped(const std::string& text)
+{
+    std::string out;
+    std::size_t col = 0;
+    std::istringstream words(text);
+    for (std::string w; words >> w; col += w.size() + 1) {
+        if (col && col + w.size() > 96) {
+            out += '\n';
+            col = 0;
+        }
+        out += (col ? " " : "") + w;
+    }
+    return out;
+}
+
+void explain(const Rule& r)
+{
+    std::cout << r.id << ": " << r.name << " (confidence " << to_string(r.confidence) << ")\n\n";
+    std::cout << "Regex:    " << r.regex << "\nKeywords:";
+    for (const auto& k : r.keywords) std::cout << ' ' << k;
+    std::cout << "\nDefined:  " << r.mark.file << ':' << r.mark.line << "\n\n";
+    if (!r.references.empty()) {
+        std::cout << "Format documented at:\n";
+        for (const auto& ref : r.references) std::cout << "  " << ref << '\n';
+        std::cout << '\n';
+    }
+    if (!r.validate.empty()) std::cout << "Validator: " << r.validate << " (a match that fails it is not reported)\n\n";
+    if (const std::string impact = impact_of(r); !impact.empty()) std::cout << "What an attacker can do with it:\n" << wrapped(impact) << "\n\n";
+    std::cout << "If it leaked:\n" << r.remediation;
+    if (!r.remediation.empty() && r.remediation.back() != '\n') std::cout << '\n';
+}
+
+} // namespace
+
+int rules_list(const Args& a)
+{
+    const Plan plan = resolve(a, "rules list");
+    const std::vector<Rule>& rules = plan.matcher->rules();
+    if (plan.report.format == "json") {
+        nlohmann::json out = nlohmann::json::array();
+        for (const Rule& r : rules)
+            out.push_back({{"id", r.id}, {"name", r.name}, {"confidence", to_string(r.confidence)}, {"keywords", r.keywords},
+                           {"family", r.family}, {"kind", to_string(r.kind)}, {"tags", r.tags}, {"references", r.references},
+                           {"source", r.mark.file}});
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    std::size_t width = 0;
+    for (const Rule& r : rules) width = std::max(width, r.id.size());
+    for (const Rule& r : rules)
+        std::cout << r.id << std::string(width - r.id.size() + 2, ' ') << to_string(r.confidence)
+                  << std::string(8 - to_string(r.confidence).size(), ' ') << r.name << '\n';
+    if (!a.quiet) std::cout << rules.size() << " rules\n";
+    return 0;
+}
+
+/// Runs every example through the whole engine: each must produce a finding of its rule, each
+/// negative example none. Returns 0 when all pass, 1 otherwise.
+int rules_check(const Args& a)
+{
+    Args b = a;
+    if (!a.check_files.empty()) {
+        b.no_builtin = true;
+        b.rule_packs = a.check_files;
+    }
+    const Plan plan = resolve(b, "rules check", Context::packs_only);
+    std::size_t checked = 0;
+    const std::vector<RuleProblem> problems = check_rules(*plan.matcher, checked);
+    for (const RuleProblem& p : problems) std::cout << to_string(p.at) << ": rule " << p.rule_id << ": " << p.what << '\n';
+    const std::size_t failures = problems.size();
+    std::cout << plan.matcher->rules().size() << " rules, " << checked << " examples checked, " << failures
+              << (failures == 1 ? " failure\n" : " failures\n");
+    return failures ? 1 : 0;
+}
+
+int rules_explain(const Args& a)
+{
+    const Plan plan = resolve(a, "rules explain");
+    for (const Rule& r : plan.matcher->rules())
+        if (r.id == a.rule_id) {
+            explain(r);
+            return 0;
+        }
+    throw Error(ErrorKind::usage, "rules explain " + a.rule_id + ": no such rule (see 'secretscan rules list')");
+}
+
+} // namespace secretscan::cli

@@ -1,0 +1,185 @@
+#include <secretscan/engine/filter_chain.hpp>
+#include <secretscan/engine/filters.hpp>
+#include <secretscan/engine/glob.hpp>
+#include <secretscan/engine/matcher.hpp>
+#include <secretscan/error.hpp>
+
+#include "util/regex.hpp"
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <tuple>
+
+namespace secretscan {
+
+std::string_view to_string(FilterStep s) noexcept
+{
+    switch (s) {
+    case FilterStep::entropy: return "entropy";
+    case FilterStep::stopword: return "stopword";
+    case FilterStep::shared_filter: return "shared-filter";
+    case FilterStep::validator: return "validator";
+    case FilterStep::overlap: return "overlap";
+    case FilterStep::added_lines: return "added-lines";
+    case FilterStep::inline_marker: return "inline-marker";
+    case FilterStep::allowlist: return "allowlist";
+    case FilterStep::baseline: return "baseline";
+    case FilterStep::confidence: return "confidence";
+    }
+    return "entropy";
+}
+
+namespace {
+
+/// `v` cut (not rounded) to two decimals: an entropy just under its floor never shows as equal.
+std::string two_decimals(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", std::floor(v * 100) / 100);
+    return buf;
+}
+
+bool has_allow_marker(std::string_view line)
+{
+    return std::any_of(std::begin(inline_allow_markers), std::end(inline_allow_markers),
+                       [line](std::string_view m) { return line.find(m) != std::string_view::npos; });
+}
+
+bool touches(const std::vector<std::size_t>& added, std::size_t first, std::size_t last)
+{
+    const auto it = std::lower_bound(added.begin(), added.end(), first);
+    return it != added.end() && *it <= last;
+}
+
+const std::string shared_filter_doc = " (docs/rules.md, \"Shared filter\")";
+
+/// The shared filter's classes for one match (filters.hpp), by the rule's kind.
+std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m)
+{
+    const bool generic = rule.kind != RuleKind::token;
+    if (const FilterVerdict v = explain_secret(m.secret(), generic); v.cls != FilterClass::none)
+        return Drop{FilterStep::shared_filter,
+                    "the shared filter drops the secret as " + std::string(to_string(v.cls)) + ": it " + v.reason + shared_filter_doc};
+    if (rule.kind == RuleKind::url && credentials_for_example_host(m.text, m.secret_end))
+        return Drop{FilterStep::shared_filter, "the shared filter drops credentials for a reserved example domain" + shared_filter_doc};
+    if (rule.kind == RuleKind::generic && is_lockfile(m.path))
+        return Drop{FilterStep::shared_filter, "the shared filter drops generic values in a lockfile" + shared_filter_doc};
+    return std::nullopt;
+}
+
+} // namespace
+
+struct FilterChain::Impl {
+    FindingPolicy policy;
+    std::vector<ValidatorFn> validators; // rule index -> validator or nullptr
+    std::vector<std::unique_ptr<RE2>> secret_regexes;
+
+    std::optional<Drop> allowlisted(const Finding& f) const;
+};
+
+FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, bool inline_markers)
+    : m_rules(rules), m_impl(std::make_unique<Impl>()), m_inline_markers(inline_markers)
+{
+    for (const Rule& r : rules) {
+        const ValidatorFn fn = r.validate.empty() ? nullptr : find_validator(r.validate);
+        if (!r.validate.empty() && !fn)
+            throw Error(ErrorKind::config, to_string(r.mark) + ": rule " + r.id + ": unknown validator '" + r.validate + "'");
+        m_impl->validators.push_back(fn);
+    }
+    for (const auto& r : policy.secret_regexes) {
+        auto re = std::make_unique<RE2>(r, re2_options());
+        if (!re->ok()) throw Error(ErrorKind::config, "allowlist secret regex '" + r + "': " + re->error());
+        m_impl->secret_regexes.push_back(std::move(re));
+    }
+    m_impl->policy = std::move(policy);
+}
+
+FilterChain::~FilterChain() = default;
+
+std::optional<Drop> FilterChain::check_match(const MatchView& m, std::string& note) const
+{
+    const Rule& rule = m_rules[m.rule];
+    const std::string_view secret = m.secret();
+    if (rule.entropy > 0)
+        if (const double h = shannon_entropy(secret); h < rule.entropy)
+            return Drop{FilterStep::entropy, "the secret's entropy " + two_decimals(h) + " is below the floor " + two_decimals(rule.entropy)};
+    if (!rule.allowlist.stopwords.empty()) {
+        const std::string lower = ascii_lower(secret);
+        for (const std::string& w : rule.allowlist.stopwords)
+            if (lower.find(w) != std::string::npos) return Drop{FilterStep::stopword, "the secret contains the stopword '" + w + "'"};
+    }
+    if (rule.shared_filter)
+        if (auto drop = shared_classes(rule, m)) return drop;
+    if (const ValidatorFn v = m_impl->validators[m.rule]) {
+        Validation verdict = v(secret);
+        if (!verdict.passed) return Drop{FilterStep::validator, "the " + rule.validate + " validator fails: " + verdict.note};
+        note = std::move(verdict.note);
+    }
+    return std::nullopt;
+}
+
+bool FilterChain::preferred(std::size_t a, std::size_t b) const noexcept
+{
+    const auto rank = [this](std::size_t i) {
+        const Rule& r = m_rules[i];
+        return std::make_tuple(r.origin == RuleOrigin::git_secrets, r.kind != RuleKind::token, -static_cast<int>(r.confidence), i);
+    };
+    return rank(a) < rank(b);
+}
+
+std::optional<Drop> FilterChain::check_lines(std::size_t first, std::size_t last, const std::vector<std::size_t>* added,
+                                             std::string_view first_text, std::string_view last_text) const
+{
+    if (added && !touches(*added, first, last)) return Drop{FilterStep::added_lines, "it is on no line the commit adds"};
+    if (m_inline_markers && (has_allow_marker(first_text) || (last != first && has_allow_marker(last_text))))
+        return Drop{FilterStep::inline_marker, "its line holds an inline allow marker (secretscan:allow)"};
+    return std::nullopt;
+}
+
+std::optional<Drop> FilterChain::Impl::allowlisted(const Finding& f) const
+{
+    if (!f.path.empty())
+        for (const auto& g : policy.path_globs)
+            if (glob_match(g, f.path)) return Drop{FilterStep::allowlist, "the path matches the allowlist glob '" + g + "'"};
+    for (std::size_t i = 0; i < secret_regexes.size(); ++i)
+        if (RE2::PartialMatch(f.secret, *secret_regexes[i]))
+            return Drop{FilterStep::allowlist, "the secret matches the allowlist regex '" + policy.secret_regexes[i] + "'"};
+    if (!policy.stopwords.empty()) {
+        const std::string lower = ascii_lower(f.secret);
+        for (const auto& w : policy.stopwords)
+            if (lower.find(w) != std::string::npos) return Drop{FilterStep::allowlist, "the secret contains the allowlist stopword '" + w + "'"};
+    }
+    for (const auto& allow : policy.allow)
+        if (std::string why = allow(f); !why.empty()) return Drop{FilterStep::allowlist, why};
+    return std::nullopt;
+}
+
+std::optional<Drop> FilterChain::check_finding(Finding& f) const
+{
+    if (auto drop = m_impl->allowlisted(f)) return drop;
+    const FindingPolicy& p = m_impl->policy;
+    if (const auto it = p.baseline.find(f.fingerprint); it != p.baseline.end()) {
+        if (it->second.empty() || p.today <= it->second) return Drop{FilterStep::baseline, "a baseline accepts it"};
+        f.baseline_expired = true;
+    }
+    const Confidence c = f.confidence == "high" ? Confidence::high : f.confidence == "medium" ? Confidence::medium : Confidence::low;
+    if (c < p.min_confidence)
+        return Drop{FilterStep::confidence, "its rule's confidence is below --min-confidence"};
+    return std::nullopt;
+}
+
+void FilterChain::count(FilterStep step) const noexcept
+{
+    m_counts[static_cast<std::size_t>(step)].fetch_add(1, std::memory_order_relaxed);
+}
+
+DropCounts FilterChain::counts() const noexcept
+{
+    DropCounts out{};
+    for (std::size_t i = 0; i < filter_step_count; ++i) out[i] = m_counts[i].load(std::memory_order_relaxed);
+    return out;
+}
+
+} // namespace secretscan

@@ -1,0 +1,170 @@
+#include <secretscan/error.hpp>
+#include <secretscan/hooks/chained.hpp>
+#include <secretscan/hooks/check.hpp>
+#include <secretscan/hooks/install.hpp>
+#include <secretscan/sources/message.hpp>
+#include <secretscan/sources/push.hpp>
+#include <secretscan/sources/staged.hpp>
+
+#include "git/plumbing.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <memory>
+#include <set>
+
+namespace secretscan {
+
+namespace {
+
+bool skip_requested()
+{
+    const char* v = std::getenv("SECRETSCAN_SKIP");
+    return v && *v && std::string(v) != "0";
+}
+
+std::string bypass_for(const std::string& name)
+{
+    if (name == "pre-commit" || name == "commit-msg") return "git commit --no-verify";
+    if (name == "pre-push") return "git push --no-verify (or SECRETSCAN_SKIP=1 git push)";
+    return "SECRETSCAN_SKIP=1 git commit (or git merge --continue)";
+}
+
+bool is_one_of(const std::string& name, const std::vector<std::string>& names)
+{
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// The hook's report: when anything is found, each finding as "path:line:column: rule-id:
+/// secret", then how to go on.
+class HookSink : public FindingSink {
+public:
+    HookSink(std::ostream& err, std::string name, bool redact) : m_err(err), m_name(std::move(name)), m_redact(redact) {}
+    bool finding(const Finding& f) override
+    {
+        m_findings.push_back(f);
+        return true;
+    }
+    void finish(const ScanSummary& summary) override;
+    bool blocked() const { return !m_findings.empty(); }
+
+private:
+    std::string what() const
+    {
+        if (m_name == "commit-msg") return "the commit message";
+        if (m_name == "pre-push") return "the commits being pushed";
+        if (m_name == "prepare-commit-msg") return "what the merge adds";
+        return "the staged changes";
+    }
+    void advise(const std::set<std::string>& rules) const;
+
+    std::ostream& m_err;
+    std::string m_name;
+    bool m_redact;
+    std::vector<Finding> m_findings;
+};
+
+void HookSink::finish(const ScanSummary& summary)
+{
+    for (const auto& w : summary.warnings) m_err << "secretscan: warning: " << w << '\n';
+    if (m_findings.empty()) return;
+    sort_findings(m_findings);
+    const std::size_t n = m_findings.size();
+    m_err << "secretscan: " << n << (n == 1 ? " secret" : " secrets") << " in " << what() << ":\n";
+    std::set<std::string> rules;
+    for (const Finding& f : m_findings) {
+        m_err << display_position(f) << ": " << f.rule_id << ": " << (m_redact ? redact(f.secret) : f.secret);
+        if (!f.validation.empty()) m_err << " (" << f.validation << ")";
+        if (!f.commit.empty()) m_err << " (commit " << f.commit.substr(0, 12) << ")";
+        m_err << '\n';
+        rules.insert(f.rule_id);
+    }
+    advise(rules);
+}
+
+void HookSink::advise(const std::set<std::string>& rules) const
+{
+    m_err << (m_name == "pre-push" ? "The push was blocked." : "The commit was blocked.") << " To go on:\n";
+    if (m_name == "commit-msg")
+        m_err << "  - take the secret out of the message (your text is kept in .git/COMMIT_EDITMSG);\n";
+    else if (m_name == "pre-push")
+        m_err << "  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
+                 "pushing publishes history;\n";
+    else
+        m_err << "  - remove it from the file and stage the change again;\n";
+    m_err << "  - if it is real, rotate it:";
+    for (const auto& r : rules) m_err << " secretscan rules explain " << r << ';';
+    m_err << (m_name == "pre-push" ? "\n  - if it is not a secret, add the comment secretscan:allow to its line in that commit (rewriting it);\n"
+                                   : "\n  - if it is not a secret, add the comment secretscan:allow to its line;\n")
+          << "  - to accept what is already there, record it in a baseline: secretscan baseline create "
+             ".secretscan-baseline.jsonl, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;\n"
+          << "  - to skip this check once: " << bypass_for(m_name) << "\n";
+}
+
+/// The scan a hook runs, or null when there is nothing to check.
+std::unique_ptr<Source> source_for(const std::string& name, const std::vector<std::string>& args, const std::string& input)
+{
+    if (name == "pre-commit") return std::make_unique<StagedSource>(".");
+    if (name == "commit-msg") {
+        if (args.empty()) throw Error(ErrorKind::usage, "hook commit-msg: git passes the message file; none given");
+        return std::make_unique<MessageFileSource>(args[0]);
+    }
+    if (name == "prepare-commit-msg") // a clean `git merge` runs no pre-commit hook: check what it adds here
+        return git::merge_heads_of(".").empty() ? nullptr : std::make_unique<StagedSource>(".");
+    return std::make_unique<PushSource>(".", input);
+}
+
+/// The hook check proper, after the chained hook. Returns the exit code.
+int check(const HookContext& ctx, const std::string& name, const std::vector<std::string>& args, const std::string& input)
+{
+    // SECRETSCAN_SKIP is for the hooks --no-verify does not always skip; pre-commit and
+    // commit-msg ignore it, so an exported variable cannot silently switch the tool off.
+    if (skip_requested() && (name == "prepare-commit-msg" || name == "pre-push")) {
+        ctx.err << "secretscan: SECRETSCAN_SKIP is set: " << name << " check skipped\n";
+        return 0;
+    }
+    const std::unique_ptr<Source> source = source_for(name, args, input);
+    if (!source) return 0;
+    HookSink sink(ctx.err, name, ctx.redact);
+    run_scan(*source, ctx.scanner, ctx.options, sink);
+    return sink.blocked() ? 1 : 0;
+}
+
+/// Pass-through hooks whose standard input git fills.
+const std::vector<std::string> hooks_with_input = {"pre-receive", "post-receive", "post-rewrite", "reference-transaction", "proc-receive"};
+
+} // namespace
+
+int run_hook(const HookContext& ctx, const std::string& name, const std::string& scope, const std::string& shim,
+             const std::vector<std::string>& args)
+{
+    try {
+        const bool ours = is_one_of(name, all_hook_names);
+        if (!ours && !is_one_of(name, passthrough_hook_names)) throw Error(ErrorKind::usage, "hook " + name + ": not a hook git runs");
+        // pre-push reads the refs on standard input; the chained hook needs them too.
+        std::string input;
+        if (name == "pre-push" || (!ours && is_one_of(name, hooks_with_input)))
+            input.assign(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>());
+        const std::string chained = chained_hook(name, scope, shim, ".");
+        if (!ours) return chained.empty() ? 0 : run_chained_hook(chained, shim, args, input);
+        if (!chained.empty()) {
+            if (const int rc = run_chained_hook(chained, shim, args, input); rc != 0) {
+                ctx.err << "secretscan: the " << name << " hook it chains (" << chained << ") failed with exit code " << rc
+                        << "; stopped there\n";
+                return rc;
+            }
+        }
+        return check(ctx, name, args, input);
+    } catch (const Error& e) {
+        ctx.err << "secretscan: error: " << e.what() << "\nsecretscan: the " << name
+                << " check could not run, so it failed closed. Fix the cause, or bypass once: " << bypass_for(name) << '\n';
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        ctx.err << "secretscan: internal error: " << e.what() << "\nsecretscan: the " << name
+                << " check could not run, so it failed closed. Bypass once: " << bypass_for(name) << '\n';
+        return 3;
+    }
+}
+
+} // namespace secretscan

@@ -1,0 +1,104 @@
+#include <secretscan/error.hpp>
+
+#include "report/common.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iomanip>
+#include <sstream>
+
+namespace secretscan {
+
+namespace {
+
+using Factory = std::unique_ptr<FindingSink> (*)(std::ostream&, const ReportOptions&);
+
+/// Every format: its --format name and its sink. A new format is a file in src/report/ and a
+/// line here.
+constexpr std::pair<std::string_view, Factory> formats[] = {
+    {"text", report::text_sink}, {"json", report::json_sink}, {"jsonl", report::jsonl_sink},
+    {"sarif", report::sarif_sink}, {"csv", report::csv_sink}, {"junit", report::junit_sink},
+};
+
+std::string human_bytes(std::uint64_t b)
+{
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1);
+    if (b >= 1000 * 1000) s << static_cast<double>(b) / 1e6 << " MB";
+    else if (b >= 1000) s << static_cast<double>(b) / 1e3 << " kB";
+    else s << b << " bytes";
+    return s.str();
+}
+
+} // namespace
+
+std::vector<std::string_view> report_formats()
+{
+    std::vector<std::string_view> names;
+    for (const auto& [name, factory] : formats) names.push_back(name);
+    return names;
+}
+
+std::string parse_format(const std::string& given)
+{
+    std::string name = given;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto names = report_formats();
+    if (std::find(names.begin(), names.end(), name) != names.end()) return name;
+    std::string known;
+    for (std::size_t i = 0; i < names.size(); ++i) known += std::string(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + std::string(names[i]);
+    throw Error(ErrorKind::usage, "--format " + given + ": unknown format (expected " + known + ")");
+}
+
+std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOptions& options)
+{
+    const std::string name = parse_format(options.format);
+    for (const auto& [format, factory] : formats)
+        if (format == name) return factory(out, options);
+    throw Error(ErrorKind::usage, "--format " + options.format + ": unknown format");
+}
+
+std::string summary_line(const ScanSummary& s, const std::string& command)
+{
+    std::string unit = s.stats.unit;
+    if (s.stats.items == 1 && !unit.empty() && unit.back() == 's') unit.pop_back();
+    std::ostringstream out;
+    out << "secretscan " << command << ": " << s.findings << (s.findings == 1 ? " finding" : " findings") << "; scanned "
+        << s.stats.items << ' ' << unit << " (" << human_bytes(s.stats.bytes) << "), skipped " << s.stats.skipped.size() << ", "
+        << std::fixed << std::setprecision(2) << s.stats.seconds << " s";
+    return out.str();
+}
+
+namespace report {
+
+std::string shown_secret(const Finding& f, const ReportOptions& o)
+{
+    return o.redact ? redact(f.secret) : f.secret;
+}
+
+std::string shown_line(const Finding& f, const ReportOptions& o)
+{
+    return o.redact ? redact_in(f.line_text, f.secret) : f.line_text;
+}
+
+std::string dump(const nlohmann::json& j, int indent)
+{
+    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool DocumentSink::finding(const Finding& f)
+{
+    m_findings.push_back(f);
+    return true;
+}
+
+void DocumentSink::finish(const ScanSummary& summary)
+{
+    sort_findings(m_findings);
+    write(m_out, m_findings, summary, m_options);
+    m_out.flush();
+}
+
+} // namespace report
+
+} // namespace secretscan

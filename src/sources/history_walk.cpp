@@ -1,0 +1,267 @@
+#include "sources/history_walk.hpp"
+
+#include <ctime>
+#include <fstream>
+#include <queue>
+
+namespace secretscan::history {
+
+OidSet shallow_boundary(git_repository* repo)
+{
+    OidSet out;
+    std::ifstream in(std::string(git_repository_commondir(repo)) + "shallow");
+    for (std::string line; std::getline(in, line);) {
+        git_oid id;
+        if (line.size() >= GIT_OID_HEXSZ && git_oid_fromstrn(&id, line.c_str(), GIT_OID_HEXSZ) == 0) out.insert(id);
+    }
+    return out;
+}
+
+namespace {
+
+/// Every ref (branches, tags, remotes, stash, notes...) and HEAD, peeled to commits.
+std::vector<git_oid> all_ref_tips(git_repository* repo)
+{
+    std::vector<git_oid> tips;
+    git_reference_iterator* raw = nullptr;
+    git::check(git_reference_iterator_new(&raw, repo), "list refs");
+    const git::ReferenceIterator it(raw);
+    git_reference* ref = nullptr;
+    int rc;
+    while ((rc = git_reference_next(&ref, it.get())) == 0) {
+        const git::Reference owned(ref);
+        if (const auto id = git::peeled_commit(owned.get())) tips.push_back(*id);
+    }
+    if (rc != GIT_ITEROVER) git::check(rc, "list refs");
+    if (git_repository_head_unborn(repo) == 0 && git_repository_head(&ref, repo) == 0) {
+        const git::Reference head(ref);
+        if (const auto id = git::peeled_commit(head.get())) tips.push_back(*id);
+    }
+    return tips;
+}
+
+/// The commits a walk starts from, and those whose ancestry it excludes.
+struct Tips {
+    std::vector<git_oid> include, exclude;
+};
+
+Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges, std::vector<NamedTag>& named_tags)
+{
+    Tips t;
+    if (ranges.empty()) t.include = all_ref_tips(repo);
+    auto resolve = [repo](const std::string& spec) { return *git_commit_id(git::peel_commit(repo, spec.empty() ? "HEAD" : spec).get()); };
+    for (const std::string& r : ranges) {
+        if (r.find("..") == std::string::npos && r.rfind('^', 0) != 0) {
+            // A range that names an annotated tag includes the tag's message.
+            if (const git::Object o = git::try_revparse(repo, r); o && git_object_type(o.get()) == GIT_OBJECT_TAG)
+                named_tags.emplace_back(r, *git_object_id(o.get()));
+        }
+        if (!r.empty() && r[0] == '^') {
+            t.exclude.push_back(resolve(r.substr(1)));
+        } else if (const auto dots3 = r.find("..."); dots3 != std::string::npos) {
+            const git_oid a = resolve(r.substr(0, dots3)), b = resolve(r.substr(dots3 + 3));
+            t.include.insert(t.include.end(), {a, b});
+            git_oidarray bases{};
+            const int rc = git_merge_bases(&bases, repo, &a, &b);
+            if (rc != GIT_ENOTFOUND) git::check(rc, "find merge bases of", r);
+            t.exclude.insert(t.exclude.end(), bases.ids, bases.ids + bases.count);
+            git_oidarray_dispose(&bases); // a value type with its own dispose, not a handle
+        } else if (const auto dots2 = r.find(".."); dots2 != std::string::npos) {
+            t.exclude.push_back(resolve(r.substr(0, dots2)));
+            t.include.push_back(resolve(r.substr(dots2 + 2)));
+        } else {
+            t.include.push_back(resolve(r));
+        }
+    }
+    return t;
+}
+
+struct Node {
+    git_oid id;
+    std::int64_t time;
+    std::vector<git_oid> parents; ///< as the scan sees them: none at a shallow boundary
+};
+
+Node load_node(git_repository* repo, const git_oid& id, const OidSet& shallow)
+{
+    const git::Commit c = git::lookup_commit(repo, id, git::to_hex(id));
+    Node n{id, static_cast<std::int64_t>(git_commit_time(c.get())), {}};
+    if (!shallow.count(id))
+        for (unsigned i = 0; i < git_commit_parentcount(c.get()); ++i) n.parents.push_back(*git_commit_parent_id(c.get(), i));
+    return n;
+}
+
+/// The commits reachable from `t.include` but not from `t.exclude`, with their index by id.
+std::vector<Node> reachable(git_repository* repo, const Tips& t, const OidSet& shallow, OidMap<std::size_t>& index)
+{
+    OidSet hidden;
+    for (std::vector<git_oid> stack = t.exclude; !stack.empty();) {
+        const git_oid id = stack.back();
+        stack.pop_back();
+        if (!hidden.insert(id).second) continue;
+        for (const git_oid& p : load_node(repo, id, shallow).parents) stack.push_back(p);
+    }
+    std::vector<Node> nodes;
+    for (std::vector<git_oid> stack = t.include; !stack.empty();) {
+        const git_oid id = stack.back();
+        stack.pop_back();
+        if (hidden.count(id) || index.count(id)) continue;
+        index.emplace(id, nodes.size());
+        nodes.push_back(load_node(repo, id, shallow));
+        for (const git_oid& p : nodes.back().parents) stack.push_back(p);
+    }
+    return nodes;
+}
+
+/// Kahn's algorithm: a commit is ready once all of its included parents are out; of the ready
+/// ones, the oldest (then the smallest id) goes first.
+std::vector<git_oid> parents_first(const std::vector<Node>& nodes, const OidMap<std::size_t>& index)
+{
+    std::vector<std::size_t> waiting(nodes.size(), 0);
+    std::vector<std::vector<std::size_t>> children(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        for (const git_oid& p : nodes[i].parents)
+            if (auto it = index.find(p); it != index.end()) {
+                ++waiting[i];
+                children[it->second].push_back(i);
+            }
+    auto later = [&nodes](std::size_t a, std::size_t b) {
+        if (nodes[a].time != nodes[b].time) return nodes[a].time > nodes[b].time;
+        return git_oid_cmp(&nodes[a].id, &nodes[b].id) > 0;
+    };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> ready(later);
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (waiting[i] == 0) ready.push(i);
+    std::vector<git_oid> order;
+    order.reserve(nodes.size());
+    while (!ready.empty()) {
+        const std::size_t i = ready.top();
+        ready.pop();
+        order.push_back(nodes[i].id);
+        for (std::size_t c : children[i])
+            if (--waiting[c] == 0) ready.push(c);
+    }
+    return order;
+}
+
+/// The tree of the n-th parent of `commit`.
+git::Tree parent_tree(git_repository* repo, git_commit* commit, unsigned n, const std::string& hex)
+{
+    git_commit* raw = nullptr;
+    git::check(git_commit_parent(&raw, commit, n), "read a parent of commit", hex);
+    const git::Commit parent(raw);
+    return git::lookup_tree(repo, *git_commit_tree_id(parent.get()), "of a parent of " + hex);
+}
+
+/// The entry at `path` in `tree`, or null.
+git::TreeEntry entry_at(git_tree* tree, const std::string& path)
+{
+    git_tree_entry* e = nullptr;
+    if (git_tree_entry_bypath(&e, tree, path.c_str()) != 0) return nullptr;
+    return git::TreeEntry(e);
+}
+
+/// For a parent outside the range: what it already holds of `work.changes`.
+void add_bases(git_repository* repo, git_tree* base, CommitWork& work)
+{
+    // Content the parent holds under any path (a rename, a copy) is not new either.
+    std::vector<Change> all;
+    changed_blobs(repo, nullptr, base, "", all);
+    OidSet held;
+    for (const Change& c : all) held.insert(c.blob);
+    for (const Change& c : work.changes)
+        if (held.count(c.blob)) work.bases.push_back(c);
+    for (const Change& c : work.changes)
+        if (const git::TreeEntry e = entry_at(base, c.path); e && git_tree_entry_type(e.get()) == GIT_OBJECT_BLOB)
+            work.bases.push_back({c.path, *git_tree_entry_id(e.get())});
+}
+
+} // namespace
+
+std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
+                                  std::vector<NamedTag>& named_tags)
+{
+    const Tips tips = resolve_ranges(repo, ranges, named_tags);
+    OidMap<std::size_t> index;
+    const std::vector<Node> nodes = reachable(repo, tips, shallow, index);
+    return parents_first(nodes, index);
+}
+
+std::vector<NamedTag> all_tags(git_repository* repo)
+{
+    std::vector<NamedTag> tags;
+    auto collect = [](const char* name, git_oid* oid, void* payload) -> int {
+        static_cast<std::vector<NamedTag>*>(payload)->emplace_back(name, *oid);
+        return 0;
+    };
+    git::check(git_tag_foreach(repo, collect, &tags), "list tags");
+    return tags;
+}
+
+void changed_blobs(git_repository* repo, git_tree* before, git_tree* now, const std::string& prefix, std::vector<Change>& out)
+{
+    const std::size_t n = git_tree_entrycount(now);
+    for (std::size_t i = 0; i < n; ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(now, i);
+        const char* name = git_tree_entry_name(e);
+        const git_tree_entry* old = before ? git_tree_entry_byname(before, name) : nullptr;
+        if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e))) continue;
+        const git_object_t type = git_tree_entry_type(e);
+        if (type == GIT_OBJECT_TREE) {
+            const std::string dir = prefix + name + "/";
+            const git::Tree sub_now = git::lookup_tree(repo, *git_tree_entry_id(e), dir);
+            git::Tree sub_before;
+            if (old && git_tree_entry_type(old) == GIT_OBJECT_TREE) sub_before = git::lookup_tree(repo, *git_tree_entry_id(old), dir);
+            changed_blobs(repo, sub_before.get(), sub_now.get(), dir, out);
+        } else if (type == GIT_OBJECT_BLOB) {
+            out.push_back({prefix + name, *git_tree_entry_id(e)});
+        } // GIT_OBJECT_COMMIT: a submodule, scanned in its own repository
+    }
+}
+
+CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet& shallow, const OidSet* in_range)
+{
+    CommitWork work;
+    const std::string hex = git::to_hex(id);
+    const git::Commit commit = git::lookup_commit(repo, id, hex);
+    const git::Tree tree = git::lookup_tree(repo, *git_commit_tree_id(commit.get()), "of commit " + hex);
+    const unsigned parents = shallow.count(id) ? 0 : git_commit_parentcount(commit.get());
+    if (parents == 0) {
+        changed_blobs(repo, nullptr, tree.get(), "", work.changes);
+        return work;
+    }
+    const git::Tree first = parent_tree(repo, commit.get(), 0, hex);
+    changed_blobs(repo, first.get(), tree.get(), "", work.changes);
+    // A merge adds only what differs from every parent.
+    for (unsigned p = 1; p < parents && !work.changes.empty(); ++p) {
+        const git::Tree other = parent_tree(repo, commit.get(), p, hex);
+        std::erase_if(work.changes, [&other](const Change& c) {
+            const git::TreeEntry e = entry_at(other.get(), c.path);
+            return e && git_oid_equal(git_tree_entry_id(e.get()), &c.blob) != 0;
+        });
+    }
+    // A parent outside the range already holds whatever its blobs hold.
+    for (unsigned p = 0; in_range && p < parents; ++p)
+        if (!in_range->count(*git_commit_parent_id(commit.get(), p))) add_bases(repo, parent_tree(repo, commit.get(), p, hex).get(), work);
+    return work;
+}
+
+std::string iso_date(const git_time& t)
+{
+    const std::time_t secs = static_cast<std::time_t>(t.time) + static_cast<std::time_t>(t.offset) * 60;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    const int off = t.offset < 0 ? -t.offset : t.offset;
+    char zone[16];
+    std::snprintf(zone, sizeof zone, "%c%02d:%02d", t.offset < 0 ? '-' : '+', off / 60, off % 60);
+    return std::string(buf) + zone;
+}
+
+std::string person(const git_signature* s)
+{
+    return std::string(s->name) + " <" + s->email + ">";
+}
+
+} // namespace secretscan::history

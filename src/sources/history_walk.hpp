@@ -1,0 +1,78 @@
+#pragma once
+// The history walk: which commits a history scan covers, in which order, and which (path, blob)
+// pairs each adds. Internal to sources/history.cpp and sources/push.cpp.
+
+#include "git/repository.hpp"
+
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace secretscan::history {
+
+struct OidHash {
+    std::size_t operator()(const git_oid& id) const noexcept
+    {
+        std::size_t h;
+        std::memcpy(&h, id.id, sizeof h);
+        return h;
+    }
+};
+struct OidEq {
+    bool operator()(const git_oid& a, const git_oid& b) const noexcept { return git_oid_equal(&a, &b); }
+};
+using OidSet = std::unordered_set<git_oid, OidHash, OidEq>;
+template <typename T>
+using OidMap = std::unordered_map<git_oid, T, OidHash, OidEq>;
+
+/// The commits at a shallow clone's boundary (listed in $GIT_DIR/shallow): their parents are
+/// absent, so they are walked and diffed as root commits, as git does.
+OidSet shallow_boundary(git_repository* repo);
+
+/// An annotated tag whose message a scan covers: its ref name (or the range that named it) and id.
+using NamedTag = std::pair<std::string, git_oid>;
+
+/// The commits to scan, parents first (topological order, ties broken by commit time, oldest
+/// first). Ranges as git log takes them ("A..B", "A...B", "^A", "B"); none means every ref and
+/// HEAD. Appends to `named_tags` the annotated tags a range names directly. Throws
+/// Error(usage) for a range that does not resolve, Error(runtime) for an unreadable commit.
+std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
+                                  std::vector<NamedTag>& named_tags);
+
+/// Every annotated or lightweight tag (refs/tags/*), for their messages. Throws Error(runtime).
+std::vector<NamedTag> all_tags(git_repository* repo);
+
+/// A (path, blob) pair that a commit adds.
+struct Change {
+    std::string path;
+    git_oid blob;
+};
+
+/// Appends the blobs of `now` whose id differs from the same path in `before` (null: all of
+/// them). Recurses only into subtrees whose ids differ, so unchanged parts cost nothing.
+/// Submodules are passed over. Throws Error(runtime) for an unreadable tree.
+void changed_blobs(git_repository* repo, git_tree* before, git_tree* now, const std::string& prefix, std::vector<Change>& out);
+
+/// What one commit adds.
+struct CommitWork {
+    std::vector<Change> changes; ///< (path, blob) pairs it adds relative to all of its parents
+    /// For a commit whose parent lies outside the scanned range: the blobs that parent already
+    /// holds at each changed path, or anywhere for identical content. Secrets already there
+    /// are not new to the range.
+    std::vector<Change> bases;
+};
+
+/// Inspects commit `id`: `in_range` is null when every commit is scanned, else the set of
+/// scanned commits. Throws Error(runtime) for an unreadable object.
+CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet& shallow, const OidSet* in_range);
+
+/// ISO 8601 with the signature's offset: "2024-01-31T12:00:00+01:00".
+std::string iso_date(const git_time& t);
+
+/// "Name <email>".
+std::string person(const git_signature* s);
+
+} // namespace secretscan::history

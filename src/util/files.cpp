@@ -1,0 +1,93 @@
+#include "util/files.hpp"
+
+#include <secretscan/error.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <iterator>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace secretscan {
+
+std::string errno_message()
+{
+    return std::strerror(errno);
+}
+
+bool read_whole_file(const std::string& path, std::string& out)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return !in.bad();
+}
+
+void walk_files(const fs::path& root, const WalkVisitor& visit)
+{
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+    if (ec) throw Error(ErrorKind::runtime, root.string() + ": cannot read directory: " + ec.message());
+    for (; it != end; it.increment(ec)) {
+        if (ec) {
+            if (visit.unreadable) visit.unreadable(it->path(), ec.message());
+            ec.clear();
+            continue;
+        }
+        const fs::file_status st = it->symlink_status(ec);
+        if (ec || fs::is_symlink(st)) continue;
+        const bool is_git = it->path().filename() == ".git"; // a folder, or a linked worktree's file
+        if (fs::is_directory(st)) {
+            if (is_git || (visit.ignored && visit.ignored(it->path(), true))) it.disable_recursion_pending();
+            continue;
+        }
+        if (!fs::is_regular_file(st) || is_git || (visit.ignored && visit.ignored(it->path(), false))) continue;
+        visit.file(it->path());
+    }
+}
+
+OutputFile::OutputFile(std::string path, std::string what, mode_t mode) : m_path(std::move(path)), m_what(std::move(what))
+{
+    struct stat st {};
+    const bool exists = lstat(m_path.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) { // a link, device or FIFO: write into it, never replace it
+        m_out.open(m_path, std::ios::binary | std::ios::trunc);
+        if (!m_out) throw Error(ErrorKind::runtime, m_what + " " + m_path + ": cannot open: " + errno_message());
+        return;
+    }
+    const fs::path target(m_path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+    const int fd = mkstemp(tmpl.data()); // mode 0600
+    if (fd < 0) throw Error(ErrorKind::runtime, m_what + " " + m_path + ": cannot create a file there: " + errno_message());
+    m_temp = tmpl;
+    if (fchmod(fd, mode) != 0 || close(fd) != 0) throw Error(ErrorKind::runtime, m_what + " " + m_temp + ": " + errno_message());
+    m_out.open(m_temp, std::ios::binary | std::ios::trunc);
+    if (!m_out) throw Error(ErrorKind::runtime, m_what + " " + m_temp + ": cannot open: " + errno_message());
+}
+
+OutputFile::~OutputFile()
+{
+    if (!m_committed && !m_temp.empty()) unlink(m_temp.c_str());
+}
+
+void OutputFile::commit()
+{
+    m_out.flush();
+    if (!m_out) throw Error(ErrorKind::runtime, m_what + " " + m_path + ": write failed: " + errno_message());
+    m_out.close();
+    if (!m_temp.empty()) {
+        const int fd = open(m_temp.c_str(), O_WRONLY);
+        const bool synced = fd >= 0 && fsync(fd) == 0;
+        if (fd >= 0) close(fd);
+        if (!synced || std::rename(m_temp.c_str(), m_path.c_str()) != 0)
+            throw Error(ErrorKind::runtime, m_what + " " + m_path + ": " + errno_message());
+    }
+    m_committed = true;
+}
+
+} // namespace secretscan

@@ -1,0 +1,59 @@
+#pragma once
+// Files: whole-file reads, directory walks and output files. Internal.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+namespace secretscan {
+
+/// strerror(errno).
+std::string errno_message();
+
+/// Reads a whole file into `out`. Returns false (errno set) when it cannot be opened or read.
+bool read_whole_file(const std::string& path, std::string& out);
+
+/// How walk_files treats what it meets.
+struct WalkVisitor {
+    /// Each regular file below the root (never a symbolic link, never inside a `.git` folder,
+    /// never a `.git` file), as the walk reaches it (unsorted).
+    std::function<void(const std::filesystem::path&)> file;
+    /// Whether to pass over a directory (`dir` true, its contents are not visited) or a file:
+    /// for .gitignore. Null: nothing is passed over.
+    std::function<bool(const std::filesystem::path&, bool dir)> ignored;
+    /// An entry the walk could not read (with the reason). Null: ignored.
+    std::function<void(const std::filesystem::path&, const std::string&)> unreadable;
+};
+
+/// Walks the directory `root` recursively without following symbolic links. Throws
+/// Error(runtime) when `root` itself cannot be read.
+void walk_files(const std::filesystem::path& root, const WalkVisitor& visit);
+
+/// A file to write, such as a report or a baseline, so that readers never see it half written
+/// and nothing the user pointed at is replaced by something else: a regular file, or a path that
+/// does not exist yet, is written to a temporary file beside it (created with `mode`) and
+/// renamed over it by commit(); a symbolic link, a device or a FIFO is opened and written
+/// through. Without commit(), the temporary file is removed. Not thread-safe.
+class OutputFile {
+public:
+    /// Throws Error(runtime) naming `what` (e.g. "--output") and the path when it cannot be
+    /// created or opened.
+    OutputFile(std::string path, std::string what, mode_t mode = 0600);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    std::ostream& stream() noexcept { return m_out; }
+    /// Flushes, syncs and puts the file in place. Throws Error(runtime) on a write error.
+    void commit();
+
+private:
+    std::string m_path, m_what, m_temp; // m_temp empty: writing through
+    std::ofstream m_out;
+    bool m_committed = false;
+};
+
+} // namespace secretscan

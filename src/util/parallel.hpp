@@ -1,0 +1,20 @@
+#pragma once
+// The one thread pool idiom: a parallel loop over indices. Internal.
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+
+namespace secretscan {
+
+/// `threads`, or the number of cores when it is 0.
+unsigned effective_threads(unsigned threads) noexcept;
+
+/// Runs fn(worker, i) for every i in [0, n) on `threads` workers (at least 1, at most n), each
+/// worker taking the next index in order; worker 0 is the calling thread. Workers stop taking
+/// indices once `stop` (when given) is true. The first exception thrown stops the other
+/// workers taking new work and is rethrown in the caller.
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsigned, std::size_t)>& fn,
+                  const std::atomic<bool>* stop = nullptr);
+
+} // namespace secretscan
