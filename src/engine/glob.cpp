@@ -1,5 +1,7 @@
 #include <secretscan/engine/glob.hpp>
 
+#include "util/strings.hpp"
+
 #include <fnmatch.h>
 
 #include <vector>
@@ -19,33 +21,17 @@ bool segments_match(const std::vector<std::string>& g, std::size_t gi, const std
     return pi < p.size() && fnmatch(g[gi].c_str(), p[pi].c_str(), FNM_PERIOD) == 0 && segments_match(g, gi + 1, p, pi + 1);
 }
 
-std::vector<std::string> split_path(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::string part;
-    for (char c : s) {
-        if (c == '/') {
-            if (!part.empty()) out.push_back(part);
-            part.clear();
-        } else {
-            part += c;
-        }
-    }
-    if (!part.empty()) out.push_back(part);
-    return out;
-}
-
 } // namespace
 
 bool glob_match(const std::string& glob, const std::string& path)
 {
-    const std::vector<std::string> p = split_path(path);
+    const std::vector<std::string> p = split_nonempty(path, "/");
     if (glob.find('/') == std::string::npos) { // a name at any depth
         for (const auto& seg : p)
             if (fnmatch(glob.c_str(), seg.c_str(), FNM_PERIOD) == 0) return true;
         return false;
     }
-    std::vector<std::string> g = split_path(glob);
+    std::vector<std::string> g = split_nonempty(glob, "/");
     // "dir/" or "dir/**": everything below; a trailing "**" already does that.
     if (!glob.empty() && glob.back() == '/') g.push_back("**");
     if (segments_match(g, 0, p, 0)) return true;

@@ -1,10 +1,10 @@
 #include <secretscan/engine/pipeline.hpp>
 
 #include "util/parallel.hpp"
+#include "util/stopwatch.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <mutex>
 
 namespace secretscan {
@@ -100,16 +100,11 @@ private:
     std::size_t m_next = 0;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point t0)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 } // namespace
 
 ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& options, FindingSink& sink)
 {
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch clock;
     const DropCounts before = scanner.chain().counts();
     ScanSummary summary;
     summary.stats.unit = source.unit();
@@ -131,12 +126,11 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
         if (!whole) delivery.item_done(i, by_item, done);
     }, &stop);
     for (const ScanStats& s : worker_stats) summary.stats.merge(s);
-    summary.notes.push_back("scanned " + std::to_string(summary.stats.items) + " " + summary.stats.unit + " at " +
-                            std::to_string(seconds_since(t0)) + " s");
+    summary.notes.push_back("scanned " + std::to_string(summary.stats.items) + " " + summary.stats.unit + " " + clock.at());
     if (whole) source.attribute(by_item, summary, [&delivery](Finding f) { return delivery.report(std::move(f)); });
     const DropCounts after = scanner.chain().counts();
     for (std::size_t k = 0; k < after.size(); ++k) summary.dropped[k] = after[k] - before[k];
-    summary.stats.seconds = seconds_since(t0);
+    summary.stats.seconds = clock.seconds();
     sink.finish(summary);
     return summary;
 }

@@ -3,8 +3,8 @@
 
 #include "sources/history_walk.hpp"
 #include "util/parallel.hpp"
+#include "util/stopwatch.hpp"
 
-#include <chrono>
 #include <map>
 #include <set>
 
@@ -46,11 +46,6 @@ void collect_unique(HistorySource::State& s)
 std::string tag_name(const NamedTag& t)
 {
     return t.first.rfind("refs/tags/", 0) == 0 ? t.first.substr(10) : t.first;
-}
-
-std::string seconds_since(std::chrono::steady_clock::time_point t0)
-{
-    return std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 void read_blob(git_repository* repo, const Change& c, ChunkReader& out)
@@ -190,7 +185,7 @@ HistorySource::~HistorySource() = default;
 
 std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
 {
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch clock;
     m->repo = git::open(m_repo_dir);
     m->git_dir = git_repository_path(m->repo.get());
     m->pool.resize(threads);
@@ -200,7 +195,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     m->shallow = shallow_boundary(m->repo.get());
     m->commits = list_commits(m->repo.get(), m_options.ranges, m->shallow, m->tags);
     if (m->commits.empty()) summary.warnings.push_back("no commits to scan");
-    summary.notes.push_back("listed " + std::to_string(m->commits.size()) + " commits at " + seconds_since(t0) + " s");
+    summary.notes.push_back("listed " + std::to_string(m->commits.size()) + " commits " + clock.at());
     OidSet in_range;
     if (!m_options.ranges.empty()) in_range.insert(m->commits.begin(), m->commits.end());
     m->work.resize(m->commits.size());
@@ -208,7 +203,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         m->work[i] = inspect_commit(m->worker_repo(w), m->commits[i], m->shallow, m_options.ranges.empty() ? nullptr : &in_range);
     });
     collect_unique(*m);
-    summary.notes.push_back("found " + std::to_string(m->unique.size()) + " unique blobs at " + seconds_since(t0) + " s");
+    summary.notes.push_back("found " + std::to_string(m->unique.size()) + " unique blobs " + clock.at());
     if (!m_options.messages) m->tags.clear();
     else if (m_options.ranges.empty()) m->tags = all_tags(m->repo.get());
     m->messages_at = m->unique.size();

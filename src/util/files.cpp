@@ -2,6 +2,7 @@
 
 #include <secretscan/error.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -48,6 +49,16 @@ void walk_files(const fs::path& root, const WalkVisitor& visit)
         if (!fs::is_regular_file(st) || is_git || (visit.ignored && visit.ignored(it->path(), false))) continue;
         visit.file(it->path());
     }
+}
+
+std::vector<fs::path> files_below(const fs::path& root)
+{
+    std::vector<fs::path> files;
+    WalkVisitor visit;
+    visit.file = [&files](const fs::path& p) { files.push_back(p); };
+    walk_files(root, visit);
+    std::sort(files.begin(), files.end());
+    return files;
 }
 
 OutputFile::OutputFile(std::string path, std::string what, mode_t mode) : m_path(std::move(path)), m_what(std::move(what))

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace secretscan {
 
@@ -31,6 +32,10 @@ struct WalkVisitor {
 /// Walks the directory `root` recursively without following symbolic links. Throws
 /// Error(runtime) when `root` itself cannot be read.
 void walk_files(const std::filesystem::path& root, const WalkVisitor& visit);
+
+/// The regular files below `root` (as walk_files finds them), sorted by path; unreadable
+/// entries are passed over.
+std::vector<std::filesystem::path> files_below(const std::filesystem::path& root);
 
 /// A file to write, such as a report or a baseline, so that readers never see it half written
 /// and nothing the user pointed at is replaced by something else: a regular file, or a path that

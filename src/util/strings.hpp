@@ -1,8 +1,10 @@
 #pragma once
 // String helpers: ASCII case, kebab-case ids, UTF-8 code points. Internal.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace secretscan {
 
@@ -20,6 +22,18 @@ inline bool is_kebab_case(std::string_view s)
     for (char c : s)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
     return true;
+}
+
+/// The non-empty runs of `s` between any of the `separators`.
+inline std::vector<std::string> split_nonempty(std::string_view s, std::string_view separators)
+{
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at < s.size();) {
+        const std::size_t end = std::min(s.find_first_of(separators, at), s.size());
+        if (end > at) out.emplace_back(s.substr(at, end - at));
+        at = end + 1;
+    }
+    return out;
 }
 
 /// Number of Unicode code points in UTF-8 text (counts bytes that are not continuation bytes).

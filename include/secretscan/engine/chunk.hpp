@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ struct Provenance {
 
 /// One input to scan: raw bytes with their provenance.
 struct Chunk {
+    Chunk(std::string_view b, Provenance w) : bytes(b), where(std::move(w)) {}
+
     std::string_view bytes;  ///< raw bytes; valid only during the call that receives the chunk
     Provenance where;
     /// Sorted 1-based numbers of the lines that count (a staged file's added lines): a match is

@@ -6,6 +6,7 @@
 #include "git/config.hpp"
 #include "util/process.hpp"
 #include "util/regex.hpp"
+#include "util/strings.hpp"
 
 #include <re2/re2.h>
 
@@ -19,22 +20,6 @@ namespace fs = std::filesystem;
 namespace secretscan {
 
 namespace {
-
-std::vector<std::string> split_words(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::string word;
-    for (char c : s) {
-        if (c == ' ' || c == '\t' || c == '\n') {
-            if (!word.empty()) out.push_back(word);
-            word.clear();
-        } else {
-            word += c;
-        }
-    }
-    if (!word.empty()) out.push_back(word);
-    return out;
-}
 
 void append_lines(const std::string& text, std::vector<std::string>& out)
 {
@@ -54,7 +39,7 @@ GitSecretsConfig load_git_secrets_config(const std::string& dir)
     const git::Config cfg = git::repository_config(repo.get());
     c.patterns = git::config_values(cfg.get(), "secrets.patterns");
     for (const std::string& provider : git::config_values(cfg.get(), "secrets.providers")) {
-        const std::vector<std::string> argv = split_words(provider);
+        const std::vector<std::string> argv = split_nonempty(provider, " \t\n");
         if (argv.empty()) continue;
         // The provider --register-aws adds is this program's own --aws-provider: answer it
         // in-process instead of starting git and a second process on every scan.

@@ -279,29 +279,7 @@ private:
                 if (group.known && group.shortest() >= m_min) candidates.push_back(group);
                 continue;
             }
-            std::string literal;
-            if (c == '\\' && m_i + 1 < m_ere.size() && !std::isalnum(static_cast<unsigned char>(m_ere[m_i + 1]))) {
-                literal = m_ere.substr(m_i + 1, 1);
-                m_i += 2;
-            } else if (c == '[') {
-                std::size_t j = m_i + 1;
-                if (j < m_ere.size() && m_ere[j] == '^') ++j;
-                if (j < m_ere.size() && m_ere[j] == ']') ++j;
-                while (j < m_ere.size() && m_ere[j] != ']') {
-                    if (m_ere[j] == '[' && j + 1 < m_ere.size() && m_ere[j + 1] == ':') {
-                        const std::size_t close = m_ere.find(":]", j + 2);
-                        j = close == std::string::npos ? m_ere.size() : close + 2;
-                    } else {
-                        ++j;
-                    }
-                }
-                m_i = std::min(j + 1, m_ere.size());
-            } else if (c == '\\' || c == '.' || c == '^' || c == '$') {
-                m_i += c == '\\' ? 2 : 1;
-            } else {
-                literal = std::string(1, c);
-                ++m_i;
-            }
+            const std::string literal = atom();
             bool optional = false;
             const bool repeated = quantifier_follows(optional);
             if (literal.empty() || (repeated && optional)) {
@@ -312,13 +290,48 @@ private:
             if (repeated) end_run(); // "ab+c": "ab" is certain, "abc" is not
         }
         end_run();
-        // The most selective candidate: the longest shortest member, then the fewest members.
-        Literals best;
-        for (auto& c : candidates) {
-            if (!best.known || c.shortest() > best.shortest() ||
-                (c.shortest() == best.shortest() && c.set.size() < best.set.size()))
-                best = c;
+        return most_selective(candidates);
+    }
+
+    /// Reads one atom that is not a group: the literal character it stands for, or "" for a
+    /// bracket expression, an escape class, '.', '^' or '$'.
+    std::string atom()
+    {
+        const char c = m_ere[m_i];
+        if (c == '\\' && m_i + 1 < m_ere.size() && !std::isalnum(static_cast<unsigned char>(m_ere[m_i + 1]))) {
+            m_i += 2;
+            return m_ere.substr(m_i - 1, 1);
         }
+        if (c == '[') {
+            std::size_t j = m_i + 1;
+            if (j < m_ere.size() && m_ere[j] == '^') ++j;
+            if (j < m_ere.size() && m_ere[j] == ']') ++j;
+            while (j < m_ere.size() && m_ere[j] != ']') {
+                if (m_ere[j] != '[' || j + 1 >= m_ere.size() || m_ere[j + 1] != ':') {
+                    ++j;
+                    continue;
+                }
+                const std::size_t close = m_ere.find(":]", j + 2); // a [:class:] inside
+                j = close == std::string::npos ? m_ere.size() : close + 2;
+            }
+            m_i = std::min(j + 1, m_ere.size());
+            return "";
+        }
+        if (c == '\\' || c == '.' || c == '^' || c == '$') {
+            m_i += c == '\\' ? 2 : 1;
+            return "";
+        }
+        ++m_i;
+        return std::string(1, c);
+    }
+
+    /// The most selective candidate: the longest shortest member, then the fewest members.
+    static Literals most_selective(const std::vector<Literals>& candidates)
+    {
+        Literals best;
+        for (const auto& c : candidates)
+            if (!best.known || c.shortest() > best.shortest() || (c.shortest() == best.shortest() && c.set.size() < best.set.size()))
+                best = c;
         return best;
     }
 

@@ -83,10 +83,10 @@ GrepSource::~GrepSource() = default;
 std::size_t GrepSource::list(ScanSummary&, unsigned)
 {
     if (m_selection == GrepSelection::no_index) {
-        walk_files(m_cwd, {[this](const fs::path& p) {
+        for (const fs::path& p : files_below(m_cwd)) {
             const std::string rel = p.lexically_relative(m_cwd).generic_string();
             if (selected(rel, m_pathspecs)) m_entries.push_back({rel, p.string(), {}});
-        }});
+        }
         std::sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) { return a.rel < b.rel; });
         return m_entries.size();
     }

@@ -72,10 +72,7 @@ std::vector<std::string> named_files(const Parsed& p, int& status)
             status = 2;
         } else if (arg != "-" && fs::is_directory(st)) {
             if (!p.has("recursive")) continue; // grep -d skip
-            std::vector<std::string> below;
-            walk_files(arg, {[&below](const fs::path& f) { below.push_back(f.generic_string()); }});
-            std::sort(below.begin(), below.end());
-            files.insert(files.end(), below.begin(), below.end());
+            for (const fs::path& f : files_below(arg)) files.push_back(f.generic_string());
         } else {
             files.push_back(arg);
         }

@@ -129,7 +129,9 @@ TEST_CASE("filter chain: finding steps, allowlist, baseline with expiry, confide
     CHECK(step(finding("tok", "old", "a", "high")) == "kept, expired");
     CHECK(step(finding("tok", "Qw8zZ3xK1mP9", "a", "low")) == "confidence: its rule's confidence is below --min-confidence");
     CHECK(step(finding("tok", "Qw8zZ3xK1mP9", "a", "medium")) == "kept");
-    CHECK_THROWS_WITH(FilterChain(rules, FindingPolicy{{}, {"(bad"}}), "allowlist secret regex '(bad': missing ): (bad");
+    FindingPolicy bad;
+    bad.secret_regexes = {"(bad"};
+    CHECK_THROWS_WITH(FilterChain(rules, bad), "allowlist secret regex '(bad': missing ): (bad");
 }
 
 TEST_CASE("filter chain: drops are counted per step", "[filter-chain]")
