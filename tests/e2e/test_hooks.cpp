@@ -408,6 +408,26 @@ TEST_CASE("hooks: --global installs user-level hooks that still run each reposit
     CHECK(refused.err.find("the global core.hooksPath is already /opt/other-hooks") != std::string::npos);
 }
 
+TEST_CASE("hooks regression: install --global --force over another tool's core.hooksPath, then uninstall --global restores it",
+          "[hooks][regression]")
+{
+    // The old value was written before the hooks folder existed, the failed write ignored, and
+    // uninstall then unset core.hooksPath instead of restoring it.
+    TempDir d;
+    const std::vector<std::string> env{"HOME=" + d.path(), "XDG_CONFIG_HOME=" + d / ".config", "GIT_CONFIG_GLOBAL=" + d / ".gitconfig"};
+    write_file(d / ".gitconfig", "");
+    sh("git config --file .gitconfig core.hooksPath /opt/other-hooks", d.path());
+    const auto forced = secretscan({"install", "--global", "--force"}, d.path(), env);
+    INFO(forced.out << forced.err);
+    REQUIRE(forced.exit_code == 0);
+    CHECK(git({"config", "--file", d / ".gitconfig", "core.hooksPath"}, d.path()).out == d / ".config/secretscan/hooks\n");
+    CHECK(testing::read_file(d / ".config/secretscan/hooks/previous-core.hooksPath") == "/opt/other-hooks");
+    const auto un = secretscan({"uninstall", "--global"}, d.path(), env);
+    CHECK(un.exit_code == 0);
+    CHECK(un.out.find("global core.hooksPath restored to /opt/other-hooks") != std::string::npos);
+    CHECK(git({"config", "--file", d / ".gitconfig", "core.hooksPath"}, d.path()).out == "/opt/other-hooks\n");
+}
+
 TEST_CASE("hooks: the pre-commit framework runs secretscan from .pre-commit-hooks.yaml", "[hooks]")
 {
     const auto which = testing::run({"sh", "-c", "command -v pre-commit"});

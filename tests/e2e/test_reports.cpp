@@ -134,6 +134,30 @@ TEST_CASE("reports: --output writes the file atomically with mode 0600", "[repor
           "secretscan: error: --format xml: unknown format (expected text, json, jsonl, sarif, csv or junit)\n");
 }
 
+TEST_CASE("reports: --output to a symbolic link or a FIFO writes into it and never replaces it", "[reports][regression]")
+{
+    // `-o /dev/null` as root once turned the machine's /dev/null into a regular file: only a
+    // regular file (or a new path) is replaced by rename; links, FIFOs and devices are written into.
+    TempDir d;
+    const std::string r = known_repo(d);
+    write_file(d / "target.json", "old");
+    fs::create_symlink(d / "target.json", d / "link.json");
+    const auto via_link = secretscan({"--format", "json", "--output", d / "link.json", "history"}, r);
+    CHECK(via_link.exit_code == 1);
+    CHECK(fs::is_symlink(fs::symlink_status(d / "link.json")));
+    CHECK(nlohmann::json::parse(testing::read_file(d / "target.json"))["findings"].size() == 1);
+    sh("mkfifo fifo && (cat fifo > from-fifo.json &)", d.path());
+    const auto via_fifo = secretscan({"--format", "jsonl", "--output", d / "fifo", "history"}, r);
+    CHECK(via_fifo.exit_code == 1);
+    CHECK(fs::is_fifo(fs::symlink_status(d / "fifo")));
+    sh("for i in $(seq 50); do [ -s from-fifo.json ] && break; sleep 0.1; done", d.path());
+    CHECK(nlohmann::json::parse(testing::read_file(d / "from-fifo.json"))["rule_id"] == "aws-access-key-id");
+    // No temporary file is left beside the targets.
+    std::size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(d.path())) entries += e.path().filename().string().rfind(".", 0) == 0 ? 1 : 0;
+    CHECK(entries == 0);
+}
+
 TEST_CASE("config: .secretscan.yaml allowlists paths, secrets and stopwords, disables rules", "[config]")
 {
     TempDir d;

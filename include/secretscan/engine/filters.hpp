@@ -26,7 +26,7 @@ enum class FilterClass {
                 ///< integrity value "sha256-"/"sha384-"/"sha512-" + base64 (W3C Subresource
                 ///< Integrity), a Go module hash "h1:" + base64 (go.sum), "sha1:"/"sha256:"/"md5:" + hex
     uuid,       ///< generic rules only: a whole UUID, 8-4-4-4-12 hex digits (RFC 9562 §4)
-    example_host,///< URL rules (tag "url") only: the credentials are for a host in a domain reserved
+    example_host,///< URL rules (RuleKind::url) only: the credentials are for a host in a domain reserved
                 ///< for documentation and tests (RFC 2606, RFC 6761): example.com, example.net,
                 ///< example.org and their subdomains, *.example, *.test, *.invalid
     lockfile,   ///< generic rules other than URL credentials: the file is a package manager's
@@ -37,7 +37,7 @@ enum class FilterClass {
 std::string_view to_string(FilterClass c) noexcept;
 
 /// The class of a matched secret (UTF-8, the rule's secret group), or FilterClass::none.
-/// `generic`: the rule belongs to the generic family (tag "generic"): it matches on a name
+/// `generic`: the rule is not a token rule (RuleKind generic or url): it matches on a name
 /// rather than a token format, so a digest or a UUID assigned to that name is not a secret.
 /// Provider rules are exempt from hash and uuid: some providers' keys are hex or UUIDs.
 /// Thread-safe, never throws.

@@ -1,6 +1,7 @@
 #pragma once
-// Offline validators (DESIGN §2, the `validate:` key of a rule): checks that a matched secret has
-// the internal structure its issuer gives every real one, with no network access.
+// Offline validators (the `validate:` key of a rule, docs/rules.md "Validators"): checks that a
+// matched secret has the internal structure its issuer gives every real one, with no network
+// access. The filter chain's validator step runs them.
 //
 // Policy (docs/rules.md, "Validators"): a match that fails its rule's validator is not reported
 // by that rule. Every validator checks a property that all genuine secrets of the format have

@@ -1,0 +1,91 @@
+#include <secretscan/error.hpp>
+#include <secretscan/report/report.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+using namespace secretscan;
+
+namespace {
+
+Finding finding(const std::string& path, std::size_t line, const std::string& secret)
+{
+    Finding f;
+    f.rule_id = "tok";
+    f.rule_name = "Token";
+    f.secret = secret;
+    f.line_text = "k = " + secret;
+    f.path = path;
+    f.line = line;
+    f.column = 5;
+    f.confidence = "high";
+    f.fingerprint = fingerprint("tok", secret);
+    return f;
+}
+
+ScanSummary summary(std::size_t findings)
+{
+    ScanSummary s;
+    s.findings = findings;
+    s.stats.items = 1;
+    s.stats.bytes = 1500;
+    s.stats.unit = "files";
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("report: jsonl writes each finding when it arrives, documents at the end", "[report]")
+{
+    std::ostringstream jsonl, text;
+    ReportOptions o;
+    o.format = "jsonl";
+    const auto stream = make_report_sink(jsonl, o);
+    o.format = "text";
+    o.command = "scan";
+    const auto doc = make_report_sink(text, o);
+    stream->finding(finding("b.env", 2, "tok_secret2"));
+    doc->finding(finding("b.env", 2, "tok_secret2"));
+    CHECK(nlohmann::json::parse(jsonl.str())["path"] == "b.env");
+    CHECK(nlohmann::json::parse(jsonl.str())["secret"] == "tok_\u2026");
+    CHECK(text.str().empty());
+    stream->finding(finding("a.env", 1, "tok_secret1"));
+    doc->finding(finding("a.env", 1, "tok_secret1"));
+    stream->finish(summary(2));
+    doc->finish(summary(2));
+    const std::string lines = jsonl.str();
+    CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);
+    CHECK(text.str() == "a.env:1:5: tok: tok_\u2026\nb.env:2:5: tok: tok_\u2026\n"
+                        "secretscan scan: 2 findings; scanned 1 file (1.5 kB), skipped 0, 0.00 s\n");
+}
+
+TEST_CASE("report: format names, and an unknown one lists them", "[report]")
+{
+    CHECK(report_formats() == std::vector<std::string_view>{"text", "json", "jsonl", "sarif", "csv", "junit"});
+    CHECK(parse_format("SARIF") == "sarif");
+    CHECK_THROWS_WITH(parse_format("xml"), "--format xml: unknown format (expected text, json, jsonl, sarif, csv or junit)");
+}
+
+TEST_CASE("report: SARIF rule tags are the rule's tags, its family and a non-token kind, once each", "[report]")
+{
+    Rule r;
+    r.id = "tok";
+    r.name = "Token";
+    r.family = "database";
+    r.kind = RuleKind::url;
+    r.tags = {"postgres", "database"};
+    const std::vector<Rule> rules{r};
+    std::ostringstream out;
+    ReportOptions o;
+    o.format = "sarif";
+    o.rules = &rules;
+    const auto sink = make_report_sink(out, o);
+    sink->finding(finding("a.env", 1, "tok_secret1"));
+    sink->finish(summary(1));
+    const auto doc = nlohmann::json::parse(out.str());
+    CHECK(doc["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"] == nlohmann::json({"postgres", "database", "url"}));
+}
