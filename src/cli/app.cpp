@@ -3,6 +3,7 @@
 
 #include <secretscan/compat/git_secrets/cli.hpp>
 #include <secretscan/error.hpp>
+#include <secretscan/report/report.hpp>
 
 #include "cli/cli.hpp"
 
@@ -24,7 +25,9 @@ using Handler = int (*)(const Args&);
 void add_global_options(CLI::App& app, Args& a)
 {
     app.add_option("-C", a.directory, "Run as if started in DIR (like git -C)");
-    app.add_option("--format", a.format, "Report format: text, json, jsonl, sarif, csv or junit")->capture_default_str();
+    std::string formats;
+    for (std::string_view f : report_formats()) formats += (formats.empty() ? "" : ", ") + std::string(f);
+    app.add_option("--format", a.format, "Report format: " + formats)->capture_default_str();
     app.add_option("-o,--output", a.output, "Write the report to FILE (a regular file is replaced atomically, mode 0600; "
                                             "a device, FIFO or link is written into) instead of standard output");
     app.add_flag("--no-color", a.no_color, "No colours in text output (also: the NO_COLOR environment variable)");

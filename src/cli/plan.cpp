@@ -137,7 +137,11 @@ Plan resolve(const Args& a, const std::string& command, Context context)
 int report_scan(const Args& a, const Plan& plan, Source& source)
 {
     std::unique_ptr<OutputFile> file;
-    if (!a.output.empty()) file = std::make_unique<OutputFile>(a.output, "--output");
+    if (!a.output.empty()) {
+        file = std::make_unique<OutputFile>(a.output, "--output");
+        for (const std::string& own : {a.output, file->temp_path()})
+            if (!own.empty()) source.exclude(own, "the report this scan writes (--output)");
+    }
     std::ostream& out = file ? file->stream() : std::cout;
     const std::unique_ptr<FindingSink> sink = make_report_sink(out, plan.report);
     const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);

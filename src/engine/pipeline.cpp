@@ -16,6 +16,13 @@ void ScanStats::merge(const ScanStats& other)
     skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
 }
 
+std::string ScanStats::counted() const
+{
+    std::string u = unit;
+    if (items == 1 && !u.empty() && u.back() == 's') u.pop_back();
+    return std::to_string(items) + " " + u;
+}
+
 bool ChunkReader::admit(const std::string& name, std::uint64_t size)
 {
     if (size <= m_options.max_file_size) return true;
@@ -126,7 +133,7 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
         if (!whole) delivery.item_done(i, by_item, done);
     }, &stop);
     for (const ScanStats& s : worker_stats) summary.stats.merge(s);
-    summary.notes.push_back("scanned " + std::to_string(summary.stats.items) + " " + summary.stats.unit + " " + clock.at());
+    summary.notes.push_back("scanned " + summary.stats.counted() + " " + clock.at());
     if (whole) source.attribute(by_item, summary, [&delivery](Finding f) { return delivery.report(std::move(f)); });
     const DropCounts after = scanner.chain().counts();
     for (std::size_t k = 0; k < after.size(); ++k) summary.dropped[k] = after[k] - before[k];

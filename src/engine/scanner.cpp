@@ -5,11 +5,6 @@
 
 namespace secretscan {
 
-std::vector<std::shared_ptr<const Decoder>> standard_decoders()
-{
-    return {}; // the text stage (text.hpp) is the only decoding so far
-}
-
 namespace {
 
 constexpr std::size_t max_line_text = 1000; // bytes of a finding's line kept: minified files stay readable

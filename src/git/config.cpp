@@ -28,11 +28,8 @@ Config repository_config(git_repository* repo)
         if (rc != GIT_ENOTFOUND) check(rc, "read git config", path);
     };
     auto found = [](int (*find)(git_buf*)) {
-        git_buf buf = GIT_BUF_INIT;
-        std::string path;
-        if (find(&buf) == 0) path.assign(buf.ptr, buf.size);
-        git_buf_dispose(&buf); // git_buf is a value type with its own dispose, not a handle
-        return path;
+        Buf buf;
+        return find(&buf.value) == 0 ? std::string(buf.value.ptr, buf.value.size) : std::string();
     };
     const bool system = !nosystem || !*nosystem || std::string(nosystem) == "0" || std::string(nosystem) == "false";
     if (system) add(found(git_config_find_system), GIT_CONFIG_LEVEL_SYSTEM);

@@ -49,6 +49,22 @@ using Config = Handle<git_config, git_config_free>;
 using ConfigEntryHandle = Handle<git_config_entry, git_config_entry_free>;
 using StatusList = Handle<git_status_list, git_status_list_free>;
 
+/// libgit2's value types that own memory, disposed of when they go out of scope.
+struct Buf {
+    git_buf value = GIT_BUF_INIT;
+    Buf() = default;
+    Buf(const Buf&) = delete;
+    Buf& operator=(const Buf&) = delete;
+    ~Buf() { git_buf_dispose(&value); }
+};
+struct OidArray {
+    git_oidarray value{};
+    OidArray() = default;
+    OidArray(const OidArray&) = delete;
+    OidArray& operator=(const OidArray&) = delete;
+    ~OidArray() { git_oidarray_dispose(&value); }
+};
+
 /// Opens the repository containing `path` (searching upwards, like git). Bare repositories
 /// open too. Throws Error(usage, not_a_repository) when there is none, Error(usage,
 /// unreadable_by_libgit2) when libgit2 cannot open the one there (git may: its plumbing is the

@@ -13,8 +13,8 @@ namespace {
 
 using Factory = std::unique_ptr<FindingSink> (*)(std::ostream&, const ReportOptions&);
 
-/// Every format: its --format name and its sink. A new format is a file in src/report/ and a
-/// line here.
+/// Every format: its --format name and its sink. --help and the error for an unknown format
+/// list these names (docs/architecture.md, "Adding to it": what else a new format touches).
 constexpr std::pair<std::string_view, Factory> formats[] = {
     {"text", report::text_sink}, {"json", report::json_sink}, {"jsonl", report::jsonl_sink},
     {"sarif", report::sarif_sink}, {"csv", report::csv_sink}, {"junit", report::junit_sink},
@@ -60,11 +60,9 @@ std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOpt
 
 std::string summary_line(const ScanSummary& s, const std::string& command)
 {
-    std::string unit = s.stats.unit;
-    if (s.stats.items == 1 && !unit.empty() && unit.back() == 's') unit.pop_back();
     std::ostringstream out;
     out << "secretscan " << command << ": " << s.findings << (s.findings == 1 ? " finding" : " findings") << "; scanned "
-        << s.stats.items << ' ' << unit << " (" << human_bytes(s.stats.bytes) << "), skipped " << s.stats.skipped.size() << ", "
+        << s.stats.counted() << " (" << human_bytes(s.stats.bytes) << "), skipped " << s.stats.skipped.size() << ", "
         << std::fixed << std::setprecision(2) << s.stats.seconds << " s";
     return out.str();
 }

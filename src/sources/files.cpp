@@ -57,6 +57,20 @@ FilesSource::FilesSource(std::vector<std::string> paths, bool respect_gitignore)
 {
 }
 
+void FilesSource::exclude(const std::string& path, const std::string& reason)
+{
+    std::error_code ec;
+    m_excluded[fs::weakly_canonical(path, ec).string()] = reason;
+}
+
+void FilesSource::add(std::string path, bool named, ScanSummary& summary)
+{
+    std::error_code ec;
+    if (const auto it = m_excluded.find(fs::weakly_canonical(path, ec).string()); it != m_excluded.end())
+        return summary.stats.skipped.push_back({std::move(path), it->second});
+    m_items.push_back({std::move(path), named});
+}
+
 void FilesSource::walk(const std::string& root, ScanSummary& summary)
 {
     std::optional<IgnoreCheck> ignored;
@@ -70,7 +84,7 @@ void FilesSource::walk(const std::string& root, ScanSummary& summary)
     };
     walk_files(root, visit);
     std::sort(found.begin(), found.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
-    m_items.insert(m_items.end(), found.begin(), found.end());
+    for (Item& item : found) add(std::move(item.path), false, summary);
 }
 
 std::size_t FilesSource::list(ScanSummary& summary, unsigned)
@@ -84,7 +98,7 @@ std::size_t FilesSource::list(ScanSummary& summary, unsigned)
         const fs::file_status st = fs::status(p, ec);
         if (ec || !fs::exists(st)) throw Error(ErrorKind::usage, p + ": no such file or directory");
         if (fs::is_directory(st)) walk(p, summary);
-        else m_items.push_back({display_path(p), true});
+        else add(display_path(p), true, summary);
     }
     return m_items.size();
 }

@@ -61,11 +61,10 @@ Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges
         } else if (const auto dots3 = r.find("..."); dots3 != std::string::npos) {
             const git_oid a = resolve(r.substr(0, dots3)), b = resolve(r.substr(dots3 + 3));
             t.include.insert(t.include.end(), {a, b});
-            git_oidarray bases{};
-            const int rc = git_merge_bases(&bases, repo, &a, &b);
+            git::OidArray bases;
+            const int rc = git_merge_bases(&bases.value, repo, &a, &b);
             if (rc != GIT_ENOTFOUND) git::check(rc, "find merge bases of", r);
-            t.exclude.insert(t.exclude.end(), bases.ids, bases.ids + bases.count);
-            git_oidarray_dispose(&bases); // a value type with its own dispose, not a handle
+            t.exclude.insert(t.exclude.end(), bases.value.ids, bases.value.ids + bases.value.count);
         } else if (const auto dots2 = r.find(".."); dots2 != std::string::npos) {
             t.exclude.push_back(resolve(r.substr(0, dots2)));
             t.include.push_back(resolve(r.substr(dots2 + 2)));

@@ -52,6 +52,8 @@ public:
     OutputFile& operator=(const OutputFile&) = delete;
 
     std::ostream& stream() noexcept { return m_out; }
+    /// The temporary file written until commit(), or "" when writing through.
+    const std::string& temp_path() const noexcept { return m_temp; }
     /// Flushes, syncs and puts the file in place. Throws Error(runtime) on a write error.
     void commit();
 

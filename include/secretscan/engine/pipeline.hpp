@@ -45,6 +45,8 @@ struct ScanStats {
 
     /// Adds another worker's counters to these.
     void merge(const ScanStats& other);
+    /// The items with their unit: "1 file", "3 blobs".
+    std::string counted() const;
 };
 
 /// What a whole scan reports besides its findings.
@@ -97,6 +99,14 @@ public:
     virtual void read(std::size_t item, unsigned worker, ChunkReader& out) = 0;
     /// Most workers read() supports (0: no limit).
     virtual unsigned max_threads() const { return 0; }
+    /// A file the scan itself writes (its report and the report's temporary file), which a
+    /// source reading files must not read: it is listed as skipped with `reason` instead. Called
+    /// before list(). Sources that read no files ignore it.
+    virtual void exclude(const std::string& path, const std::string& reason)
+    {
+        (void)path;
+        (void)reason;
+    }
     /// Whether a finding needs the whole scan before it is known (history attributes a finding
     /// to the first commit that holds it). False: each item's findings are reported, in item
     /// order, as soon as it and every item before it are read.

@@ -32,15 +32,16 @@ struct TraceEntry {
     Drop drop;
 };
 
-/// The decoders every native scan runs after the text stage (decoder.hpp), in order. Adding a
-/// decoder to the product means adding it here.
+/// The decoders every native scan runs after the text stage (decoder.hpp), in order: the list in
+/// src/engine/decoders/standard.cpp, where a new decoder is added.
 std::vector<std::shared_ptr<const Decoder>> standard_decoders();
 
-/// Turns chunks into findings with a shared Matcher and FilterChain (which must outlive it).
-/// Immutable: const members are safe to call from many threads at once.
+/// Turns chunks into findings with a shared Matcher and FilterChain (which must outlive it) and
+/// `decoders` (standard_decoders() for native scans; none for git-secrets, which greps raw
+/// text). Immutable: const members are safe to call from many threads at once.
 class Scanner {
 public:
-    Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<std::shared_ptr<const Decoder>> decoders = {});
+    Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<std::shared_ptr<const Decoder>> decoders);
 
     /// The decode stage, then scan_text. Returns nullopt for a binary chunk (detect_encoding),
     /// which is not scanned. Does not look at the chunk's size (run_scan does).

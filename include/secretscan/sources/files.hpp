@@ -3,6 +3,7 @@
 
 #include <secretscan/engine/pipeline.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ public:
     std::string unit() const override { return "files"; }
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
+    void exclude(const std::string& path, const std::string& reason) override;
 
 private:
     struct Item {
@@ -29,10 +31,13 @@ private:
         bool named = false; ///< given on the command line (errors are fatal) rather than walked
     };
     void walk(const std::string& root, ScanSummary& summary);
+    /// Adds `path` as an item unless it is excluded (then it is listed as skipped).
+    void add(std::string path, bool named, ScanSummary& summary);
 
     std::vector<std::string> m_paths;
     bool m_respect_gitignore;
     std::vector<Item> m_items;
+    std::map<std::string, std::string> m_excluded; // canonical path -> why it is not read
 };
 
 } // namespace secretscan

@@ -102,7 +102,7 @@ Engine::Engine() : m_config(load_git_secrets_config("."))
                        not_gitallowed(m_config.gitallowed_path)})
         if (check) policy.allow.push_back(std::move(check));
     m_chain = std::make_unique<FilterChain>(m_matcher->rules(), std::move(policy), false); // no inline markers in git-secrets
-    m_scanner = std::make_unique<Scanner>(*m_matcher, *m_chain);
+    m_scanner = std::make_unique<Scanner>(*m_matcher, *m_chain, std::vector<std::shared_ptr<const Decoder>>{}); // git-secrets greps raw text
 }
 
 void Engine::scan(Source& source, FindingSink& sink) const

@@ -102,7 +102,7 @@ TEST_CASE("run_scan: findings stream in item order whatever the threads", "[pipe
     for (int i = 0; i < 40; ++i) texts.push_back(i % 3 ? "nothing" : "a tok_abc" + std::to_string(100 + i) + " b");
     const Matcher m({token_rule()});
     const FilterChain chain(m.rules());
-    const Scanner scanner(m, chain);
+    const Scanner scanner(m, chain, {});
     TextSource source(texts);
     Recorder sink;
     ScanOptions o;
@@ -125,7 +125,7 @@ TEST_CASE("run_scan: a sink that says stop ends the scan, and is still finished"
     std::vector<std::string> texts(1000, "x tok_abc123 y");
     const Matcher m({token_rule()});
     const FilterChain chain(m.rules());
-    const Scanner scanner(m, chain);
+    const Scanner scanner(m, chain, {});
     TextSource source(texts);
     Recorder sink(2);
     ScanOptions o;
@@ -140,7 +140,7 @@ TEST_CASE("run_scan: too large and binary chunks are skipped and listed, unlimit
 {
     const Matcher m({token_rule()});
     const FilterChain chain(m.rules());
-    const Scanner scanner(m, chain);
+    const Scanner scanner(m, chain, {});
     ScanOptions o;
     o.max_file_size = 20;
     ScanStats stats;
@@ -167,7 +167,7 @@ TEST_CASE("run_scan: finding steps apply before the sink, after a whole-scan sou
     FindingPolicy p;
     p.secret_regexes = {"abc222"};
     const FilterChain chain(m.rules(), p);
-    const Scanner scanner(m, chain);
+    const Scanner scanner(m, chain, {});
     TextSource source({"tok_abc111", "tok_abc222", "tok_abc333"}, true);
     Recorder sink;
     const ScanSummary s = run_scan(source, scanner, ScanOptions{}, sink);
@@ -184,7 +184,7 @@ TEST_CASE("scanner: one finding per secret, the preferred rule's, and the drops 
     generic.keywords = {"key"};
     const Matcher m({generic, token_rule()});
     const FilterChain chain(m.rules());
-    const Scanner scanner(m, chain);
+    const Scanner scanner(m, chain, {});
     std::vector<TraceEntry> trace;
     const auto found = scanner.scan_text("key = tok_abc123\n", Provenance{}, nullptr, &trace);
     REQUIRE(found.size() == 1);

@@ -13,7 +13,7 @@ using namespace secretscan;
 namespace {
 
 struct Engine {
-    Engine() : matcher({rule()}), chain(matcher.rules()), scanner(matcher, chain) {}
+    Engine() : matcher({rule()}), chain(matcher.rules()), scanner(matcher, chain, {}) {}
     static Rule rule()
     {
         Rule r;
