@@ -80,7 +80,7 @@ int baseline_create(const Args& a)
     out.commit();
     if (!a.quiet)
         std::cout << "secretscan: wrote " << entries.size() << (entries.size() == 1 ? " entry" : " entries") << " to " << a.baseline_file
-                  << " (" << found.findings().size() << " findings of " << kind
+                  << " (" << found.findings().size() << (found.findings().size() == 1 ? " finding of " : " findings of ") << kind
                   << "); give each a reason, and optionally an expires date (YYYY-MM-DD)\n";
     return 0;
 }

@@ -68,7 +68,7 @@ int rules_list(const Args& a)
     for (const Rule& r : rules)
         std::cout << r.id << std::string(width - r.id.size() + 2, ' ') << to_string(r.confidence)
                   << std::string(8 - to_string(r.confidence).size(), ' ') << r.name << '\n';
-    if (!a.quiet) std::cout << rules.size() << " rules\n";
+    if (!a.quiet) std::cout << rules.size() << (rules.size() == 1 ? " rule\n" : " rules\n");
     return 0;
 }
 
