@@ -2,6 +2,8 @@
 #include <secretscan/engine/filters.hpp>
 #include <secretscan/engine/glob.hpp>
 #include <secretscan/engine/matcher.hpp>
+#include <secretscan/engine/extractors.hpp>
+#include <secretscan/engine/value.hpp>
 #include <secretscan/error.hpp>
 
 #include "util/regex.hpp"
@@ -17,9 +19,12 @@ namespace secretscan {
 std::string_view to_string(FilterStep s) noexcept
 {
     switch (s) {
+    case FilterStep::path: return "path";
+    case FilterStep::extract: return "extract";
     case FilterStep::entropy: return "entropy";
     case FilterStep::stopword: return "stopword";
     case FilterStep::shared_filter: return "shared-filter";
+    case FilterStep::value: return "value";
     case FilterStep::validator: return "validator";
     case FilterStep::overlap: return "overlap";
     case FilterStep::added_lines: return "added-lines";
@@ -56,10 +61,10 @@ bool touches(const std::vector<std::size_t>& added, std::size_t first, std::size
 const std::string shared_filter_doc = " (docs/rules.md, \"Shared filter\")";
 
 /// The shared filter's classes for one match (filters.hpp), by the rule's kind.
-std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m)
+std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::string_view secret)
 {
     const bool generic = rule.kind != RuleKind::token;
-    if (const FilterVerdict v = explain_secret(m.secret(), generic); v.cls != FilterClass::none)
+    if (const FilterVerdict v = explain_secret(secret, generic); v.cls != FilterClass::none)
         return Drop{FilterStep::shared_filter,
                     "the shared filter drops the secret as " + std::string(to_string(v.cls)) + ": it " + v.reason + shared_filter_doc};
     if (rule.kind == RuleKind::url && credentials_for_example_host(m.text, m.secret_end))
@@ -69,11 +74,22 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m)
     return std::nullopt;
 }
 
+/// The path step: a rule with `paths` reports only in files that match one of them.
+std::optional<Drop> outside_paths(const Rule& rule, std::string_view path)
+{
+    if (rule.paths.empty()) return std::nullopt;
+    const std::string p(path);
+    for (const std::string& g : rule.paths)
+        if (glob_match(g, p)) return std::nullopt;
+    return Drop{FilterStep::path, "the rule applies only to files matching its paths"};
+}
+
 } // namespace
 
 struct FilterChain::Impl {
     FindingPolicy policy;
     std::vector<ValidatorFn> validators; // rule index -> validator or nullptr
+    std::vector<ExtractorFn> extractors; // rule index -> extractor or nullptr
     std::vector<std::unique_ptr<RE2>> secret_regexes;
 
     std::optional<Drop> allowlisted(const Finding& f) const;
@@ -87,6 +103,7 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
         if (!r.validate.empty() && !fn)
             throw Error(ErrorKind::config, to_string(r.mark) + ": rule " + r.id + ": unknown validator '" + r.validate + "'");
         m_impl->validators.push_back(fn);
+        m_impl->extractors.push_back(r.extract.empty() ? nullptr : find_extractor(r.extract));
     }
     for (const auto& r : policy.secret_regexes) {
         auto re = std::make_unique<RE2>(r, re2_options());
@@ -98,10 +115,17 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
 
 FilterChain::~FilterChain() = default;
 
-std::optional<Drop> FilterChain::check_match(const MatchView& m, std::string& note) const
+std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& result) const
 {
     const Rule& rule = m_rules[m.rule];
-    const std::string_view secret = m.secret();
+    if (auto drop = outside_paths(rule, m.path)) return drop;
+    std::string_view secret = m.secret();
+    if (const ExtractorFn x = m_impl->extractors[m.rule]) {
+        Extraction e = x(secret);
+        if (!e.ok) return Drop{FilterStep::extract, "the " + rule.extract + " extractor finds no secret: " + e.why};
+        result.secret = std::move(e.secret), result.decoder = rule.extract;
+        secret = result.secret;
+    }
     if (rule.entropy > 0)
         if (const double h = shannon_entropy(secret); h < rule.entropy)
             return Drop{FilterStep::entropy, "the secret's entropy " + two_decimals(h) + " is below the floor " + two_decimals(rule.entropy)};
@@ -111,12 +135,19 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, std::string& no
             if (lower.find(w) != std::string::npos) return Drop{FilterStep::stopword, "the secret contains the stopword '" + w + "'"};
     }
     if (rule.shared_filter)
-        if (auto drop = shared_classes(rule, m)) return drop;
-    if (const ValidatorFn v = m_impl->validators[m.rule]) {
-        Validation verdict = v(secret);
-        if (!verdict.passed) return Drop{FilterStep::validator, "the " + rule.validate + " validator fails: " + verdict.note};
-        note = std::move(verdict.note);
-    }
+        if (auto drop = shared_classes(rule, m, secret)) return drop;
+    if (rule.kind == RuleKind::generic)
+        if (const ValueVerdict v = judge_value(secret); !v.secret) return Drop{FilterStep::value, "the value test: it " + v.reason};
+    return validate(m.rule, secret, result);
+}
+
+std::optional<Drop> FilterChain::validate(std::size_t rule, std::string_view secret, MatchResult& result) const
+{
+    const ValidatorFn v = m_impl->validators[rule];
+    if (!v) return std::nullopt;
+    Validation verdict = v(secret);
+    if (!verdict.passed) return Drop{FilterStep::validator, "the " + m_rules[rule].validate + " validator fails: " + verdict.note};
+    result.note = std::move(verdict.note);
     return std::nullopt;
 }
 

@@ -1,3 +1,4 @@
+#include <secretscan/engine/detectors.hpp>
 #include <secretscan/engine/matcher.hpp>
 #include <secretscan/error.hpp>
 
@@ -43,6 +44,7 @@ struct CompiledRule {
     std::unique_ptr<RE2> re;
     int secret_group = 0;
     int groups = 0;
+    DetectorFn detector = nullptr; // instead of the regex
 };
 
 std::string where(const Rule& r)
@@ -181,6 +183,7 @@ const CompiledRule& Matcher::Impl::compile(std::size_t i) const
 {
     const Rule& rule = rules[i];
     CompiledRule& c = *compiled[i];
+    if (c.detector) return c;
     std::call_once(c.once, [&] {
         auto re = std::make_unique<RE2>(rule.regex, re2_options());
         if (!re->ok()) throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + re->error());
@@ -263,8 +266,12 @@ void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::v
                              std::vector<RawMatch>& out) const
 {
     const CompiledRule& c = compile(ri);
-    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(c.groups) + 1);
     const std::vector<Window> whole{{0, text.size()}};
+    if (c.detector) {
+        for (const Window& w : windows.empty() ? whole : windows) c.detector(rules[ri], ri, text, w.begin, w.end, out);
+        return;
+    }
+    std::vector<re2::StringPiece> groups(static_cast<std::size_t>(c.groups) + 1);
     std::size_t pos = 0;
     for (const Window& w : windows.empty() ? whole : windows) {
         for (pos = std::max(pos, w.begin); pos <= w.end;) {
@@ -290,6 +297,12 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         m_impl->compiled.push_back(std::make_unique<CompiledRule>());
+        if (!m_rules[i].detector.empty()) {
+            m_impl->compiled.back()->detector = find_detector(m_rules[i].detector);
+            if (!m_impl->compiled.back()->detector || m_rules[i].keywords.empty())
+                throw Error(ErrorKind::config, where(m_rules[i]) + ": rule " + m_rules[i].id + ": detector '" + m_rules[i].detector +
+                                                   "' is unknown or has no keywords to run around");
+        }
         if (m_rules[i].keywords.empty()) m_impl->add_unfiltered(i);
         else m_impl->add_keywords(i, index);
     }

@@ -9,10 +9,10 @@ namespace {
 
 constexpr std::size_t max_line_text = 1000; // bytes of a finding's line kept: minified files stay readable
 
-/// A match that passed the match steps, with what its validator established.
+/// A match that passed the match steps, with what they established.
 struct Kept {
     RawMatch match;
-    std::string note;
+    MatchResult result;
 };
 
 /// The matcher's matches in `text`; with added lines, only around them: each run of added
@@ -78,8 +78,9 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
     f.rule_id = rule.id;
     f.rule_name = rule.name;
     f.confidence = std::string(to_string(rule.confidence));
-    f.validation = k.note;
-    f.secret.assign(text.substr(m.secret_begin, m.secret_end - m.secret_begin));
+    f.validation = k.result.note;
+    f.decoder = k.result.decoder;
+    f.secret = k.result.decoder.empty() ? std::string(text.substr(m.secret_begin, m.secret_end - m.secret_begin)) : k.result.secret;
     f.line = lines.line_of(m.secret_begin); // a finding is located at its secret's first byte
     f.column = lines.column_of(m.secret_begin);
     f.end_line = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
@@ -109,23 +110,23 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk) cons
 }
 
 std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                            std::vector<TraceEntry>* trace, std::vector<std::string>& notes) const
+                                            std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const
 {
     std::vector<RawMatch> raw;
     find_matches(m_matcher, text, added_lines, raw);
     std::vector<Kept> passed;
     for (const RawMatch& m : raw) {
-        std::string note;
-        if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path}, note))
+        MatchResult result;
+        if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path}, result))
             record(m_chain, trace, m, std::move(*drop));
         else
-            passed.push_back({m, std::move(note)});
+            passed.push_back({m, std::move(result)});
     }
     resolve_overlaps(m_chain, passed, trace);
     std::vector<RawMatch> out;
     for (Kept& k : passed) {
         out.push_back(k.match);
-        notes.push_back(std::move(k.note));
+        results.push_back(std::move(k.result));
     }
     return out;
 }
@@ -140,8 +141,8 @@ std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance&
 std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                          std::vector<TraceEntry>* trace, int depth) const
 {
-    std::vector<std::string> notes;
-    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, notes);
+    std::vector<MatchResult> results;
+    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, results);
     const bool decode_more = depth < max_decode_depth && !m_decoders.empty();
     std::vector<Finding> out;
     if (matches.empty() && !decode_more) return out;
@@ -153,7 +154,7 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
             record(m_chain, trace, m, std::move(*drop));
             continue;
         }
-        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, notes[i]}, text, lines, where));
+        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, results[i]}, text, lines, where));
     }
     if (!decode_more) return out;
     for (const auto& decoder : m_decoders) {

@@ -1,5 +1,7 @@
 #include <secretscan/engine/validators.hpp>
 
+#include "util/encoding.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -85,51 +87,12 @@ Validation aws_key_id(std::string_view secret)
     return {true, "AWS account " + std::string(12 - digits.size(), '0') + digits};
 }
 
-int base64_value(char c, bool url) noexcept
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == (url ? '-' : '+')) return 62;
-    if (c == (url ? '_' : '/')) return 63;
-    return -1;
-}
-
-/// Decodes base64 (RFC 4648 §4) or base64url without padding (§5, as JWS uses); nullopt when
-/// the text is not strictly that.
-std::optional<std::string> decode_base64(std::string_view s, bool url)
-{
-    std::size_t pad = 0;
-    if (!url) {
-        if (s.size() % 4 != 0) return std::nullopt;
-        while (pad < 2 && pad < s.size() && s[s.size() - 1 - pad] == '=') ++pad;
-        s.remove_suffix(pad);
-    } else if (s.size() % 4 == 1) {
-        return std::nullopt;
-    }
-    std::string out;
-    out.reserve(s.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int nbits = 0;
-    for (char c : s) {
-        const int v = base64_value(c, url);
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        nbits += 6;
-        if (nbits >= 8) {
-            nbits -= 8;
-            out.push_back(static_cast<char>((acc >> nbits) & 0xFFu));
-        }
-    }
-    return out;
-}
-
 Validation jwt(std::string_view secret)
 {
     const std::size_t d1 = secret.find('.');
     const std::size_t d2 = d1 == std::string_view::npos ? d1 : secret.find('.', d1 + 1);
     if (d2 == std::string_view::npos) return {false, "not three dot-separated segments"};
-    const auto header = decode_base64(secret.substr(0, d1), true);
+    const auto header = decode_base64_strict(secret.substr(0, d1), true);
     if (!header) return {false, "header is not base64url"};
     const auto h = nlohmann::json::parse(*header, nullptr, false);
     if (h.is_discarded() || !h.is_object()) return {false, "header is not a JSON object"};
@@ -137,7 +100,7 @@ Validation jwt(std::string_view secret)
     if (alg == h.end() || !alg->is_string()) return {false, "header has no \"alg\""};
     const std::string_view payload_text = secret.substr(d1 + 1, d2 - d1 - 1);
     if (!payload_text.empty()) {
-        const auto payload = decode_base64(payload_text, true);
+        const auto payload = decode_base64_strict(payload_text, true);
         if (!payload) return {false, "payload is not base64url"};
         if (nlohmann::json::parse(*payload, nullptr, false).is_discarded()) return {false, "payload is not JSON"};
     }
@@ -166,7 +129,7 @@ Validation pem(std::string_view secret)
         for (char c : line)
             if (c != ' ' && c != '\t' && c != '\r') b64.push_back(c);
     }
-    const auto decoded = decode_base64(b64, false);
+    const auto decoded = decode_base64_strict(b64, false);
     if (!decoded) return {false, "body is not base64"};
     if (decoded->size() < 48) return {false, "body decodes to " + std::to_string(decoded->size()) + " bytes, fewer than any private key"};
     return {true, ""};

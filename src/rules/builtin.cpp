@@ -23,6 +23,7 @@ Rule to_rule(std::string_view file, const builtin::RuleRecord& t)
     Rule r;
     r.id = t.id, r.name = t.name, r.regex = t.regex, r.boundary = t.boundary, r.secret_group = t.secret_group;
     r.keywords = strings(t.keywords);
+    r.detector = t.detector, r.extract = t.extract, r.paths = strings(t.paths);
     r.entropy = t.entropy, r.multiline = t.multiline, r.shared_filter = t.shared_filter;
     r.validate = t.validate, r.confidence = t.confidence, r.kind = t.kind, r.family = t.family;
     r.tags = strings(t.tags), r.references = strings(t.references);

@@ -23,6 +23,8 @@ struct RuleRecord {
     Boundary boundary;
     int secret_group;
     std::span<const std::string_view> keywords;
+    std::string_view detector, extract;
+    std::span<const std::string_view> paths;
     double entropy;
     bool multiline, shared_filter;
     std::string_view validate;

@@ -1,3 +1,5 @@
+#include <secretscan/engine/detectors.hpp>
+#include <secretscan/engine/extractors.hpp>
 #include <secretscan/engine/validators.hpp>
 #include <secretscan/error.hpp>
 #include <secretscan/rules/pack.hpp>
@@ -138,6 +140,21 @@ const std::map<std::string, KeyReader>& key_readers()
              if (f.rule.entropy < 0 || f.rule.entropy > 8) f.fail("'entropy' is bits per byte, between 0 and 8");
          }},
         {"validate", read_validator},
+        {"detector", [](const Field& f) {
+             f.rule.detector = f.scalar();
+             if (find_detector(f.rule.detector)) return;
+             std::string known;
+             for (std::string_view n : detector_names()) known += (known.empty() ? "" : ", ") + std::string(n);
+             f.fail("unknown detector '" + f.rule.detector + "' (known: " + known + ")");
+         }},
+        {"extract", [](const Field& f) {
+             f.rule.extract = f.scalar();
+             if (find_extractor(f.rule.extract)) return;
+             std::string known;
+             for (std::string_view n : extractor_names()) known += (known.empty() ? "" : ", ") + std::string(n);
+             f.fail("unknown extractor '" + f.rule.extract + "' (known: " + known + ")");
+         }},
+        {"paths", [](const Field& f) { f.rule.paths = f.list(); }},
         {"confidence", [](const Field& f) {
              f.rule.confidence = f.choice<Confidence>({{"high", Confidence::high}, {"medium", Confidence::medium}, {"low", Confidence::low}});
          }},
@@ -187,8 +204,10 @@ Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
         reader->second(Field{kv.second, key, file, r});
     }
     if (r.name.empty()) r.name = r.id;
-    if (r.regex.empty()) fail(at, r.id, "rule without a 'regex'");
+    if (r.regex.empty() == r.detector.empty()) fail(at, r.id, "a rule has either a 'regex' or a 'detector'");
+    if (!r.detector.empty() && r.boundary != Boundary::none) fail(at, r.id, "'boundary' goes with a 'regex', not a 'detector'");
     if (r.keywords.empty()) fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter");
+    if (r.regex.empty()) return r;
     r.regex = apply_boundary(r.regex, r.boundary);
     if (check) check_regex(r);
     return r;

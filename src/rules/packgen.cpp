@@ -93,7 +93,8 @@ std::string record(const Rule& r, std::size_t i, std::ostream& arrays)
     std::ostringstream o;
     o.precision(17);
     o << "    {" << literal(r.id) << ", " << literal(r.name) << ", " << literal(r.regex) << ", Boundary::" << to_string(r.boundary) << ", "
-      << r.secret_group << ", " << lists.strings("keywords", r.keywords) << ", " << r.entropy << ", " << std::boolalpha << r.multiline
+      << r.secret_group << ", " << lists.strings("keywords", r.keywords) << ", " << literal(r.detector) << ", " << literal(r.extract)
+      << ", " << lists.strings("paths", r.paths) << ", " << r.entropy << ", " << std::boolalpha << r.multiline
       << ", " << r.shared_filter << ", " << literal(r.validate) << ", Confidence::" << to_string(r.confidence)
       << ", RuleKind::" << to_string(r.kind) << ", " << literal(r.family) << ",\n     " << lists.strings("tags", r.tags) << ", "
       << lists.strings("references", r.references) << ", " << literal(r.remediation) << ", " << literal(r.impact) << ",\n     "

@@ -60,7 +60,7 @@ void read_blob(git_repository* repo, const Change& c, ChunkReader& out)
     git::check(git_odb_read(&raw, odb.get(), &c.blob), "read blob of", c.path);
     const git::OdbObject obj(raw);
     const std::string_view bytes(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
-    out.chunk(Chunk{bytes, Provenance{SourceKind::blob, name, ""}});
+    out.chunk(Chunk{bytes, Provenance{SourceKind::blob, c.path, name}}); // the real path: rules' paths and lockfiles
 }
 
 /// A commit or tag message: text (git refuses NUL bytes in one), scanned whatever its size, not
@@ -114,6 +114,7 @@ public:
                 first_path[b] = &path;
                 for (Finding f : by_item[b]) {
                     f.path = path;
+                    f.source_name.clear(); // the blob's id was for skip messages
                     add(f, i);
                 }
             }

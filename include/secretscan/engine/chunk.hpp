@@ -17,10 +17,11 @@ namespace secretscan {
 struct Provenance {
     SourceKind source = SourceKind::file;
     std::string path;        ///< file path or path in the repository; empty for messages
-    std::string source_name; ///< for messages: what to show instead of a path
+    std::string source_name; ///< for messages: what to show instead of a path; for blobs: the path
+                             ///< with the blob's id, "src/app.env (blob 1a2b3c4d5e6f)"
 
-    /// The path, else the source name: how skipped inputs and errors name the chunk.
-    const std::string& name() const noexcept { return path.empty() ? source_name : path; }
+    /// The source name, else the path: how skipped inputs and errors name the chunk.
+    const std::string& name() const noexcept { return source_name.empty() ? path : source_name; }
 };
 
 /// One input to scan: raw bytes with their provenance.

@@ -26,10 +26,13 @@ namespace secretscan {
 /// matches of one text together; line steps at the lines a match spans; finding steps at a
 /// finding as reported (after history attributes it to a commit and a path).
 enum class FilterStep {
+    path,          ///< match: the rule applies to other files (its `paths` globs)
+    extract,       ///< match: the rule's extractor finds no secret in the matched text (not base64, ...)
     entropy,       ///< match: the secret's Shannon entropy is below the rule's floor
     stopword,      ///< match: the secret contains one of the rule's own stopwords
     shared_filter, ///< match: a class of the shared filter (filters.hpp): template, placeholder,
                    ///< fixture, hash, uuid, example-host, lockfile
+    value,         ///< match: generic rules: the value test (value.hpp) says it is no secret
     validator,     ///< match: the rule's offline validator rejects the secret
     overlap,       ///< text: another rule's match of the same bytes is reported (one finding per secret)
     added_lines,   ///< line: the match touches no line the commit adds (staged scans)
@@ -40,10 +43,10 @@ enum class FilterStep {
 };
 
 /// Number of FilterStep values.
-inline constexpr std::size_t filter_step_count = 10;
+inline constexpr std::size_t filter_step_count = 13;
 
-/// "entropy", "stopword", "shared-filter", "validator", "overlap", "added-lines",
-/// "inline-marker", "allowlist", "baseline", "confidence".
+/// "path", "extract", "entropy", "stopword", "shared-filter", "value", "validator", "overlap",
+/// "added-lines", "inline-marker", "allowlist", "baseline", "confidence".
 std::string_view to_string(FilterStep s) noexcept;
 
 /// Markers that, anywhere on the line where a match starts or ends, drop it.
@@ -65,6 +68,13 @@ struct MatchView {
     std::string_view path;         ///< the chunk's path (the lockfile class)
 
     std::string_view secret() const noexcept { return text.substr(secret_begin, secret_end - secret_begin); }
+};
+
+/// What the match steps establish about a match they keep.
+struct MatchResult {
+    std::string note;    ///< what the validator established
+    std::string secret;  ///< the extracted secret; empty: the matched secret text itself
+    std::string decoder; ///< the extractor that produced `secret`
 };
 
 /// What the configuration drops (config.hpp fills it in; empty by default).
@@ -95,9 +105,10 @@ public:
 
     const std::vector<Rule>& rules() const noexcept { return m_rules; }
 
-    /// The match steps (entropy, stopword, shared_filter, validator) in order: the first that
-    /// drops the match, or nullopt with `note` set to what the validator established.
-    std::optional<Drop> check_match(const MatchView& m, std::string& note) const;
+    /// The match steps (path, extract, entropy, stopword, shared_filter, value, validator) in
+    /// order, the steps after extract looking at the extracted secret: the first that drops the
+    /// match, or nullopt with `result` filled in.
+    std::optional<Drop> check_match(const MatchView& m, MatchResult& result) const;
 
     /// Which of two overlapping matches (rule indices) is reported: a pack rule's over a
     /// git-secrets pattern's, a token rule's over a generic one's, then the higher confidence,
@@ -120,6 +131,8 @@ public:
     DropCounts counts() const noexcept;
 
 private:
+    std::optional<Drop> validate(std::size_t rule, std::string_view secret, MatchResult& result) const;
+
     struct Impl;
     const std::vector<Rule>& m_rules;
     std::unique_ptr<Impl> m_impl;

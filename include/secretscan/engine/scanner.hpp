@@ -70,7 +70,7 @@ private:
     std::vector<Finding> scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                     std::vector<TraceEntry>* trace, int depth) const;
     std::vector<RawMatch> kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                       std::vector<TraceEntry>* trace, std::vector<std::string>& notes) const;
+                                       std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const;
 
     const Matcher& m_matcher;
     const FilterChain& m_chain;

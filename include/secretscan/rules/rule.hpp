@@ -70,13 +70,19 @@ std::string to_string(const SourceMark& m);
 struct Rule {
     std::string id;         ///< stable kebab-case id, unique across all loaded packs
     std::string name;       ///< human-readable name
-    std::string regex;      ///< RE2 syntax, with its boundary applied; matched against whole decoded texts
+    std::string regex;      ///< RE2 syntax, with its boundary applied; matched against whole decoded texts;
+                            ///< empty when a detector finds the matches
     Boundary boundary = Boundary::none; ///< what the pack asked for (already part of `regex`)
     int secret_group = -1;  ///< capture group holding the secret; -1 = "1 if any group, else 0"
     std::vector<std::string> keywords; ///< literal prefilter, stored lower-cased; never empty in a pack
     bool multiline = false; ///< a match may run many lines below its keyword (a PEM block); other
                             ///< rules' matches lie within their keyword's line and one line either side
     double entropy = 0.0;   ///< minimum Shannon entropy of the secret in bits per byte; 0 = none
+    std::string detector;   ///< a built-in detector (detectors.hpp) that finds the matches instead of a
+                            ///< regex, around the rule's keywords; empty = the regex
+    std::string extract;    ///< an extractor (extractors.hpp) that decodes the matched text into the
+                            ///< secret (base64, user:password); empty = the text is the secret
+    std::vector<std::string> paths; ///< path globs (glob.hpp): the rule reports only in such files; empty = any
     std::string validate;   ///< offline validator name (validators.hpp; empty = none); a
                             ///< match that fails it is not reported
     Confidence confidence = Confidence::medium;

@@ -22,9 +22,10 @@ std::string step_of(const FilterChain& chain, std::string_view text, std::string
 {
     const std::size_t at = text.find(secret);
     REQUIRE(at != std::string_view::npos);
-    std::string note;
-    const auto drop = chain.check_match(MatchView{0, text, at, at + secret.size(), path}, note);
-    return drop ? std::string(to_string(drop->step)) + ": " + drop->reason : "kept" + (note.empty() ? "" : " (" + note + ")");
+    MatchResult result;
+    const auto drop = chain.check_match(MatchView{0, text, at, at + secret.size(), path}, result);
+    if (drop) return std::string(to_string(drop->step)) + ": " + drop->reason;
+    return "kept" + (result.note.empty() ? "" : " (" + result.note + ")") + (result.decoder.empty() ? "" : " as " + result.secret);
 }
 
 Finding finding(const std::string& rule_id, const std::string& secret, const std::string& path, const std::string& confidence)

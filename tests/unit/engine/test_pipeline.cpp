@@ -186,7 +186,7 @@ TEST_CASE("scanner: one finding per secret, the preferred rule's, and the drops 
     const FilterChain chain(m.rules());
     const Scanner scanner(m, chain, {});
     std::vector<TraceEntry> trace;
-    const auto found = scanner.scan_text("key = tok_abc123\n", Provenance{}, nullptr, &trace);
+    const auto found = scanner.scan_text("key = tok_k3v9q2\n", Provenance{}, nullptr, &trace);
     REQUIRE(found.size() == 1);
     CHECK(found[0].rule_id == "tok");
     CHECK(found[0].line == 1);
@@ -194,8 +194,9 @@ TEST_CASE("scanner: one finding per secret, the preferred rule's, and the drops 
     REQUIRE(trace.size() == 1);
     CHECK(trace[0].rule == 0);
     CHECK(trace[0].drop.reason == "rule tok reports the same secret");
-    CHECK(scanner.explain_miss(0, "key = tok_abc123") == "rule tok reports the same secret");
-    CHECK(scanner.explain_miss(1, "key = tok_abc123") == std::nullopt);
+    CHECK(scanner.explain_miss(0, "key = tok_k3v9q2") == "rule tok reports the same secret");
+    CHECK(scanner.explain_miss(0, "key = tok_abc123") == "the value test: it reads as words or an identifier");
+    CHECK(scanner.explain_miss(1, "key = tok_k3v9q2") == std::nullopt);
     CHECK(scanner.explain_miss(1, "tok_ab") == "the regex does not match");
     CHECK(scanner.explain_miss(0, "KEY = abc") == "the regex does not match");
 }

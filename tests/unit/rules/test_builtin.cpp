@@ -21,6 +21,9 @@ void check_same(const Rule& built, const Rule& parsed)
     CHECK(built.boundary == parsed.boundary);
     CHECK(built.secret_group == parsed.secret_group);
     CHECK(built.keywords == parsed.keywords);
+    CHECK(built.detector == parsed.detector);
+    CHECK(built.extract == parsed.extract);
+    CHECK(built.paths == parsed.paths);
     CHECK(built.entropy == parsed.entropy);
     CHECK(built.multiline == parsed.multiline);
     CHECK(built.shared_filter == parsed.shared_filter);

@@ -1,0 +1,91 @@
+// The "assignment" and "login-call" detectors (engine/detectors.hpp): secret-named keys and the
+// values they are given, in the syntaxes of configuration files and code.
+
+#include "engine/detectors/syntax.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace secretscan::detect {
+
+namespace {
+
+/// Words that may follow the secret word in a key and keep it a secret: DB_PASSWORD_PROD,
+/// api_key_value, SECRET_KEY_BASE. Anything else (PASSWORD_MIN_LENGTH, token_url) names
+/// something about the secret, not the secret.
+bool keeps_secret(std::string_view w)
+{
+    static constexpr std::array<std::string_view, 34> words{
+        "key",  "keys",     "secret", "token", "value",      "val",     "str",   "string", "b64",  "base64", "hex",  "enc",
+        "text", "plain",    "raw",    "data",  "prod",       "production", "dev", "development", "staging", "stage", "local",
+        "live", "sandbox",  "main",   "primary", "secondary", "backup", "old",   "new",   "base",  "cleartext", "plaintext"};
+    return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+           std::find(words.begin(), words.end(), w) != words.end();
+}
+
+/// Whether `words` (a key's) hold keyword `kw`'s words, followed only by words that keep it a
+/// secret. A keyword of 5 letters or more also matches the end of a compound word (dbpassword).
+bool secret_key(const std::vector<std::string>& words, const std::vector<std::string>& kw)
+{
+    for (std::size_t i = 0; i + kw.size() <= words.size(); ++i) {
+        bool match = true;
+        for (std::size_t k = 0; k < kw.size() && match; ++k) {
+            const std::string& w = words[i + k];
+            const bool compound = k == 0 && kw[k].size() >= 5 && w.size() > kw[k].size() + 1 && w.ends_with(kw[k]);
+            match = w == kw[k] || compound;
+        }
+        if (match && std::all_of(words.begin() + static_cast<std::ptrdiff_t>(i + kw.size()), words.end(), keeps_secret)) return true;
+    }
+    return false;
+}
+
+/// The key containing byte `p` of `text`, if it is a secret-named key for `kw`.
+std::optional<Span> key_at(std::string_view text, std::size_t p, const std::vector<std::string>& kw)
+{
+    const Span key = identifier_around(text, p);
+    if (key.e - key.b > 128 || !secret_key(split_words(text.substr(key.b, key.e - key.b)), kw)) return std::nullopt;
+    return key;
+}
+
+void assignment(const Rule& rule, std::size_t rule_index, std::string_view text, std::size_t begin, std::size_t end,
+                std::vector<RawMatch>& out)
+{
+    std::vector<std::pair<Span, Span>> found; // key, value
+    for (const std::string& keyword : rule.keywords) {
+        const std::vector<std::string> kw = split_words(keyword);
+        for (std::size_t p = find_ci(text, begin, end, keyword); p != npos; p = find_ci(text, p + 1, end, keyword)) {
+            const auto key = key_at(text, p, kw);
+            if (!key || std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first.b == key->b; })) continue;
+            if (const auto value = value_after(text, *key)) found.emplace_back(*key, *value);
+        }
+    }
+    append_matches(rule_index, found, out);
+}
+
+/// A call whose name holds the keyword, with two or more arguments, the last a string literal.
+void login_call(const Rule& rule, std::size_t rule_index, std::string_view text, std::size_t begin, std::size_t end,
+                std::vector<RawMatch>& out)
+{
+    std::vector<std::pair<Span, Span>> found;
+    for (const std::string& keyword : rule.keywords)
+        for (std::size_t p = find_ci(text, begin, end, keyword); p != npos; p = find_ci(text, p + 1, end, keyword)) {
+            const Span name = identifier_around(text, p);
+            if (std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first.b == name.b; })) continue;
+            if (const auto value = last_literal_argument(text, name.e)) found.emplace_back(name, *value);
+        }
+    append_matches(rule_index, found, out);
+}
+
+} // namespace
+
+DetectorFn assignment_detector() noexcept
+{
+    return assignment;
+}
+
+DetectorFn login_call_detector() noexcept
+{
+    return login_call;
+}
+
+} // namespace secretscan::detect

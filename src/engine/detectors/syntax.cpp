@@ -1,0 +1,203 @@
+#include "engine/detectors/syntax.hpp"
+
+#include <algorithm>
+
+namespace secretscan::detect {
+
+namespace {
+
+constexpr std::size_t max_value = 256; // longer values are data, not a credential someone typed
+
+bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+bool is_key_char(char c) noexcept { return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-'; }
+bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+bool is_quote(char c) noexcept { return c == '"' || c == '\'' || c == '`'; }
+
+char lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::size_t skip_blanks(std::string_view t, std::size_t p) noexcept
+{
+    while (p < t.size() && is_blank(t[p])) ++p;
+    return p;
+}
+
+std::size_t line_start(std::string_view t, std::size_t p) noexcept
+{
+    const std::size_t nl = p ? t.rfind('\n', p - 1) : npos;
+    return nl == npos ? 0 : nl + 1;
+}
+
+std::size_t line_end(std::string_view t, std::size_t p) noexcept
+{
+    const std::size_t nl = t.find('\n', p);
+    return nl == npos ? t.size() : nl;
+}
+
+/// A quoted string starting at `p` (an optional b/r/u/f/@ prefix, then ' " or `), on one line,
+/// backslash escapes skipped: the span inside the quotes.
+std::optional<Span> quoted_at(std::string_view t, std::size_t p)
+{
+    if (p + 1 < t.size() && std::string_view("bBrRuUfF@").find(t[p]) != npos && is_quote(t[p + 1])) ++p;
+    if (p >= t.size() || !is_quote(t[p])) return std::nullopt;
+    const char q = t[p];
+    for (std::size_t i = p + 1; i < t.size() && t[i] != '\n'; ++i) {
+        if (t[i] == '\\') ++i;
+        else if (t[i] == q) return Span{p + 1, i};
+    }
+    return std::nullopt;
+}
+
+/// An unquoted value at `p`: to white space, its trailing , ; ) } ] removed.
+Span bare_at(std::string_view t, std::size_t p) noexcept
+{
+    std::size_t e = p;
+    while (e < t.size() && !is_blank(t[e]) && t[e] != '\n' && t[e] != '\r' && !is_quote(t[e]) && t[e] != '<') ++e;
+    while (e > p && std::string_view(",;)}]").find(t[e - 1]) != npos) --e;
+    return {p, e};
+}
+
+/// The last string of a tuple or list of up to three string literals: ("user", "secret").
+std::optional<Span> last_in_tuple(std::string_view t, std::size_t p)
+{
+    const char close = t[p] == '(' ? ')' : ']';
+    std::optional<Span> last;
+    for (int items = 0; items < 3; ++items) {
+        p = skip_blanks(t, p + 1);
+        last = quoted_at(t, p);
+        if (!last) return std::nullopt;
+        p = skip_blanks(t, last->e + 1);
+        if (p < t.size() && t[p] == close) return last;
+        if (p >= t.size() || t[p] != ',') return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+/// The value starting at `p` (after the operator): quoted, a tuple of strings, or bare.
+std::optional<Span> value_at(std::string_view t, std::size_t p)
+{
+    p = skip_blanks(t, p);
+    if (p >= t.size() || t[p] == '\n' || t[p] == '\r' || t[p] == '|' || t[p] == '>') return std::nullopt;
+    std::optional<Span> v;
+    if ((t[p] == '(' || t[p] == '[') && p + 1 < t.size()) v = last_in_tuple(t, p);
+    else if (const auto q = quoted_at(t, p)) v = q;
+    else if (!is_quote(t[p])) v = bare_at(t, p);
+    if (!v || v->e <= v->b || v->e - v->b > max_value) return std::nullopt;
+    return v;
+}
+
+/// Whether the key is the first word of its line (after indentation, and after `ENV`, `export`
+/// or `set`), and only one more word follows it: `password s3cret` in .netrc-like files.
+bool two_word_line(std::string_view t, Span key, std::size_t value_start)
+{
+    std::string_view before = t.substr(line_start(t, key.b), key.b - line_start(t, key.b));
+    while (!before.empty() && is_blank(before.front())) before.remove_prefix(1);
+    if (!(before.empty() || before == "ENV " || before == "export " || before == "set ")) return false;
+    const Span v = bare_at(t, value_start);
+    return v.e > v.b && skip_blanks(t, v.e) == line_end(t, v.e);
+}
+
+/// Where the value starts after the key, or npos when no assignment follows it.
+std::size_t after_operator(std::string_view t, Span key, bool& element)
+{
+    std::size_t p = key.e;
+    if (key.b > 0 && t[key.b - 1] == '<' && p < t.size() && t[p] == '>') return element = true, p + 1; // <password>v</password>
+    const bool quoted = key.b > 0 && is_quote(t[key.b - 1]) && p < t.size() && t[p] == t[key.b - 1];
+    if (quoted) ++p;
+    if (p < t.size() && t[p] == ']') ++p; // config['password']
+    const std::size_t op = skip_blanks(t, p);
+    const std::string_view rest = t.substr(std::min(op, t.size()));
+    if (rest.starts_with(":=") || rest.starts_with("=>") || rest.starts_with("?=")) return op + 2;
+    if (rest.starts_with("=") && !rest.starts_with("==")) return op + 1;
+    if (rest.starts_with(":") && !rest.starts_with("::")) return op + 1;
+    if (rest.starts_with(",") && quoted) return op + 1; // ("PASSWORD", "v"), define('AUTH_KEY', 'v')
+    if (rest.starts_with("(") && !quoted) return op;    // setPassword("v")
+    if (op > p && two_word_line(t, key, op)) return op;
+    return npos;
+}
+
+} // namespace
+
+std::size_t find_ci(std::string_view text, std::size_t from, std::size_t to, std::string_view needle) noexcept
+{
+    to = std::min(to, text.size());
+    if (needle.empty() || to < needle.size()) return npos;
+    for (std::size_t i = from; i + needle.size() <= to; ++i) {
+        if (lower(text[i]) != needle[0]) continue;
+        std::size_t k = 1;
+        while (k < needle.size() && lower(text[i + k]) == needle[k]) ++k;
+        if (k == needle.size()) return i;
+    }
+    return npos;
+}
+
+Span identifier_around(std::string_view text, std::size_t p) noexcept
+{
+    std::size_t b = p, e = p;
+    while (b > 0 && is_key_char(text[b - 1])) --b;
+    while (e < text.size() && is_key_char(text[e])) ++e;
+    while (b < e && (text[b] == '.' || text[b] == '-')) ++b; // a leading '-' is a YAML list or an option
+    return {b, e};
+}
+
+std::vector<std::string> split_words(std::string_view key)
+{
+    std::vector<std::string> words;
+    std::string w;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        const char c = key[i];
+        const bool boundary = !w.empty() && ((is_upper(c) && !is_upper(key[i - 1])) ||                          // dbPassword
+                                             (is_upper(c) && i + 1 < key.size() && key[i + 1] >= 'a' && key[i + 1] <= 'z' &&
+                                              is_upper(key[i - 1])) ||                                            // APIKey
+                                             (is_digit(c) != is_digit(key[i - 1])));
+        if (!is_alpha(c) && !is_digit(c)) {
+            if (!w.empty()) words.push_back(std::move(w)), w.clear();
+            continue;
+        }
+        if (boundary) words.push_back(std::move(w)), w.clear();
+        w += lower(c);
+    }
+    if (!w.empty()) words.push_back(std::move(w));
+    return words;
+}
+
+std::optional<Span> value_after(std::string_view text, Span key)
+{
+    bool element = false;
+    const std::size_t p = after_operator(text, key, element);
+    if (p == npos) return std::nullopt;
+    if (element) {
+        std::size_t e = p;
+        while (e < text.size() && text[e] != '<' && text[e] != '\n') ++e;
+        if (e >= text.size() || text[e] != '<' || e == p || e - p > max_value) return std::nullopt;
+        return Span{p, e};
+    }
+    if (p < text.size() && text[p] == '(') return last_in_tuple(text, p); // setPassword("v")
+    return value_at(text, p);
+}
+
+std::optional<Span> last_literal_argument(std::string_view text, std::size_t name_end)
+{
+    if (name_end >= text.size() || text[name_end] != '(') return std::nullopt;
+    const std::size_t close = text.find(')', name_end);
+    if (close == npos || text.find('\n', name_end) < close) return std::nullopt;
+    const std::size_t comma = text.rfind(',', close);
+    if (comma == npos || comma < name_end) return std::nullopt; // one argument: login("alice")
+    const auto last = quoted_at(text, skip_blanks(text, comma + 1));
+    if (!last || skip_blanks(text, last->e + 1) != close || last->e == last->b) return std::nullopt;
+    return last;
+}
+
+void append_matches(std::size_t rule_index, std::vector<std::pair<Span, Span>>& found, std::vector<RawMatch>& out)
+{
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first.b < b.first.b; });
+    std::size_t last_end = 0;
+    for (const auto& [key, value] : found) {
+        if (key.b < last_end) continue; // matches of one rule never overlap
+        out.push_back(RawMatch{rule_index, key.b, value.e, value.b, value.e});
+        last_end = value.e;
+    }
+}
+
+} // namespace secretscan::detect
