@@ -77,10 +77,7 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::st
 /// The path step: a rule with `paths` reports only in files that match one of them.
 std::optional<Drop> outside_paths(const Rule& rule, std::string_view path)
 {
-    if (rule.paths.empty()) return std::nullopt;
-    const std::string p(path);
-    for (const std::string& g : rule.paths)
-        if (glob_match(g, p)) return std::nullopt;
+    if (applies_to(rule, path)) return std::nullopt;
     return Drop{FilterStep::path, "the rule applies only to files matching its paths"};
 }
 

@@ -1,4 +1,5 @@
 #include <secretscan/engine/detectors.hpp>
+#include <secretscan/engine/glob.hpp>
 #include <secretscan/engine/matcher.hpp>
 #include <secretscan/error.hpp>
 
@@ -162,6 +163,8 @@ struct Matcher::Impl {
     std::unique_ptr<RE2::Set> keywords;
     std::unique_ptr<RE2::Set> unfiltered;      // regexes of the rules without keywords
     std::vector<std::size_t> unfiltered_rules; // set index -> rule index
+    std::vector<std::size_t> file_rules;       // rules with paths and no keywords: run on matching files
+    std::vector<bool> path_gated;              // rule index -> has paths
     std::vector<std::unique_ptr<CompiledRule>> compiled;
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
     std::once_flag hs_once;
@@ -303,7 +306,9 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
                 throw Error(ErrorKind::config, where(m_rules[i]) + ": rule " + m_rules[i].id + ": detector '" + m_rules[i].detector +
                                                    "' is unknown or has no keywords to run around");
         }
-        if (m_rules[i].keywords.empty()) m_impl->add_unfiltered(i);
+        m_impl->path_gated.push_back(!m_rules[i].paths.empty());
+        if (m_rules[i].keywords.empty() && !m_rules[i].paths.empty()) m_impl->file_rules.push_back(i);
+        else if (m_rules[i].keywords.empty()) m_impl->add_unfiltered(i);
         else m_impl->add_keywords(i, index);
     }
     if (!m_impl->keywords->Compile()) throw Error(ErrorKind::config, "cannot compile the keyword prefilter (out of memory)");
@@ -333,7 +338,7 @@ void Matcher::compile_all() const
     for (std::size_t i = 0; i < m_rules.size(); ++i) m_impl->compile(i);
 }
 
-void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
+void Matcher::find(std::string_view text, std::vector<RawMatch>& out, std::string_view path) const
 {
     if (text.empty() || m_rules.empty()) return;
     Candidates candidates;
@@ -343,9 +348,18 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out) const
         set_match(*m_impl->unfiltered, text, direct, "regex prefilter");
         for (int k : direct) candidates.emplace_back(m_impl->unfiltered_rules[static_cast<std::size_t>(k)], std::vector<Window>{});
     }
+    for (std::size_t r : m_impl->file_rules) candidates.emplace_back(r, std::vector<Window>{});
+    std::erase_if(candidates, [&](const auto& c) { return m_impl->path_gated[c.first] && !applies_to(m_rules[c.first], path); });
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < candidates.size(); ++i)
         if (i == 0 || candidates[i].first != candidates[i - 1].first) m_impl->run_rule(candidates[i].first, text, candidates[i].second, out);
+}
+
+bool applies_to(const Rule& rule, std::string_view path)
+{
+    if (rule.paths.empty()) return true;
+    const std::string p(path);
+    return std::any_of(rule.paths.begin(), rule.paths.end(), [&p](const std::string& g) { return glob_match(g, p); });
 }
 
 void Matcher::find_rule(std::size_t rule, std::string_view text, std::vector<RawMatch>& out) const

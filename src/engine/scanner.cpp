@@ -18,9 +18,10 @@ struct Kept {
 /// The matcher's matches in `text`; with added lines, only around them: each run of added
 /// lines with added_context_lines lines either side (enough for a multi-line secret such as a
 /// PEM block that the change edits).
-void find_matches(const Matcher& matcher, std::string_view text, const std::vector<std::size_t>* added, std::vector<RawMatch>& out)
+void find_matches(const Matcher& matcher, std::string_view text, std::string_view path, const std::vector<std::size_t>* added,
+                  std::vector<RawMatch>& out)
 {
-    if (!added) return matcher.find(text, out);
+    if (!added) return matcher.find(text, out, path);
     const LineIndex lines(text);
     const std::size_t n = lines.line_count();
     for (std::size_t i = 0; i < added->size();) {
@@ -30,7 +31,7 @@ void find_matches(const Matcher& matcher, std::string_view text, const std::vect
         const std::size_t begin = lines.start_of(first);
         const std::size_t end = last < n ? lines.start_of(last + 1) : text.size();
         std::vector<RawMatch> part;
-        matcher.find(text.substr(begin, end - begin), part);
+        matcher.find(text.substr(begin, end - begin), part, path);
         for (RawMatch& m : part) {
             m.begin += begin, m.end += begin, m.secret_begin += begin, m.secret_end += begin;
             out.push_back(m);
@@ -113,7 +114,7 @@ std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provena
                                             std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const
 {
     std::vector<RawMatch> raw;
-    find_matches(m_matcher, text, added_lines, raw);
+    find_matches(m_matcher, text, where.path, added_lines, raw);
     std::vector<Kept> passed;
     for (const RawMatch& m : raw) {
         MatchResult result;

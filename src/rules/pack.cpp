@@ -206,7 +206,8 @@ Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
     if (r.name.empty()) r.name = r.id;
     if (r.regex.empty() == r.detector.empty()) fail(at, r.id, "a rule has either a 'regex' or a 'detector'");
     if (!r.detector.empty() && r.boundary != Boundary::none) fail(at, r.id, "'boundary' goes with a 'regex', not a 'detector'");
-    if (r.keywords.empty()) fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter");
+    if (r.keywords.empty() && r.paths.empty())
+        fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter (or 'paths' naming the files it reads whole)");
     if (r.regex.empty()) return r;
     r.regex = apply_boundary(r.regex, r.boundary);
     if (check) check_regex(r);

@@ -56,7 +56,7 @@ namespace {
 
 using FamilyText = std::pair<std::string_view, std::string_view>;
 
-constexpr std::array<FamilyText, 15> family_impact{{
+constexpr std::array<FamilyText, 16> family_impact{{
     {"cloud", "Act as you in the cloud account, within the credential's permissions: start machines (often for "
               "crypto-mining), read, copy or delete data in storage and databases, create users and keys that outlive "
               "this one, and run up the bill."},
@@ -86,6 +86,8 @@ constexpr std::array<FamilyText, 15> family_impact{{
     {"saas", "Read and change what the account holds in the service (documents, contacts, files, settings), within "
              "the key's scope."},
     {"generic", "Sign in to the service the password or token belongs to, as the account it belongs to."},
+    {"password-hash", "Crack the password offline, at the speed of their own hardware and with no lockout: weak and reused "
+                      "passwords fall in hours, and then open every system where the same password is used."},
 }};
 
 } // namespace

@@ -40,12 +40,14 @@ public:
     const std::vector<Rule>& rules() const noexcept { return m_rules; }
 
     /// Appends to `out` every match in `text` of every rule whose keyword occurs in it (ASCII
-    /// case-insensitive), in rule order then text order, unfiltered. A match whose secret group
-    /// did not take part or is empty is not a match. Matches of one rule never overlap. `text`
-    /// is UTF-8 (bytes that are not valid UTF-8 never match a non-ASCII class, and never crash).
+    /// case-insensitive), in rule order then text order, unfiltered. A rule with `paths` runs
+    /// only when `path` (the chunk's) matches one of them; one with `paths` and no keywords then
+    /// runs on the whole text. A match whose secret group did not take part or is empty is not a
+    /// match. Matches of one rule never overlap. `text` is UTF-8 (bytes that are not valid UTF-8
+    /// never match a non-ASCII class, and never crash).
     /// Throws Error(runtime) when RE2's DFA runs out of memory (never reported as "no match"),
     /// Error(config) when a rule's regex does not compile (file, line, rule id).
-    void find(std::string_view text, std::vector<RawMatch>& out) const;
+    void find(std::string_view text, std::vector<RawMatch>& out, std::string_view path = {}) const;
 
     /// The matches of rule `rule` (an index into rules()) in the whole of `text`, whether its
     /// keywords occur or not: for explaining why a text gave no finding. Throws as find does.
@@ -68,6 +70,10 @@ private:
     std::vector<Rule> m_rules;
     std::unique_ptr<Impl> m_impl;
 };
+
+/// Whether `rule` applies to a file at `path`: it has no `paths`, or `path` matches one of them
+/// (glob.hpp). Thread-safe.
+bool applies_to(const Rule& rule, std::string_view path);
 
 /// Shannon entropy of `s` in bits per byte (0 for an empty string, at most 8).
 double shannon_entropy(std::string_view s) noexcept;

@@ -92,7 +92,7 @@ TEST_CASE("pack errors name file, line, column and rule id", "[rules]")
     CHECK(error_of("rules:\n  - id: bad-regex\n    regex: 'a(b'\n    keywords: [a]\n") ==
           "pack.yaml:3:12: rule bad-regex: invalid regex: missing ): a(b; fix the 'regex' (RE2 syntax)");
     CHECK(error_of("rules:\n  - id: no-keywords\n    regex: 'abc'\n") ==
-          "pack.yaml:2:5: rule no-keywords: rule without 'keywords': every rule needs a literal prefilter");
+          "pack.yaml:2:5: rule no-keywords: rule without 'keywords': every rule needs a literal prefilter (or 'paths' naming the files it reads whole)");
     CHECK(error_of("rules:\n  - id: typo\n    regx: 'abc'\n    keywords: [a]\n") == "pack.yaml:3:5: rule typo: unknown key 'regx'");
     CHECK(error_of("rules:\n  - id: Bad_Id\n    regex: a\n    keywords: [a]\n") ==
           "pack.yaml:2:5: rule Bad_Id: an id is lowercase kebab-case ([a-z0-9-], starting with a letter)");
