@@ -103,7 +103,7 @@ TEST_CASE("pack errors name file, line, column and rule id", "[rules]")
     CHECK(error_of("rules: [\n") .rfind("pack.yaml:2:1: invalid YAML: ", 0) == 0);
     CHECK(error_of("rules:\n  - id: x\n    family: clouds\n") ==
           "pack.yaml:3:13: rule x: 'family' is one of cloud, vcs, ci, registry, chat, payments, messaging, ai, observability, "
-          "database, private-key, jwt, identity, saas, generic (got 'clouds')");
+          "database, private-key, jwt, identity, saas, generic, password-hash (got 'clouds')");
     CHECK(error_of("rules:\n  - id: x\n    kind: secret\n") == "pack.yaml:3:11: rule x: 'kind' is one of token, generic, url (got 'secret')");
     CHECK(error_of("rules:\n  - id: x\n    boundary: line\n") == "pack.yaml:3:15: rule x: 'boundary' is one of token, word, none (got 'line')");
     CHECK(error_of("rules:\n  - id: x\n    regex: 'a(b'\n    boundary: word\n    keywords: [a]\n") ==
