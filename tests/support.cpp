@@ -1,5 +1,6 @@
 #include "support.hpp"
 
+#include <secretscan/engine/scanner.hpp>
 #include <secretscan/rules/pack.hpp>
 
 #include <catch2/catch.hpp>
@@ -175,7 +176,8 @@ std::string binary_dir()
 std::vector<std::pair<std::string, std::string>> shipped_rule_examples()
 {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const secretscan::Rule& r : secretscan::builtin_rules()) out.emplace_back(r.id, r.examples.at(0));
+    for (const secretscan::Rule& r : secretscan::builtin_rules())
+        out.emplace_back(r.id + "/" + secretscan::example_path(r), r.examples.at(0));
     return out;
 }
 

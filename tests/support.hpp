@@ -70,7 +70,8 @@ RunResult git(const std::vector<std::string>& args, const std::string& cwd, cons
 /// The folder holding the secretscan binary under test (for PATH).
 std::string binary_dir();
 
-/// Each shipped rule's id and first example, in load order.
+/// Each shipped rule's file ("ID/" + the example path its paths allow) and first example, in
+/// load order.
 std::vector<std::pair<std::string, std::string>> shipped_rule_examples();
 
 } // namespace testing

@@ -85,6 +85,26 @@ std::optional<Drop> outside_paths(const Rule& rule, std::string_view path)
 
 struct FilterChain::Impl {
     FindingPolicy policy;
+    std::vector<std::pair<std::string, std::size_t>> prefixes; // token rules' keywords -> rule index
+    std::vector<std::pair<std::string, std::size_t>> providers; // token rules' providers (first tag) -> rule index
+
+    /// The token rule whose provider the key before a generic match names, or nullptr.
+    const std::pair<std::string, std::size_t>* named_provider(std::string_view key) const
+    {
+        const std::string lower = ascii_lower(key.substr(0, 128));
+        for (const auto& p : providers)
+            if (lower.find(p.first) != std::string::npos) return &p;
+        return nullptr;
+    }
+
+    /// The token rule whose keyword `secret` starts with, or nullptr.
+    const std::pair<std::string, std::size_t>* owner(std::string_view secret) const
+    {
+        const std::string lower = ascii_lower(secret.substr(0, 32));
+        for (const auto& p : prefixes)
+            if (lower.starts_with(p.first) && lower.size() > p.first.size()) return &p;
+        return nullptr;
+    }
     std::vector<ValidatorFn> validators; // rule index -> validator or nullptr
     std::vector<ExtractorFn> extractors; // rule index -> extractor or nullptr
     std::vector<std::unique_ptr<RE2>> secret_regexes;
@@ -101,6 +121,12 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
             throw Error(ErrorKind::config, to_string(r.mark) + ": rule " + r.id + ": unknown validator '" + r.validate + "'");
         m_impl->validators.push_back(fn);
         m_impl->extractors.push_back(r.extract.empty() ? nullptr : find_extractor(r.extract));
+        if (r.kind == RuleKind::token && r.origin != RuleOrigin::git_secrets) {
+            for (const std::string& k : r.keywords) // prefixes such as ghp_, sk-, xoxb-, dp.pt. (not words like ska)
+                if (k.size() >= 3 && k.find_first_of("_-.") != std::string::npos) m_impl->prefixes.emplace_back(k, m_impl->extractors.size() - 1);
+            if (!r.tags.empty() && r.tags.front().size() >= 4)
+                m_impl->providers.emplace_back(ascii_lower(r.tags.front()), m_impl->extractors.size() - 1);
+        }
     }
     for (const auto& r : policy.secret_regexes) {
         auto re = std::make_unique<RE2>(r, re2_options());
@@ -133,8 +159,17 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
     }
     if (rule.shared_filter)
         if (auto drop = shared_classes(rule, m, secret)) return drop;
-    if (rule.kind == RuleKind::generic)
+    if (rule.kind == RuleKind::generic) {
         if (const ValueVerdict v = judge_value(secret); !v.secret) return Drop{FilterStep::value, "the value test: it " + v.reason};
+        if (const auto* p = m_impl->owner(secret)) // a provider's token that its own rule does not take
+            return Drop{FilterStep::value,
+                        "it starts with " + p->first + ", the prefix of rule " + m_rules[p->second].id + ", which judges values of this shape"};
+        const std::string_view key = m.text.substr(m.begin, m.secret_begin > m.begin ? m.secret_begin - m.begin : 0);
+        const auto* p = rule.detector.empty() ? nullptr : m_impl->named_provider(key); // a detector's match starts at its key
+        if (p) // the provider's rule knows its format: defer to it
+            return Drop{FilterStep::value, "its key names " + p->first + ", whose rule " + m_rules[p->second].id +
+                                               " knows that provider's format and does not report this value"};
+    }
     return validate(m.rule, secret, result);
 }
 
@@ -152,7 +187,7 @@ bool FilterChain::preferred(std::size_t a, std::size_t b) const noexcept
 {
     const auto rank = [this](std::size_t i) {
         const Rule& r = m_rules[i];
-        return std::make_tuple(r.origin == RuleOrigin::git_secrets, r.kind != RuleKind::token, -static_cast<int>(r.confidence), i);
+        return std::make_tuple(r.origin == RuleOrigin::git_secrets, r.kind != RuleKind::token, !r.detector.empty(), -static_cast<int>(r.confidence), i);
     };
     return rank(a) < rank(b);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <vector>
 
 namespace secretscan {
 namespace {
@@ -38,6 +39,17 @@ std::string why_template(std::string_view s)
         if (i >= s.size() || !is_ident_start(s[i])) continue;
         while (i < s.size() && (is_ident(s[i]) || s[i] == '-' || s[i] == ' ' || s[i] == '.')) ++i;
         if (i < s.size() && s[i] == '>') return quoted("contains the placeholder", s.substr(lt, i + 1 - lt));
+    }
+    // A {placeholder} anywhere: '{', a lower-case name, optionally ':' and a size, then '}'
+    // (format strings, documentation: {password}, {hex:32}). Encrypted values in braces
+    // (Jenkins' {AQAAAB...}) are mixed case.
+    for (std::size_t lb = s.find('{'); lb != std::string_view::npos; lb = s.find('{', lb + 1)) {
+        std::size_t i = lb + 1;
+        while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || (i > lb + 1 && s[i] >= '0' && s[i] <= '9'))) ++i;
+        if (i == lb + 1) continue;
+        if (i < s.size() && s[i] == ':')
+            while (++i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {}
+        if (i < s.size() && s[i] == '}') return quoted("contains the placeholder", s.substr(lb, i + 1 - lb));
     }
     if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
         return "is a variable reference";
@@ -89,28 +101,82 @@ std::string why_placeholder(std::string_view s)
     return "";
 }
 
+/// The letters of a value as a person typed them: lower-cased, a digit or symbol between two
+/// letters read as the letter it stands for (P4ssw0rd, p@ss), other digits and symbols dropped.
+std::string typed_letters(std::string_view s)
+{
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (letter(c)) {
+            out += static_cast<char>(c | 0x20);
+            continue;
+        }
+        if (i == 0 || i + 1 == s.size() || !letter(s[i - 1]) || !letter(s[i + 1])) continue;
+        switch (c) {
+        case '4': case '@': out += 'a'; break;
+        case '0': out += 'o'; break;
+        case '3': out += 'e'; break;
+        case '5': case '$': out += 's'; break;
+        case '1': case '!': out += 'i'; break;
+        case '7': out += 't'; break;
+        default: break;
+        }
+    }
+    return out;
+}
+
+enum class FixtureWord { none, filler, weak, test };
+
+FixtureWord fixture_word(std::string_view w)
+{
+    static constexpr std::array<std::string_view, 10> weak{"pass", "password", "passwd", "secret", "qwerty", "hunter", "letmein",
+                                                           "changeit", "admin", "root"};
+    static constexpr std::array<std::string_view, 14> test{"test", "testing", "tester", "fake", "mock", "sample", "dummy", "foo",
+                                                           "bar", "baz", "foobar", "demo", "temp", "tmp"};
+    static constexpr std::array<std::string_view, 12> filler{"my",  "the", "your", "our", "super", "default",
+                                                             "some", "new", "old", "value", "key", "here"};
+    if (std::find(weak.begin(), weak.end(), w) != weak.end()) return FixtureWord::weak;
+    if (std::find(test.begin(), test.end(), w) != test.end()) return FixtureWord::test;
+    if (std::find(filler.begin(), filler.end(), w) != filler.end()) return FixtureWord::filler;
+    return FixtureWord::none;
+}
+
+/// The fixture word `letters` is made of ("password", "test"), when it is one weak word, or
+/// words of which one is a test word (testpass, mockpassword), with fillers (my, super) around;
+/// "" otherwise (secretpassword, briapass: chosen by someone).
+std::string fixture_spelling(const std::string& letters)
+{
+    // best[i]: (weak words, test words, the first non-filler word) of a split of letters[0, i).
+    struct Split { int weak = -1, test = 0; std::string word; };
+    std::vector<Split> best(letters.size() + 1);
+    best[0].weak = 0;
+    for (std::size_t i = 0; i < letters.size(); ++i) {
+        if (best[i].weak < 0) continue;
+        for (std::size_t len = 2; i + len <= letters.size() && len <= 8; ++len) {
+            const std::string_view w(letters.data() + i, len);
+            const FixtureWord kind = fixture_word(w);
+            if (kind == FixtureWord::none) continue;
+            Split next = best[i];
+            next.weak += kind == FixtureWord::weak, next.test += kind == FixtureWord::test;
+            if (next.word.empty() && kind != FixtureWord::filler) next.word = std::string(w);
+            if (best[i + len].weak < 0 || next.test > best[i + len].test) best[i + len] = next;
+        }
+    }
+    const Split& all = best[letters.size()];
+    if (all.weak < 0 || all.word.empty()) return "";
+    return (all.test > 0 || all.weak == 1) ? all.word : "";
+}
+
 /// Generic rules: a value that spells a well-known test or weak password, also with digits for
-/// letters (P4ssw0rd): fixtures, not deployed secrets.
+/// letters (P4ssw0rd, password123, testpass): fixtures, not deployed secrets. Passwords people
+/// choose around such words (S3cr3tPassw0rd, bria@pass135!) are not fixtures.
 std::string why_fixture(std::string_view s)
 {
     if (s.size() < 6) return "is shorter than 6 characters"; // shorter than password policies allow (NIST SP 800-63B: 8)
     const std::string lower = ascii_lower(s);
-    std::string plain = lower;
-    for (char& c : plain) {
-        switch (c) {
-        case '4': case '@': c = 'a'; break;
-        case '0': c = 'o'; break;
-        case '3': c = 'e'; break;
-        case '5': case '$': c = 's'; break;
-        case '1': c = 'i'; break;
-        case '7': c = 't'; break;
-        default: break;
-        }
-    }
-    static constexpr std::array<std::string_view, 11> words{"pass", "secret", "test", "fake", "mock", "sample",
-                                                            "foobar", "qwerty", "hunter", "letmein", "changeit"};
-    for (std::string_view w : words)
-        if (plain.find(w) != std::string::npos) return quoted("spells the test word", w);
+    if (const std::string w = fixture_spelling(typed_letters(s)); !w.empty()) return quoted("spells the test word", w);
     // Documented default credentials, as the whole value: RabbitMQ's guest, MySQL's and
     // PostgreSQL's superusers, Java keystores' changeit.
     static constexpr std::array<std::string_view, 12> defaults{"pass", "root", "toor", "guest", "admin", "user", "postgres",

@@ -45,6 +45,23 @@ void record(const FilterChain& chain, std::vector<TraceEntry>* trace, const RawM
     if (trace) trace->push_back({m.rule, m.secret_begin, std::move(drop)});
 }
 
+/// A value a provider's validator rejected (a GitHub token with wrong check digits) is not
+/// reported by a generic rule either: the rule that knows the format has judged it.
+void defer_to_validators(const FilterChain& chain, const std::vector<RawMatch>& rejected, std::vector<Kept>& passed,
+                         std::vector<TraceEntry>* trace)
+{
+    if (rejected.empty()) return;
+    std::erase_if(passed, [&](const Kept& k) {
+        if (chain.rules()[k.match.rule].kind == RuleKind::token) return false;
+        for (const RawMatch& r : rejected)
+            if (r.secret_begin < k.match.secret_end && k.match.secret_begin < r.secret_end) {
+                record(chain, trace, k.match, Drop{FilterStep::overlap, "rule " + chain.rules()[r.rule].id + "'s validator rejects this value"});
+                return true;
+            }
+        return false;
+    });
+}
+
 /// One secret, one finding: of matches whose secrets overlap, keep the preferred rule's.
 void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std::vector<TraceEntry>* trace)
 {
@@ -113,16 +130,19 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk) cons
 std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                             std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const
 {
-    std::vector<RawMatch> raw;
+    std::vector<RawMatch> raw, rejected; // rejected: token rules' matches their validators reject
     find_matches(m_matcher, text, where.path, added_lines, raw);
     std::vector<Kept> passed;
     for (const RawMatch& m : raw) {
         MatchResult result;
-        if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path}, result))
+        if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path, m.begin}, result)) {
+            if (drop->step == FilterStep::validator) rejected.push_back(m);
             record(m_chain, trace, m, std::move(*drop));
-        else
+        } else {
             passed.push_back({m, std::move(result)});
+        }
     }
+    defer_to_validators(m_chain, rejected, passed, trace);
     resolve_overlaps(m_chain, passed, trace);
     std::vector<RawMatch> out;
     for (Kept& k : passed) {
@@ -178,10 +198,26 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     return out;
 }
 
+std::string example_path(const Rule& rule)
+{
+    if (rule.paths.empty()) return "example";
+    std::string p = rule.paths.front();
+    for (std::size_t at; (at = p.find("**/")) != std::string::npos;) p.erase(at, 3);
+    std::string out;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        if (p[i] == '*') out += "example";
+        else if (p[i] == '?') out += 'x';
+        else if (p[i] == '[') i = p.find(']', i) == std::string::npos ? p.size() : p.find(']', i), out += 'x';
+        else out += p[i];
+    }
+    return out;
+}
+
 std::optional<std::string> Scanner::explain_miss(std::size_t rule, std::string_view text) const
 {
     std::vector<TraceEntry> trace;
-    const std::vector<Finding> found = scan_text(text, Provenance{SourceKind::file, "example", ""}, nullptr, &trace);
+    const std::string path = example_path(m_matcher.rules()[rule]);
+    const std::vector<Finding> found = scan_text(text, Provenance{SourceKind::file, path, ""}, nullptr, &trace);
     const std::string& id = m_matcher.rules()[rule].id;
     if (std::any_of(found.begin(), found.end(), [&id](const Finding& f) { return f.rule_id == id; })) return std::nullopt;
     for (const TraceEntry& t : trace)

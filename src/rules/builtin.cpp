@@ -32,7 +32,7 @@ Rule to_rule(std::string_view file, const builtin::RuleRecord& t)
     r.examples = strings(t.examples), r.negative_examples = strings(t.negative_examples);
     r.example_marks = marks(file, t.example_marks), r.negative_example_marks = marks(file, t.negative_example_marks);
     r.mark = {std::string(file), t.mark.line, t.mark.column};
-    r.regex_mark = {std::string(file), t.regex_mark.line, t.regex_mark.column};
+    if (t.regex_mark.line) r.regex_mark = {std::string(file), t.regex_mark.line, t.regex_mark.column}; // none for a detector
     r.origin = RuleOrigin::builtin;
     return r;
 }

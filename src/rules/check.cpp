@@ -19,7 +19,7 @@ SourceMark mark_of(const std::vector<SourceMark>& marks, std::size_t i, const Ru
 void lint(const Rule& r, std::vector<RuleProblem>& problems)
 {
     const RE2 re(r.regex, re2_options());
-    if (re.ok() && RE2::PartialMatch("", re))
+    if (!r.regex.empty() && re.ok() && RE2::PartialMatch("", re))
         problems.push_back({r.id, r.regex_mark.line ? r.regex_mark : r.mark, "the regex can match the empty string"});
     for (const std::string& kw : r.keywords) {
         const bool used = std::any_of(r.examples.begin(), r.examples.end(),

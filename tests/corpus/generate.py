@@ -15,6 +15,8 @@ A spec file is a YAML list, one entry per rule:
     near_misses: ['ghp_<your-token>']     # lines no rule may report
     raw: true                             # optional: token is a whole text (PEM block, URL),
                                           # written as-is into five files instead
+    files: ['.env', Dockerfile]           # optional: only the contexts of these files (rules
+                                          # that read configuration files only)
 
 Template elements: literal text; {CLASS:N} or {CLASS:N-M} random characters of CLASS (hex, HEX,
 digit, upper, lower, alpha, alnum, ualnum, lalnum, b64, b64url, b32); {uuid}; {base64:N} (N
@@ -182,6 +184,9 @@ def load_rules_families(pattern_dir):
 
 def positives(specs, families, out):
     for spec_file, spec in specs:
+        # Each rule's values come from a generator seeded by its id: adding or changing one spec
+        # never changes another's samples.
+        rng.seed(f"20261130:{spec['rule']}")
         rule = spec["rule"]
         if rule not in families:
             raise SystemExit(f"{spec_file}: rule {rule} is not in patterns/")
@@ -191,8 +196,10 @@ def positives(specs, families, out):
             shapes = [("notes.txt", "", "\n"), ("config/service.conf", "# connection\n", "\n# end\n"),
                       ("README.md", "Deployment notes:\n\n", "\n\nAsk ops for access.\n"),
                       ("secrets/prod.txt", "", ""), ("scripts/setup.sh", "#!/bin/sh\ncat > /etc/svc.conf <<'EOF'\n", "\nEOF\n")]
-        else:  # each of the 10 contexts once, the key names taking turns
+        else:  # each of the 10 contexts once (or those whose file `files` lists), the key names taking turns
             shapes = [contexts(names[k % len(names)])[k] for k in range(10)]
+            if spec.get("files"):
+                shapes = [s for s in shapes if s[0] in spec["files"]]
         for k, (path, before, after) in enumerate(shapes):
             value = expand(spec["token"])
             text = before + value + after
@@ -372,6 +379,7 @@ def main():
     families = load_rules_families(sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "patterns"))
     out = []
     positives(specs, families, out)
+    rng.seed("20261130:negatives")
     negatives(out)
     with open(out_path, "w") as f:
         for o in out:

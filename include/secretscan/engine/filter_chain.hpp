@@ -66,6 +66,7 @@ struct MatchView {
     std::size_t secret_begin = 0;  ///< byte offsets of the secret in `text`
     std::size_t secret_end = 0;
     std::string_view path;         ///< the chunk's path (the lockfile class)
+    std::size_t begin = 0;         ///< where the whole match starts (for a generic rule, its key)
 
     std::string_view secret() const noexcept { return text.substr(secret_begin, secret_end - secret_begin); }
 };
@@ -111,7 +112,8 @@ public:
     std::optional<Drop> check_match(const MatchView& m, MatchResult& result) const;
 
     /// Which of two overlapping matches (rule indices) is reported: a pack rule's over a
-    /// git-secrets pattern's, a token rule's over a generic one's, then the higher confidence,
+    /// git-secrets pattern's, a token rule's over a generic one's, a regex's over a detector's
+    /// (a file format's own rule over the assignment detector), then the higher confidence,
     /// then the rule loaded first. True when `a` is preferred to `b`.
     bool preferred(std::size_t a, std::size_t b) const noexcept;
 

@@ -17,10 +17,14 @@ enum class FilterClass {
                 ///< "...."; or a run of 6+ equal or ascending characters ("000000", "123456", "abcdef")
                 ///< that is at least a quarter of the secret; or a value published in documentation
                 ///< (jwt.io's example tokens, the test keys in Stripe's API reference)
-    fixture,    ///< generic rules only: shorter than 6 characters; spells a test or weak password, also
-                ///< with digits for letters (pass, secret, test, fake, mock, sample, foobar, qwerty,
-                ///< hunter, letmein, changeit; P4ssw0rd, store-pass); or is a documented default (pass, root, toor, guest, admin, user,
-                ///< postgres, mysql, default, changeit, demo, pw): a fixture, not a deployed secret
+    fixture,    ///< generic rules only: shorter than 6 characters; or its letters (digits and symbols
+                ///< between letters read as letters: P4ssw0rd) spell one weak password (pass,
+                ///< password, passwd, secret, qwerty, hunter, letmein, changeit, admin, root), or weak
+                ///< and test words (test, fake, mock, sample, dummy, foo, bar, demo, temp: testpass),
+                ///< with fillers (my, super, default, value...) and other digits and symbols around
+                ///< (mypassword123!); or it is a documented default (pass, root, toor, guest, admin,
+                ///< user, postgres, mysql, default, changeit, demo, pw). A password made of other words
+                ///< too (S3cr3tPassw0rd, bria@pass135!) was chosen by someone: not a fixture
     hash,       ///< generic rules only: a whole hex digest (32, 40, 56, 64, 96 or 128 hex digits:
                 ///< MD5, SHA-1 and git object ids, SHA-224, SHA-256, SHA-384, SHA-512), an SRI
                 ///< integrity value "sha256-"/"sha384-"/"sha512-" + base64 (W3C Subresource

@@ -32,6 +32,10 @@ struct TraceEntry {
     Drop drop;
 };
 
+/// The file a rule's examples are scanned as: "example", or a name its first `paths` glob
+/// matches ("*.env" gives "example.env").
+std::string example_path(const Rule& rule);
+
 /// The decoders every native scan runs after the text stage (decoder.hpp), in order: the list in
 /// src/engine/decoders/standard.cpp, where a new decoder is added.
 std::vector<std::shared_ptr<const Decoder>> standard_decoders();
@@ -58,9 +62,9 @@ public:
                                    const std::vector<std::size_t>* added_lines = nullptr,
                                    std::vector<TraceEntry>* trace = nullptr) const;
 
-    /// Why `text` gives no finding of rule `rule` (an index into the matcher's rules), as the
-    /// pipeline decides it: no keyword, no regex match, or the first step that dropped its
-    /// match. nullopt when it gives one. For `rules check`.
+    /// Why `text`, scanned as a file at example_path(), gives no finding of rule `rule` (an index
+    /// into the matcher's rules), as the pipeline decides it: no keyword, no regex match, or the
+    /// first step that dropped its match. nullopt when it gives one. For `rules check`.
     std::optional<std::string> explain_miss(std::size_t rule, std::string_view text) const;
 
     const Matcher& matcher() const noexcept { return m_matcher; }

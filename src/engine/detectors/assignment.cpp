@@ -15,32 +15,34 @@ namespace {
 /// something about the secret, not the secret.
 bool keeps_secret(std::string_view w)
 {
-    static constexpr std::array<std::string_view, 34> words{
-        "key",  "keys",     "secret", "token", "value",      "val",     "str",   "string", "b64",  "base64", "hex",  "enc",
+    static constexpr std::array<std::string_view, 35> words{
+        "key",  "keys",     "access",     "secret", "token", "value",      "val",     "str",   "string", "b64",  "base64", "hex",  "enc",
         "text", "plain",    "raw",    "data",  "prod",       "production", "dev", "development", "staging", "stage", "local",
         "live", "sandbox",  "main",   "primary", "secondary", "backup", "old",   "new",   "base",  "cleartext", "plaintext"};
     return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
            std::find(words.begin(), words.end(), w) != words.end();
 }
 
-/// Whether `words` (a key's) hold keyword `kw`'s words, followed only by words that keep it a
-/// secret. A keyword of 5 letters or more also matches the end of a compound word (dbpassword).
-bool secret_key(const std::vector<std::string>& words, const std::vector<std::string>& kw)
+/// Whether `words` (a key's) hold keyword `kw` (its words joined), as consecutive words joined
+/// (apiKey, api_key and apikey all hold "apikey") or, for a keyword of 5 letters or more, as the
+/// end of one compound word (dbpassword); followed only by words that keep it a secret.
+bool secret_key(const std::vector<std::string>& words, const std::string& kw)
 {
-    for (std::size_t i = 0; i + kw.size() <= words.size(); ++i) {
-        bool match = true;
-        for (std::size_t k = 0; k < kw.size() && match; ++k) {
-            const std::string& w = words[i + k];
-            const bool compound = k == 0 && kw[k].size() >= 5 && w.size() > kw[k].size() + 1 && w.ends_with(kw[k]);
-            match = w == kw[k] || compound;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        std::string joined;
+        for (std::size_t j = i; j < words.size() && joined.size() < kw.size(); ++j) {
+            joined += words[j];
+            const bool compound = j == i && kw.size() >= 5 && joined.size() > kw.size() + 1 && joined.ends_with(kw);
+            if ((joined == kw || compound) &&
+                std::all_of(words.begin() + static_cast<std::ptrdiff_t>(j + 1), words.end(), keeps_secret))
+                return true;
         }
-        if (match && std::all_of(words.begin() + static_cast<std::ptrdiff_t>(i + kw.size()), words.end(), keeps_secret)) return true;
     }
     return false;
 }
 
 /// The key containing byte `p` of `text`, if it is a secret-named key for `kw`.
-std::optional<Span> key_at(std::string_view text, std::size_t p, const std::vector<std::string>& kw)
+std::optional<Span> key_at(std::string_view text, std::size_t p, const std::string& kw)
 {
     const Span key = identifier_around(text, p);
     if (key.e - key.b > 128 || !secret_key(split_words(text.substr(key.b, key.e - key.b)), kw)) return std::nullopt;
@@ -52,7 +54,8 @@ void assignment(const Rule& rule, std::size_t rule_index, std::string_view text,
 {
     std::vector<std::pair<Span, Span>> found; // key, value
     for (const std::string& keyword : rule.keywords) {
-        const std::vector<std::string> kw = split_words(keyword);
+        std::string kw; // the keyword's words joined: "api_key" -> "apikey"
+        for (const std::string& w : split_words(keyword)) kw += w;
         for (std::size_t p = find_ci(text, begin, end, keyword); p != npos; p = find_ci(text, p + 1, end, keyword)) {
             const auto key = key_at(text, p, kw);
             if (!key || std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first.b == key->b; })) continue;

@@ -49,13 +49,29 @@ std::optional<Span> quoted_at(std::string_view t, std::size_t p)
     return std::nullopt;
 }
 
-/// An unquoted value at `p`: to white space, its trailing , ; ) } ] removed.
+/// An unquoted value at `p`: to white space (or a quote, '(', '[' or a closing tag's "</"; a
+/// <placeholder> stays in it), its trailing , ; ) } ] removed.
 Span bare_at(std::string_view t, std::size_t p) noexcept
 {
     std::size_t e = p;
-    while (e < t.size() && !is_blank(t[e]) && t[e] != '\n' && t[e] != '\r' && !is_quote(t[e]) && t[e] != '<') ++e;
-    while (e > p && std::string_view(",;)}]").find(t[e - 1]) != npos) --e;
+    while (e < t.size() && std::string_view(" \t\r\n\"'`([").find(t[e]) == npos && !(t[e] == '<' && e + 1 < t.size() && t[e + 1] == '/'))
+        ++e;
+    // Trailing punctuation of the statement (, ;) and closers without their opener in the value.
+    for (bool more = true; more && e > p;) {
+        const char c = t[e - 1];
+        const std::string_view v = t.substr(p, e - p);
+        const char opener = c == ')' ? '(' : c == '}' ? '{' : c == ']' ? '[' : '\0';
+        more = c == ',' || c == ';' || (opener && v.find(opener) == npos);
+        if (more) --e;
+    }
     return {p, e};
+}
+
+/// `v` without escape sequences that end a string printed by code: printf "password=x\n".
+Span without_trailing_escapes(std::string_view t, Span v) noexcept
+{
+    while (v.e >= v.b + 2 && t[v.e - 2] == '\\' && (t[v.e - 1] == 'n' || t[v.e - 1] == 'r' || t[v.e - 1] == 't')) v.e -= 2;
+    return v;
 }
 
 /// The last string of a tuple or list of up to three string literals: ("user", "secret").
@@ -83,6 +99,7 @@ std::optional<Span> value_at(std::string_view t, std::size_t p)
     if ((t[p] == '(' || t[p] == '[') && p + 1 < t.size()) v = last_in_tuple(t, p);
     else if (const auto q = quoted_at(t, p)) v = q;
     else if (!is_quote(t[p])) v = bare_at(t, p);
+    if (v) v = without_trailing_escapes(t, *v);
     if (!v || v->e <= v->b || v->e - v->b > max_value) return std::nullopt;
     return v;
 }

@@ -18,7 +18,7 @@ bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
 bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
 bool is_letter(char c) noexcept { return is_lower(c) || is_upper(c); }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_word_char(char c) noexcept { return is_letter(c) || is_digit(c) || c == '_' || c == '.' || c == '-'; }
+bool is_word_char(char c) noexcept { return is_letter(c) || is_digit(c) || c == '_' || c == '.' || c == '-' || c == ':'; }
 
 int cost(int a, int b, int c) noexcept
 {
@@ -118,6 +118,7 @@ ValueVerdict judge_value(std::string_view v)
 {
     if (is_number_like(v)) return {false, "is a number, date or version"};
     if (is_keyword_value(v)) return {false, "is a boolean or null"};
+    if (v.size() > 2 && v.front() == '<' && v.back() == '>') return {false, "is a <placeholder>"};
     if (v.find_first_of(" \t") != std::string_view::npos) return {false, "holds white space (prose)"};
     if (v.find("://") != std::string_view::npos) return {false, "is a URL"};
     if (is_path(v)) return {false, "is a file path"};

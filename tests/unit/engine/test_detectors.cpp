@@ -86,6 +86,7 @@ TEST_CASE("value test: people's passwords and random tokens are secrets, names, 
     CHECK(judge_value("user_password_field").reason == "reads as words or an identifier");
     CHECK(judge_value("getPassword").reason == "reads as words or an identifier");
     CHECK(judge_value("production").reason == "reads as words or an identifier");
+    CHECK(judge_value("store-pass").reason == "reads as words or an identifier");
     CHECK(judge_value("/etc/ssl/private/key.pem").reason == "is a file path");
     CHECK(judge_value("config/secrets.yml").reason == "is a file path");
     CHECK(judge_value("process.env.DB_PASS").reason == "is code or a reference to a value held elsewhere");

@@ -182,11 +182,14 @@ TEST_CASE("scanner: one finding per secret, the preferred rule's, and the drops 
     generic.kind = RuleKind::generic;
     generic.regex = R"(key = ([a-z_0-9]+))";
     generic.keywords = {"key"};
-    const Matcher m({generic, token_rule()});
+    Rule token = token_rule();
+    token.regex = R"(\b(k3v[a-z0-9]{5})\b)";
+    token.keywords = {"k3v"};
+    const Matcher m({generic, token});
     const FilterChain chain(m.rules());
     const Scanner scanner(m, chain, {});
     std::vector<TraceEntry> trace;
-    const auto found = scanner.scan_text("key = tok_k3v9q2\n", Provenance{}, nullptr, &trace);
+    const auto found = scanner.scan_text("key = k3v9q2x7\n", Provenance{}, nullptr, &trace);
     REQUIRE(found.size() == 1);
     CHECK(found[0].rule_id == "tok");
     CHECK(found[0].line == 1);
@@ -194,11 +197,32 @@ TEST_CASE("scanner: one finding per secret, the preferred rule's, and the drops 
     REQUIRE(trace.size() == 1);
     CHECK(trace[0].rule == 0);
     CHECK(trace[0].drop.reason == "rule tok reports the same secret");
-    CHECK(scanner.explain_miss(0, "key = tok_k3v9q2") == "rule tok reports the same secret");
-    CHECK(scanner.explain_miss(0, "key = tok_abc123") == "the value test: it reads as words or an identifier");
-    CHECK(scanner.explain_miss(1, "key = tok_k3v9q2") == std::nullopt);
-    CHECK(scanner.explain_miss(1, "tok_ab") == "the regex does not match");
+    CHECK(scanner.explain_miss(0, "key = k3v9q2x7") == "rule tok reports the same secret");
+    CHECK(scanner.explain_miss(0, "key = value_name") == "the value test: it reads as words or an identifier");
+    CHECK(scanner.explain_miss(1, "key = k3v9q2x7") == std::nullopt);
+    CHECK(scanner.explain_miss(1, "k3v9") == "the regex does not match");
     CHECK(scanner.explain_miss(0, "KEY = abc") == "the regex does not match");
+}
+
+TEST_CASE("scanner: a generic rule defers to the provider whose prefix or name it sees", "[pipeline]")
+{
+    Rule generic = token_rule();
+    generic.id = "generic";
+    generic.kind = RuleKind::generic;
+    generic.detector = "assignment";
+    generic.regex.clear();
+    generic.keywords = {"token"};
+    Rule provider = token_rule();
+    provider.id = "acme-token";
+    provider.tags = {"acme"};
+    const Matcher m({generic, provider});
+    const FilterChain chain(m.rules());
+    const Scanner scanner(m, chain, {});
+    CHECK(scanner.explain_miss(0, "token = tok_k3v9q2x7w") ==
+          "it starts with tok_, the prefix of rule acme-token, which judges values of this shape");
+    CHECK(scanner.explain_miss(0, "ACME_TOKEN = Zq8rT3xK1mP9w") ==
+          "its key names acme, whose rule acme-token knows that provider's format and does not report this value");
+    CHECK(scanner.explain_miss(0, "OTHER_TOKEN = Zq8rT3xK1mP9w") == std::nullopt);
 }
 
 TEST_CASE("scanner: a decoder's spans are scanned and their findings located at the encoded text", "[pipeline]")
