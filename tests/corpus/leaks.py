@@ -26,6 +26,7 @@ A spec file is a YAML mapping:
         pw: '{password:human}'
       crlf: true                   # optional: lines end in CR LF (Windows-written files)
       syntax: none                 # optional: do not parse-check (json|yaml|xml|toml|none)
+      raw_braces: true             # optional: the text may hold '{org}'-like braces outside markers
       text: |
         @acme:registry=https://npm.{org}.internal/
         //npm.acme.internal/:_authToken={{secret:{crc:npm_}}}
@@ -584,6 +585,8 @@ def read_span(text, line, col, end_line, end_col):
     return "\n".join(parts)
 
 
+STRAY = re.compile(r"\{(?:" + "|".join(sorted(set(GENS) | set(generate.CLASSES) | {"uuid", "pick", "jwt", "crc", "pem"},
+                                                key=len, reverse=True)) + r")(?::[^{}]*)?\}")
 RESERVED = re.compile(r"\bexample\.(?:com|net|org)\b|\.(?:test|invalid|example)\b(?![\w-])", re.I)
 ALLOW = re.compile(r"secretscan:allow|gitleaks:allow|pragma: allowlist secret", re.I)
 
@@ -626,6 +629,8 @@ def check_sample(o, spans_values):
         got = read_span(text, s["line"], s["column"], s["end_line"], s["end_column"])
         assert got == value, f"{tid}: span {s} reads {got!r}, planted {value!r}"
     assert not MARKER.search(text) and not MARKER.search(o["path"]), f"{tid}: an unrendered marker"
+    stray = STRAY.search(text) or STRAY.search(o["path"])
+    assert o.get("_raw_braces") or not stray, f"{tid}: generator {stray.group(0)} outside a marker"
     if o["label"] == "positive":
         assert o["secrets"], f"{tid}: a positive without a planted secret"
         assert not RESERVED.search(text), f"{tid}: reserved host {RESERVED.search(text).group(0)!r} in a positive"
@@ -672,18 +677,21 @@ def build(templates):
             path, pspans = render(t["path"], env)
             if pspans:
                 raise SystemExit(f"{where}: a secret in the path")
-            if t.get("crlf"):
-                text = text.replace("\n", "\r\n")  # columns do not move; lines end in CR LF
             if label == "negative" and spans:
                 raise SystemExit(f"{where}: a negative plants a secret")
+            check_syntax(f"{tid}/{k}", path, text, t.get("syntax"))
+            secrets = []
+            for start, end, value, what in spans:
+                line, col, end_line, end_col = generate.locate(text, start, end)
+                secrets.append({"line": line, "column": col, "end_line": end_line, "end_column": end_col, "what": what})
+            values = [v for _, _, v, _ in spans]
+            if t.get("crlf"):  # a file written on Windows: lines end in CR LF, columns do not move
+                text = text.replace("\n", "\r\n")
+                values = [v.replace("\n", "\r\n") for v in values]
             o = {"id": f"{tid}/{k}", "label": label, "category": cat, "path": path, "text": text}
             if label == "positive":
-                o["secrets"] = []
-                for start, end, value, what in spans:
-                    line, col, end_line, end_col = generate.locate(text, start, end)
-                    o["secrets"].append({"line": line, "column": col, "end_line": end_line, "end_column": end_col, "what": what})
-            check_sample(o, [v for _, _, v, _ in spans])
-            check_syntax(o["id"], path, text.replace("\r\n", "\n"), t.get("syntax"))
+                o["secrets"] = secrets
+            check_sample(dict(o, _raw_braces=t.get("raw_braces")), values)
             out.append(o)
     return out
 
