@@ -46,7 +46,8 @@ Markers in text (and path)
   {{$VAR}}                   a remembered value or a `vars:` entry, as plain text
 
 EXPR is a template: literal text, generator elements in braces, $VAR references and function
-calls. `\\` escapes the next character (write \\{ \\} \\( \\) \\, \\$ \\| for literal ones).
+calls. `\\` escapes the next character (write \\{ \\} \\( \\) \\, \\$ \\| for literal ones);
+\\n and \\t are a newline and a tab.
 
 Generator elements, besides those of generate.py (reused through generate.expand: {hex:N},
 {HEX:N}, {digit:N}, {upper:N}, {lower:N}, {alpha:N}, {alnum:N}, {ualnum:N}, {lalnum:N},
@@ -63,7 +64,7 @@ Generator elements, besides those of generate.py (reused through generate.expand
   {crypt:1|5|6|y}            crypt-shaped hashes ($1$ salt 8/hash 22; $5$ and $6$ salt 16 with
                              hash 43/86, sometimes rounds=; $y$j9T$ salt 22/hash 43)
   {apr1} {bcrypt} {bcrypt:2a|2b|2y[:COST]} {descrypt} {argon2} {pbkdf2django} {scram}
-  {jenkins}                  a Jenkins secret ({AQAAABAAAAA...=}, braces included)
+  {jenkins} {jenkins:N}      a Jenkins secret ({AQAAABAAAAA...=}, braces included; N bytes)
   {mvnenc}                   a Maven encrypted password ({...=}, braces included)
   {dpapi}                    a base64 DPAPI blob (NuGet's encrypted Password)
   {rsapem} {ecpem} {pkcs8pem} a whole PEM private key (DER-shaped body, 64-column lines)
@@ -253,9 +254,9 @@ def g_scram(_):
             f"{base64.b64encode(rbytes(32)).decode()}:{base64.b64encode(rbytes(32)).decode()}")
 
 
-def g_jenkins(_):
-    n = rng.choice([16, 32, 32, 48, 64])
-    blob = bytes([1, 0, 0, 0, 16, 0, 0, 0, n]) + rbytes(16) + rbytes(n)
+def g_jenkins(arg):
+    n = int(arg) if arg else rng.choice([16, 32, 32, 48, 64])
+    blob = b"\x01" + (16).to_bytes(4, "big") + n.to_bytes(4, "big") + rbytes(16) + rbytes(n)
     return "{" + base64.b64encode(blob).decode() + "}"
 
 
@@ -471,7 +472,7 @@ class Expr:
         while i < len(s):
             c = s[i]
             if c == "\\":
-                out.append(s[i + 1])
+                out.append({"n": "\n", "t": "\t"}.get(s[i + 1], s[i + 1]))
                 i += 2
             elif c == "{":
                 j = self.closing(s, i + 1, "{", "}")
@@ -587,7 +588,7 @@ def read_span(text, line, col, end_line, end_col):
 
 STRAY = re.compile(r"\{(?:" + "|".join(sorted(set(GENS) | set(generate.CLASSES) | {"uuid", "pick", "jwt", "crc", "pem"},
                                                 key=len, reverse=True)) + r")(?::[^{}]*)?\}")
-RESERVED = re.compile(r"\bexample\.(?:com|net|org)\b|\.(?:test|invalid|example)\b(?![\w-])", re.I)
+RESERVED = re.compile(r"\bexample\.(?:com|net|org)\b|[a-z0-9-]\.(?:test|invalid|example)(?=[:/\"'\s,;>\])}]|$)", re.I | re.M)
 ALLOW = re.compile(r"secretscan:allow|gitleaks:allow|pragma: allowlist secret", re.I)
 
 
