@@ -66,9 +66,10 @@ Generator elements, besides those of generate.py (reused through generate.expand
   {apr1} {bcrypt} {bcrypt:2a|2b|2y[:COST]} {descrypt} {argon2} {pbkdf2django} {scram}
   {jenkins} {jenkins:N}      a Jenkins secret ({AQAAABAAAAA...=}, braces included; N bytes)
   {mvnenc}                   a Maven encrypted password ({...=}, braces included)
-  {dpapi}                    a base64 DPAPI blob (NuGet's encrypted Password)
+  {dpapi} {dpapihex}         a DPAPI blob in base64 (NuGet's Password) or hex (.rdp password 51)
   {rsapem} {ecpem} {pkcs8pem} a whole PEM private key (DER-shaped body, 64-column lines)
   {sshpub:ed25519|rsa} {sshpriv:ed25519|rsa}  base64 of an SSH public blob / PuTTY private blob
+  {regbin:N}                 N random bytes as a .reg file writes hex: values (e1,4f,...)
   {user} {name} {word} {org} {host} {host:PREFIX} {ip} {port} {db} {email} {year} {int:A-B}
   {pick:A|B|C}               one of the options (each option is itself an EXPR)
 
@@ -357,11 +358,13 @@ GENS = {
     "jenkins": g_jenkins,
     "mvnenc": g_mvnenc,
     "dpapi": g_dpapi,
+    "dpapihex": lambda a: (DPAPI_HEAD + rbytes(rng.choice([206, 222, 238, 254]))).hex().upper(),
     "rsapem": g_rsapem,
     "ecpem": g_ecpem,
     "pkcs8pem": g_pkcs8pem,
     "sshpub": g_sshpub,
     "sshpriv": g_sshpriv,
+    "regbin": lambda a: ",".join(f"{b:02x}" for b in rbytes(int(a or 8))),
     "user": g_user,
     "name": lambda a: rng.choice(NAMES).capitalize() + " " + rng.choice(SURNAMES).capitalize(),
     "word": lambda a: rng.choice(WORDS),
@@ -517,7 +520,7 @@ def guess_what(kinds):
         return "key"
     if kinds & HASH_GENS:
         return "hash"
-    if kinds & {"password", "jenkins", "mvnenc", "dpapi", "winscp", "jbxor"}:
+    if kinds & {"password", "jenkins", "mvnenc", "dpapi", "dpapihex", "winscp", "jbxor"}:
         return "password"
     return "token"
 
