@@ -64,6 +64,7 @@ Generator elements, besides those of generate.py (reused through generate.expand
   {crypt:1|5|6|y}            crypt-shaped hashes ($1$ salt 8/hash 22; $5$ and $6$ salt 16 with
                              hash 43/86, sometimes rounds=; $y$j9T$ salt 22/hash 43)
   {apr1} {bcrypt} {bcrypt:2a|2b|2y[:COST]} {descrypt} {argon2} {pbkdf2django} {scram}
+  {phpass} {grubpbkdf2} {mosquitto}  phpass ($P$B...), GRUB's PBKDF2, mosquitto_passwd's $7$
   {jenkins} {jenkins:N}      a Jenkins secret ({AQAAABAAAAA...=}, braces included; N bytes)
   {mvnenc}                   a Maven encrypted password ({...=}, braces included)
   {dpapi} {dpapihex}         a DPAPI blob in base64 (NuGet's Password) or hex (.rdp password 51)
@@ -78,7 +79,7 @@ Functions (arguments are EXPRs separated by commas):
   unreserved kept) json(X) (escaped for a JSON string) xml(X) (escaped for XML text/attributes)
   wrap(X,N) (lines of N characters) jbxor(X) (JetBrains' old XOR password encoding)
   winscp(USER,HOST,PW) (WinSCP's obfuscated Password= value) mysql41(X) pgmd5(PW,USER)
-  htsha(X) ({SHA} of htpasswd) sha256(X) md5(X) upper(X) lower(X)
+  htsha(X) ({SHA} of htpasswd) sha256(X) md5(X) upper(X) lower(X) dollars(X) ($ doubled, Compose)
 """
 import base64
 import collections
@@ -355,6 +356,9 @@ GENS = {
     "argon2": g_argon2,
     "pbkdf2django": g_pbkdf2django,
     "scram": g_scram,
+    "phpass": lambda a: f"$P${rng.choice('BBBBD')}{c64(8)}{c64(22, last_bits=2)}",
+    "grubpbkdf2": lambda a: f"grub.pbkdf2.sha512.10000.{rbytes(64).hex().upper()}.{rbytes(64).hex().upper()}",
+    "mosquitto": lambda a: f"$7$101${base64.b64encode(rbytes(12)).decode()}${base64.b64encode(rbytes(64)).decode()}",
     "jenkins": g_jenkins,
     "mvnenc": g_mvnenc,
     "dpapi": g_dpapi,
@@ -380,7 +384,8 @@ GENS = {
     "int": g_int,
 }
 KEY_GENS = {"rsapem", "ecpem", "pkcs8pem", "sshpriv", "pem", "openssh"}
-HASH_GENS = {"crypt", "apr1", "bcrypt", "descrypt", "argon2", "pbkdf2django", "scram", "mysql41", "pgmd5", "htsha"}
+HASH_GENS = {"crypt", "apr1", "bcrypt", "descrypt", "argon2", "pbkdf2django", "scram", "mysql41", "pgmd5", "htsha", "phpass",
+             "grubpbkdf2", "mosquitto"}
 
 
 def winscp(user, host, pw):
@@ -421,6 +426,7 @@ FUNCS = {
     "htsha": lambda x: "{SHA}" + base64.b64encode(hashlib.sha1(x.encode()).digest()).decode(),
     "sha256": lambda x: hashlib.sha256(x.encode()).hexdigest(),
     "md5": lambda x: hashlib.md5(x.encode()).hexdigest(),
+    "dollars": lambda x: x.replace("$", "$$"),
     "upper": str.upper,
     "lower": str.lower,
 }
