@@ -58,7 +58,9 @@ Generator elements, besides those of generate.py (reused through generate.expand
   {password:human}           word-based with digits and symbols, leet substitutions, names:
                              Summer2024!x, S3cr3tPassw0rd, bria@pass135!, BlueHorse42#
   {password:random}          12-24 random characters with symbols ({password:random:16-20})
-  {password:STYLE:SYMBOLS}   only these symbols (e.g. {password:human:!.-_}; `none` for none)
+  {password:STYLE:SYMBOLS}   only these symbols (e.g. {password:human:!.-_}), or a named set:
+                             none, safe (!#%&*+-=?@^_.: no quotes, $, backslash, ;, spaces),
+                             url (-._~), word (-_.)
   {django:N} {wpsalt}        Django SECRET_KEY alphabet; a WordPress key/salt (64 characters)
   {pybytes:N}                the inside of a Python bytes literal of N random bytes (\\x8f...)
   {crypt:1|5|6|y}            crypt-shaped hashes ($1$ salt 8/hash 22; $5$ and $6$ salt 16 with
@@ -77,7 +79,7 @@ Generator elements, besides those of generate.py (reused through generate.expand
 Functions (arguments are EXPRs separated by commas):
   base64(X) b64url(X) (URL-safe, no padding) hex(X) HEX(X) pct(X) (percent-encoding, RFC 3986
   unreserved kept) json(X) (escaped for a JSON string) xml(X) (escaped for XML text/attributes)
-  wrap(X,N) (lines of N characters) jbxor(X) (JetBrains' old XOR password encoding)
+  wrap(X,N) (lines of N characters) indent(X,N) (lines after the first indented by N spaces) jbxor(X) (JetBrains' old XOR password encoding)
   winscp(USER,HOST,PW) (WinSCP's obfuscated Password= value) mysql41(X) pgmd5(PW,USER)
   htsha(X) ({SHA} of htpasswd) sha256(X) md5(X) upper(X) lower(X) dollars(X) ($ doubled, Compose)
 """
@@ -136,10 +138,13 @@ HUMAN_SYMBOLS = "!@#$%&*?.-_+"
 RANDOM_SYMBOLS = "!@#$%^&*()-_=+[]{}<>?.,~:;/|"
 
 
+SYMBOL_SETS = {"none": "", "safe": "!#%&*+-=?@^_.", "url": "-._~", "word": "-_."}
+
+
 def _sym(allowed, default):
     if allowed is None:
         return default
-    return "" if allowed == "none" else allowed
+    return SYMBOL_SETS.get(allowed, allowed)
 
 
 def leet(word, p=0.7):
@@ -427,6 +432,7 @@ FUNCS = {
     "sha256": lambda x: hashlib.sha256(x.encode()).hexdigest(),
     "md5": lambda x: hashlib.md5(x.encode()).hexdigest(),
     "dollars": lambda x: x.replace("$", "$$"),
+    "indent": lambda x, n: x.replace("\n", "\n" + " " * int(n)),
     "upper": str.upper,
     "lower": str.lower,
 }
