@@ -602,7 +602,7 @@ def read_span(text, line, col, end_line, end_col):
 
 
 STRAY = re.compile(r"\{(?:" + "|".join(sorted(set(GENS) | set(generate.CLASSES) | {"uuid", "pick", "jwt", "crc", "pem"},
-                                                key=len, reverse=True)) + r")(?::[^{}]*)?\}")
+                                                key=len, reverse=True)) + r")(?::[^{}\s][^{}]*)?\}")
 RESERVED = re.compile(r"\bexample\.(?:com|net|org)\b|[a-z0-9-]\.(?:test|invalid|example)(?=[:/\"'\s,;>\])}]|$)", re.I | re.M)
 ALLOW = re.compile(r"secretscan:allow|gitleaks:allow|pragma: allowlist secret", re.I)
 
