@@ -9,8 +9,9 @@ no value is a real credential. Run it after changing a spec, then commit leaks.j
     python3 tests/corpus/leaks.py [SPEC_DIR [OUT]]        # needs python3-yaml
 
 It prints a summary and checks itself: each planted value is read back from the rendered text
-at its span, positives hold no reserved documentation hosts, negatives hold no planted value,
-and the rendered JSON/YAML/XML/TOML files parse (unless a template says `syntax: none`).
+at its span; positives hold no reserved documentation hosts (example.com, *.test, ...) and no
+allow markers; no marker is left and no generator element stands outside a marker (text outside
+markers is copied as is); the rendered JSON/YAML/XML/TOML files parse (unless `syntax: none`).
 
 Spec files
 ----------
@@ -28,7 +29,7 @@ A spec file is a YAML mapping:
       syntax: none                 # optional: do not parse-check (json|yaml|xml|toml|none)
       raw_braces: true             # optional: the text may hold '{org}'-like braces outside markers
       text: |
-        @acme:registry=https://npm.{org}.internal/
+        @acme:registry=https://npm.{{value:{org}}}.internal/
         //npm.acme.internal/:_authToken={{secret:{crc:npm_}}}
 
 Each template is rendered into 3 variants with fresh values. Categories: git-tools, frameworks,
@@ -79,7 +80,8 @@ Generator elements, besides those of generate.py (reused through generate.expand
 Functions (arguments are EXPRs separated by commas):
   base64(X) b64url(X) (URL-safe, no padding) hex(X) HEX(X) pct(X) (percent-encoding, RFC 3986
   unreserved kept) json(X) (escaped for a JSON string) xml(X) (escaped for XML text/attributes)
-  wrap(X,N) (lines of N characters) indent(X,N) (lines after the first indented by N spaces) jbxor(X) (JetBrains' old XOR password encoding)
+  wrap(X,N) (lines of N characters) indent(X,N) (lines after the first indented by N spaces)
+  jbxor(X) (JetBrains' old XOR password encoding)
   winscp(USER,HOST,PW) (WinSCP's obfuscated Password= value) mysql41(X) pgmd5(PW,USER)
   htsha(X) ({SHA} of htpasswd) sha256(X) md5(X) upper(X) lower(X) dollars(X) ($ doubled, Compose)
 """
@@ -744,7 +746,7 @@ def main():
     with open(out_path, "w", encoding="utf-8") as f:
         for o in out:
             f.write(json.dumps(o, ensure_ascii=False, sort_keys=True) + "\n")
-    print(f"{out_path}: {len(out)} samples from {len(templates)} templates")
+    print(f"{os.path.relpath(out_path)}: {len(out)} samples from {len(templates)} templates")
     print(summary(out))
 
 
