@@ -19,10 +19,12 @@ A spec file is a YAML list, one entry per rule:
                                           # that read configuration files only)
 
 Template elements: literal text; {CLASS:N} or {CLASS:N-M} random characters of CLASS (hex, HEX,
-digit, upper, lower, alpha, alnum, ualnum, lalnum, b64, b64url, b32); {uuid}; {base64:N} (N
-random bytes); {pem:N} (N lines of 64 base64 characters); {crc:PREFIX} (a GitHub/npm token with
-valid CRC-32 check digits); {jwt} (a JWT with JSON header and payload); {openssh} (the body of an
-unencrypted OpenSSH ed25519 key).
+digit, upper, lower, alpha, alnum, ualnum, lalnum, b64, b64url, b32, crypt: crypt(3)'s
+./0-9A-Za-z); {uuid}; {base64:N} (N random bytes); {pem:N} (N lines of 64 base64 characters);
+{crc:PREFIX} (a GitHub/npm token with valid CRC-32 check digits); {jwt} (a JWT with JSON header
+and payload); {openssh} (the body of an unencrypted OpenSSH ed25519 key); {text64:N} (base64 of N
+random alphanumerics: an encoded password); {userpass64:N} (base64 of "user:password" with an
+N-character password, as in Docker's and npm's auth).
 
 Each output line is one JSON object:
   id      unique name of the sample
@@ -56,6 +58,7 @@ CLASSES = {
     "upper": string.ascii_uppercase, "lower": string.ascii_lowercase, "alpha": string.ascii_letters,
     "alnum": string.ascii_letters + string.digits, "ualnum": string.ascii_uppercase + string.digits,
     "lalnum": string.ascii_lowercase + string.digits, "b64": string.ascii_letters + string.digits + "+/",
+    "crypt": "./" + string.digits + string.ascii_uppercase + string.ascii_lowercase,
     "b64url": string.ascii_letters + string.digits + "_-", "b32": string.ascii_uppercase + "234567",
 }
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -131,6 +134,10 @@ def expand(template):
             return make_jwt()
         if kind == "openssh":
             return openssh_ed25519()
+        if kind == "text64":
+            return base64.b64encode(rand("alnum", int(arg)).encode()).decode()
+        if kind == "userpass64":
+            return base64.b64encode(f"{rand('lower', 6)}:{rand('alnum', int(arg))}".encode()).decode()
         raise SystemExit(f"unknown template element {m.group(0)!r} in {template!r}")
     return TOKEN.sub(one, template)
 
