@@ -24,7 +24,8 @@ digit, upper, lower, alpha, alnum, ualnum, lalnum, b64, b64url, b32, crypt: cryp
 {crc:PREFIX} (a GitHub/npm token with valid CRC-32 check digits); {jwt} (a JWT with JSON header
 and payload); {openssh} (the body of an unencrypted OpenSSH ed25519 key); {text64:N} (base64 of N
 random alphanumerics: an encoded password); {userpass64:N} (base64 of "user:password" with an
-N-character password, as in Docker's and npm's auth).
+N-character password, as in Docker's and npm's auth); {lb} and {rb} (literal braces, for text such
+as {SHA} that would read as an element).
 
 Each output line is one JSON object:
   id      unique name of the sample
@@ -136,6 +137,8 @@ def expand(template):
             return openssh_ed25519()
         if kind == "text64":
             return base64.b64encode(rand("alnum", int(arg)).encode()).decode()
+        if kind in ("lb", "rb"):
+            return "{" if kind == "lb" else "}"
         if kind == "userpass64":
             return base64.b64encode(f"{rand('lower', 6)}:{rand('alnum', int(arg))}".encode()).decode()
         raise SystemExit(f"unknown template element {m.group(0)!r} in {template!r}")
