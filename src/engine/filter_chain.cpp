@@ -124,7 +124,7 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
         if (r.kind == RuleKind::token && r.origin != RuleOrigin::git_secrets) {
             for (const std::string& k : r.keywords) // prefixes such as ghp_, sk-, xoxb-, dp.pt. (not words like ska)
                 if (k.size() >= 3 && k.find_first_of("_-.") != std::string::npos) m_impl->prefixes.emplace_back(k, m_impl->extractors.size() - 1);
-            if (!r.tags.empty() && r.tags.front().size() >= 4)
+            if (!r.tags.empty() && r.tags.front().size() >= 4 && r.family != "password-hash") // a hash names no provider
                 m_impl->providers.emplace_back(ascii_lower(r.tags.front()), m_impl->extractors.size() - 1);
         }
     }
