@@ -41,6 +41,9 @@ void add_global_options(CLI::App& app, Args& a)
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob, the scan's phase timings and what the filter chain dropped, on stderr");
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
+    app.add_flag("--explain-drops", a.explain_drops,
+                 "Say on stderr where each match the filter chain dropped is, its rule, the step that dropped it and why "
+                 "(why a secret was not reported)");
     app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml");
     app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable")->allow_extra_args(false);
     app.add_option("--min-confidence", a.min_confidence, "Report only findings of rules at least this confident: low, medium or high");

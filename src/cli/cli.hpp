@@ -32,6 +32,7 @@ struct Args {
     unsigned threads = 0;
     bool quiet = false;
     bool verbose = false;
+    bool explain_drops = false;             // --explain-drops
     bool exit_zero = false;
     bool no_color = false;
     std::string output;                     // --output FILE

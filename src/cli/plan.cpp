@@ -129,6 +129,7 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
     p.scan.max_file_size = a.max_file_size;
     p.scan.threads = a.threads;
+    p.scan.explain_drops = a.explain_drops;
     p.report = report_options(a, command);
     p.report.rules = &p.matcher->rules();
     return p;
@@ -147,6 +148,9 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
     if (file) file->commit();
     for (const auto& w : s.warnings) std::cerr << "secretscan: warning: " << w << '\n';
+    std::vector<std::string> drops = s.stats.drops; // workers finish in any order
+    std::sort(drops.begin(), drops.end());
+    for (const auto& d : drops) std::cerr << "secretscan: dropped " << d << '\n';
     if (a.verbose) {
         for (const auto& n : s.notes) std::cerr << "secretscan: " << n << '\n';
         for (const auto& k : s.stats.skipped) std::cerr << "secretscan: skipped " << k.name << ": " << k.reason << '\n';

@@ -14,6 +14,7 @@ void ScanStats::merge(const ScanStats& other)
     items += other.items;
     bytes += other.bytes;
     skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
+    drops.insert(drops.end(), other.drops.begin(), other.drops.end());
 }
 
 std::string ScanStats::counted() const
@@ -33,7 +34,7 @@ bool ChunkReader::admit(const std::string& name, std::uint64_t size)
 void ChunkReader::chunk(const Chunk& c, bool counted)
 {
     if (!c.unlimited && !admit(c.where.name(), c.bytes.size())) return;
-    std::optional<std::vector<Finding>> found = m_scanner.scan_chunk(c);
+    std::optional<std::vector<Finding>> found = m_scanner.scan_chunk(c, m_options.explain_drops ? &m_stats.drops : nullptr);
     if (!found) return skip(c.where.name(), "binary (NUL byte in the first 8000 bytes)");
     if (counted) {
         ++m_stats.items;

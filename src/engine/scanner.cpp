@@ -119,12 +119,23 @@ Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<s
 {
 }
 
-std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk) const
+std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std::vector<std::string>* drops) const
 {
-    if (chunk.encoding && *chunk.encoding == Encoding::utf8) return scan_text(chunk.bytes, chunk.where, chunk.added_lines);
-    const Decoded d = decode(chunk.bytes);
-    if (d.encoding == Encoding::binary) return std::nullopt;
-    return scan_text(d.text, chunk.where, chunk.added_lines);
+    Decoded d;
+    const bool utf8 = chunk.encoding && *chunk.encoding == Encoding::utf8;
+    if (!utf8) d = decode(chunk.bytes);
+    if (!utf8 && d.encoding == Encoding::binary) return std::nullopt;
+    const std::string_view text = utf8 ? std::string_view(chunk.bytes) : std::string_view(d.text);
+    if (!drops) return scan_text(text, chunk.where, chunk.added_lines);
+    std::vector<TraceEntry> trace;
+    std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, &trace);
+    const LineIndex lines(text);
+    for (const TraceEntry& t : trace) {
+        const std::size_t line = lines.line_of(t.secret_begin);
+        drops->push_back(chunk.where.name() + ":" + std::to_string(line) + ":" + std::to_string(lines.column_of(t.secret_begin)) +
+                         ": rule " + m_chain.rules()[t.rule].id + ", step " + std::string(to_string(t.drop.step)) + ": " + t.drop.reason);
+    }
+    return found;
 }
 
 std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,

@@ -219,3 +219,17 @@ TEST_CASE("the minimum confidence option drops findings of less confident rules"
     CHECK(secretscan({"--min-confidence", "very", "scan", "a.txt"}, d.path()).err ==
           "secretscan: error: --min-confidence very: expected low, medium or high\n");
 }
+
+TEST_CASE("explain-drops: the scan says where each dropped match is, its rule, the step and why", "[cli]")
+{
+    TempDir d;
+    write_file(d / "app.env", "# settings\nDB_PASSWORD=${DB_PASSWORD}\nAPI_TOKEN=user_token_field\n");
+    const auto r = secretscan({"--explain-drops", "--quiet", "scan", "app.env"}, d.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err ==
+          "secretscan: dropped app.env:2:13: rule password-assignment, step shared-filter: the shared filter drops the secret as "
+          "template: it contains the template marker '${' (docs/rules.md, \"Shared filter\")\n"
+          "secretscan: dropped app.env:3:11: rule generic-secret-assignment, step value: the value test: it reads as words or an "
+          "identifier\n");
+    CHECK(secretscan({"--quiet", "scan", "app.env"}, d.path()).err.empty());
+}

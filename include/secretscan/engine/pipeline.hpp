@@ -22,6 +22,7 @@ namespace secretscan {
 struct ScanOptions {
     std::uint64_t max_file_size = 10u << 20; ///< bytes; larger inputs are skipped and listed
     unsigned threads = 0;                    ///< 0 = one per core
+    bool explain_drops = false;              ///< list every dropped match in ScanStats::drops
 };
 
 /// Number of items from which a scan switches the matcher to its bulk prefilter
@@ -40,6 +41,7 @@ struct ScanStats {
     std::uint64_t items = 0;
     std::uint64_t bytes = 0;
     std::vector<Skipped> skipped;
+    std::vector<std::string> drops; ///< with ScanOptions::explain_drops: Scanner::scan_chunk's lines
     double seconds = 0.0;
     std::string unit = "files"; ///< what items are: "files", "blobs", "messages"
 

@@ -48,8 +48,10 @@ public:
     Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<std::shared_ptr<const Decoder>> decoders);
 
     /// The decode stage, then scan_text. Returns nullopt for a binary chunk (detect_encoding),
-    /// which is not scanned. Does not look at the chunk's size (run_scan does).
-    std::optional<std::vector<Finding>> scan_chunk(const Chunk& chunk) const;
+    /// which is not scanned. Does not look at the chunk's size (run_scan does). When `drops` is
+    /// non-null, each match the filter chain dropped in the chunk's text (not in decoded spans)
+    /// is appended to it as "NAME:LINE:COLUMN: rule ID, step STEP: REASON" (--explain-drops).
+    std::optional<std::vector<Finding>> scan_chunk(const Chunk& chunk, std::vector<std::string>* drops = nullptr) const;
 
     /// Findings in decoded UTF-8 `text`: the matcher's matches through the filter chain's match
     /// steps, one finding per secret (overlap), then the line steps. When `added_lines` is
