@@ -10,6 +10,8 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <tuple>
@@ -61,10 +63,36 @@ bool touches(const std::vector<std::size_t>& added, std::size_t first, std::size
 const std::string shared_filter_doc = " (docs/rules.md, \"Shared filter\")";
 
 /// The shared filter's classes for one match (filters.hpp), by the rule's kind.
+/// Whether a detector's match assigns its value to a key that names a secret and not a digest or
+/// an id: a 40-hex or UUID value of api_token or _authToken is the token (GitHub's older OAuth
+/// tokens are 40 hex, Nexus and Heroku API keys UUIDs), while sha, hash, checksum and the like
+/// name digests.
+bool keyed_secret(const Rule& rule, const MatchView& m)
+{
+    if (rule.detector.empty()) return false;
+    static constexpr std::array<std::string_view, 14> digest_words{"sha", "sha1", "sha256", "hash", "checksum", "digest", "md5", "etag",
+                                                                   "fingerprint", "integrity", "commit", "revision", "crc", "uuid"};
+    const std::string_view key = m.text.substr(m.begin, std::min<std::size_t>(m.secret_begin - m.begin, 128));
+    std::string word; // the key's words, split at non-letters and camelCase changes, lower-cased
+    for (std::size_t i = 0; i <= key.size(); ++i) {
+        const char c = i < key.size() ? key[i] : ' ';
+        const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
+        const bool upper_after_lower = i > 0 && std::isupper(static_cast<unsigned char>(c)) && std::islower(static_cast<unsigned char>(key[i - 1]));
+        if ((!alnum || upper_after_lower) && !word.empty()) {
+            if (std::find(digest_words.begin(), digest_words.end(), word) != digest_words.end()) return false;
+            word.clear();
+        }
+        if (alnum) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return true;
+}
+
 std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::string_view secret)
 {
     const bool generic = rule.kind != RuleKind::token;
-    if (const FilterVerdict v = explain_secret(secret, generic); v.cls != FilterClass::none)
+    FilterVerdict v = explain_secret(secret, generic);
+    if ((v.cls == FilterClass::hash || v.cls == FilterClass::uuid) && keyed_secret(rule, m)) v.cls = FilterClass::none;
+    if (v.cls != FilterClass::none)
         return Drop{FilterStep::shared_filter,
                     "the shared filter drops the secret as " + std::string(to_string(v.cls)) + ": it " + v.reason + shared_filter_doc};
     if (rule.kind == RuleKind::url && credentials_for_example_host(m.text, m.secret_end))
@@ -72,6 +100,16 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::st
     if (rule.kind == RuleKind::generic && is_lockfile(m.path))
         return Drop{FilterStep::shared_filter, "the shared filter drops generic values in a lockfile" + shared_filter_doc};
     return std::nullopt;
+}
+
+/// What the value test is told: a format rule's field, a quoted value, an element's text and
+/// any value outside code are literals; a detector's unquoted value in code is not.
+ValueContext value_context(const Rule& rule, const MatchView& m)
+{
+    if (rule.detector.empty()) return {true};
+    const char before = m.secret_begin > 0 ? m.text[m.secret_begin - 1] : '\n';
+    if (before == '"' || before == '\'' || before == '`' || before == '>') return {true};
+    return {!code_file(m.path)};
 }
 
 /// The path step: a rule with `paths` reports only in files that match one of them.
@@ -160,7 +198,8 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
     if (rule.shared_filter)
         if (auto drop = shared_classes(rule, m, secret)) return drop;
     if (rule.kind == RuleKind::generic) {
-        if (const ValueVerdict v = judge_value(secret); !v.secret) return Drop{FilterStep::value, "the value test: it " + v.reason};
+        if (const ValueVerdict v = judge_value(secret, value_context(rule, m)); !v.secret)
+            return Drop{FilterStep::value, "the value test: it " + v.reason};
         if (const auto* p = m_impl->owner(secret)) // a provider's token that its own rule does not take
             return Drop{FilterStep::value,
                         "it starts with " + p->first + ", the prefix of rule " + m_rules[p->second].id + ", which judges values of this shape"};

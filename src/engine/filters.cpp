@@ -28,17 +28,34 @@ bool wrapped_identifier(std::string_view s, std::string_view open, std::string_v
 
 std::string quoted(std::string_view what, std::string_view v) { return std::string(what) + " '" + std::string(v) + "'"; }
 
+/// A template expression opened by `open` at `at`: after optional spaces a name (or a quote, '.',
+/// '$', '@', or ERB's '=' and '-' starting one), then, for the openers a password can hold by
+/// chance ("{{", "{%", "%("), `close` later in the value. A value cut at white space keeps its
+/// other openers unclosed (${DB_PASSWORD:?set it}). UFb4k{{DzV^36n opens nothing.
+bool template_at(std::string_view s, std::size_t at, std::string_view open, std::string_view close) noexcept
+{
+    std::size_t i = at + open.size();
+    while (i < s.size() && s[i] == ' ') ++i;
+    if (i >= s.size() || !(is_ident_start(s[i]) || std::string_view(".$@'\":=-").find(s[i]) != std::string_view::npos)) return false;
+    const bool chance = open == "{{" || open == "{%" || open == "%(";
+    return !chance || s.find(close, i) != std::string_view::npos;
+}
+
 std::string why_template(std::string_view s)
 {
-    static constexpr std::array<std::string_view, 9> markers{"${", "{{", "}}", "$(", "#{", "<%", "%(", "{%", "%}"};
-    for (std::string_view m : markers)
-        if (s.find(m) != std::string_view::npos) return quoted("contains the template marker", m);
-    // A <placeholder> anywhere: '<', a letter, then letters, digits, '_', '-', ' ' or '.', then '>'.
+    // Shell, Compose, Jinja/Go/Handlebars, Ruby, ERB, Python %-format, Hiera and Symfony's env processors.
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> markers{
+        {{"${", "}"}, {"{{", "}}"}, {"$(", ")"}, {"#{", "}"}, {"<%", "%>"}, {"%(", ")"}, {"{%", "%}"}, {"%{", "}"}, {"%env(", ")%"}}};
+    for (const auto& [open, close] : markers)
+        for (std::size_t at = s.find(open); at != std::string_view::npos; at = s.find(open, at + 1))
+            if (template_at(s, at, open, close)) return quoted("contains the template marker", open);
+    // A <placeholder> anywhere: '<', a letter, then letters, digits, '_', '-', ' ' or '.', then
+    // '>', three characters or more inside (a random password holds <kP> now and then).
     for (std::size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
         std::size_t i = lt + 1;
         if (i >= s.size() || !is_ident_start(s[i])) continue;
         while (i < s.size() && (is_ident(s[i]) || s[i] == '-' || s[i] == ' ' || s[i] == '.')) ++i;
-        if (i < s.size() && s[i] == '>') return quoted("contains the placeholder", s.substr(lt, i + 1 - lt));
+        if (i < s.size() && s[i] == '>' && i - lt > 3) return quoted("contains the placeholder", s.substr(lt, i + 1 - lt));
     }
     // A {placeholder} anywhere: '{', a lower-case name, optionally ':' and a size, then '}'
     // (format strings, documentation: {password}, {hex:32}). Encrypted values in braces
@@ -51,7 +68,7 @@ std::string why_template(std::string_view s)
             while (++i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {}
         if (i < s.size() && s[i] == '}') return quoted("contains the placeholder", s.substr(lb, i + 1 - lb));
     }
-    if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
+    if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "$env:", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
         return "is a variable reference";
     return "";
 }
@@ -169,14 +186,33 @@ std::string fixture_spelling(const std::string& letters)
     return (all.test > 0 || all.weak == 1) ? all.word : "";
 }
 
+/// Whether the digits of `s` that do not stand for letters (typed_letters) are four or more and
+/// not a run (1234, 0000): a number someone chose, a year or a PIN (Qwerty.74055442, Adm1n1997!),
+/// which makes a weak word a deployed password rather than a fixture (password123, Passw0rd!).
+bool chosen_digits(std::string_view s)
+{
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    std::string digits;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        if (s[i] >= '0' && s[i] <= '9' && !(i > 0 && i + 1 < s.size() && letter(s[i - 1]) && letter(s[i + 1]))) digits += s[i];
+    if (digits.size() < 4) return false;
+    bool same = true, up = true, down = true;
+    for (std::size_t i = 1; i < digits.size(); ++i) {
+        same = same && digits[i] == digits[i - 1];
+        up = up && digits[i] == digits[i - 1] + 1;
+        down = down && digits[i] == digits[i - 1] - 1;
+    }
+    return !(same || up || down);
+}
+
 /// Generic rules: a value that spells a well-known test or weak password, also with digits for
 /// letters (P4ssw0rd, password123, testpass): fixtures, not deployed secrets. Passwords people
-/// choose around such words (S3cr3tPassw0rd, bria@pass135!) are not fixtures.
+/// choose around such words (S3cr3tPassw0rd, bria@pass135!, Qwerty.74055442) are not fixtures.
 std::string why_fixture(std::string_view s)
 {
     if (s.size() < 6) return "is shorter than 6 characters"; // shorter than password policies allow (NIST SP 800-63B: 8)
     const std::string lower = ascii_lower(s);
-    if (const std::string w = fixture_spelling(typed_letters(s)); !w.empty()) return quoted("spells the test word", w);
+    if (const std::string w = fixture_spelling(typed_letters(s)); !w.empty() && !chosen_digits(s)) return quoted("spells the test word", w);
     // Documented default credentials, as the whole value: RabbitMQ's guest, MySQL's and
     // PostgreSQL's superusers, Java keystores' changeit.
     static constexpr std::array<std::string_view, 12> defaults{"pass", "root", "toor", "guest", "admin", "user", "postgres",

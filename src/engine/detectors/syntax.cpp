@@ -179,11 +179,45 @@ std::vector<std::string> split_words(std::string_view key)
     return words;
 }
 
+/// Whether byte `p` is inside parentheses opened earlier on its line: a parameter list or a
+/// call's arguments, where `name: word` is a type annotation or a variable passed by name.
+bool inside_parentheses(std::string_view t, std::size_t p) noexcept
+{
+    int depth = 0;
+    for (std::size_t i = line_start(t, p); i < p; ++i) depth += t[i] == '(' ? 1 : t[i] == ')' ? -1 : 0;
+    return depth > 0;
+}
+
+/// A bare value in a form that ends before white space does: a <placeholder with words> reads
+/// to its '>', and a field of a connection string (;Password=v;) to the next ';'.
+std::optional<Span> special_bare(std::string_view t, Span key, std::size_t p)
+{
+    p = skip_blanks(t, p);
+    if (p >= t.size()) return std::nullopt;
+    const std::size_t eol = line_end(t, p);
+    if (t[p] == '<') {
+        const std::size_t gt = t.find('>', p);
+        if (gt < eol) return Span{p, gt + 1};
+    }
+    if (key.b > 0 && t[key.b - 1] == ';') {
+        std::size_t e = p;
+        while (e < eol && t[e] != ';' && !is_quote(t[e]) && !is_blank(t[e])) ++e;
+        if (e > p) return Span{p, e};
+    }
+    return std::nullopt;
+}
+
 std::optional<Span> value_after(std::string_view text, Span key)
 {
     bool element = false;
     const std::size_t p = after_operator(text, key, element);
     if (p == npos) return std::nullopt;
+    const std::size_t v = skip_blanks(text, p);
+    const bool bare = v < text.size() && !is_quote(text[v]) && text[v] != '(' && text[v] != '[' && !element;
+    const char op = p > 0 ? text[p - 1] : '\0';
+    if (bare && (op == ',' || (op == ':' && inside_parentheses(text, key.b)))) return std::nullopt; // f(x, token); f(token: String)
+    if (bare)
+        if (const auto s = special_bare(text, key, v)) return s;
     if (element) {
         std::size_t e = p;
         while (e < text.size() && text[e] != '<' && text[e] != '\n') ++e;

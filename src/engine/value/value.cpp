@@ -91,6 +91,30 @@ bool is_identifier(std::string_view v)
     return c <= word_cost_limit;
 }
 
+/// A literal of words alone: letters and '_', '.', '-', ':' with no digit, reading as words; or
+/// a short lower-case name with a version (sha256, utf8, http2, aes128).
+bool is_plain_words(std::string_view v)
+{
+    if (!all_of(v, is_word_char)) return false;
+    const auto digits = std::count_if(v.begin(), v.end(), is_digit);
+    if (digits == 0) {
+        const double c = letter_cost(v);
+        return c < 0 || c <= word_cost_limit;
+    }
+    std::size_t letters = 0;
+    while (letters < v.size() && is_lower(v[letters])) ++letters;
+    return letters > 0 && letters <= 6 && digits <= 3 && letters + static_cast<std::size_t>(digits) == v.size();
+}
+
+/// A type in an annotation or schema: a capitalised word, GraphQL's non-null '!' and list
+/// brackets allowed (String!, [ID!]!, Int).
+bool is_type_name(std::string_view v)
+{
+    while (!v.empty() && (v.front() == '[')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == '!' || v.back() == ']')) v.remove_suffix(1);
+    return !v.empty() && is_upper(v.front()) && all_of(v.substr(1), is_letter);
+}
+
 } // namespace
 
 double letter_cost(std::string_view s) noexcept
@@ -114,7 +138,19 @@ double letter_cost(std::string_view s) noexcept
     return static_cast<double>(total) / 16.0 / static_cast<double>(predicted);
 }
 
-ValueVerdict judge_value(std::string_view v)
+bool code_file(std::string_view path) noexcept
+{
+    static constexpr std::array<std::string_view, 40> extensions{
+        "py",  "pyi", "js",  "mjs", "cjs",   "jsx",   "ts",  "tsx",   "java", "kt",  "kts",   "scala", "groovy", "go",
+        "rb",  "php", "cs",  "vb",  "fs",    "c",     "h",   "cc",    "cpp",  "cxx", "hpp",   "hh",    "m",      "mm",
+        "swift", "rs", "dart", "lua", "ex",  "exs",   "tf",  "hcl",   "graphql", "gql", "ps1", "psm1"};
+    const std::size_t slash = path.rfind('/'), dot = path.rfind('.');
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return false;
+    const std::string_view ext = path.substr(dot + 1);
+    return std::find(extensions.begin(), extensions.end(), ext) != extensions.end();
+}
+
+ValueVerdict judge_value(std::string_view v, ValueContext context)
 {
     if (is_number_like(v)) return {false, "is a number, date or version"};
     if (is_keyword_value(v)) return {false, "is a boolean or null"};
@@ -123,7 +159,7 @@ ValueVerdict judge_value(std::string_view v)
     if (v.find("://") != std::string_view::npos) return {false, "is a URL"};
     if (is_path(v)) return {false, "is a file path"};
     if (is_reference(v)) return {false, "is code or a reference to a value held elsewhere"};
-    if (is_identifier(v)) return {false, "reads as words or an identifier"};
+    if (context.literal ? is_plain_words(v) : is_identifier(v) || is_type_name(v)) return {false, "reads as words or an identifier"};
     return {true, ""};
 }
 
