@@ -140,7 +140,7 @@ struct FilterChain::Impl {
     {
         const std::string lower = ascii_lower(secret.substr(0, 32));
         for (const auto& p : prefixes)
-            if (lower.starts_with(p.first) && lower.size() > p.first.size()) return &p;
+            if (lower.starts_with(p.first) && (lower.size() > p.first.size() || p.first.size() >= 8)) return &p;
         return nullptr;
     }
     std::vector<ValidatorFn> validators; // rule index -> validator or nullptr
@@ -160,8 +160,10 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
         m_impl->validators.push_back(fn);
         m_impl->extractors.push_back(r.extract.empty() ? nullptr : find_extractor(r.extract));
         if (r.kind == RuleKind::token && r.origin != RuleOrigin::git_secrets) {
-            for (const std::string& k : r.keywords) // prefixes such as ghp_, sk-, xoxb-, dp.pt. (not words like ska)
-                if (k.size() >= 3 && k.find_first_of("_-.") != std::string::npos) m_impl->prefixes.emplace_back(k, m_impl->extractors.size() - 1);
+            for (const std::string& k : r.keywords) // prefixes such as ghp_, sk-, xoxb-, dp.pt., DPAPI's AQAAANCMnd8B... (not words like ska)
+                if ((k.size() >= 3 && k.find_first_of("_-.") != std::string::npos) ||
+                    (k.size() >= 8 && !std::all_of(k.begin(), k.end(), [](char c) { return c >= 'a' && c <= 'z'; })))
+                    m_impl->prefixes.emplace_back(k, m_impl->extractors.size() - 1);
             if (!r.tags.empty() && r.tags.front().size() >= 4 && r.family != "password-hash") // a hash names no provider
                 m_impl->providers.emplace_back(ascii_lower(r.tags.front()), m_impl->extractors.size() - 1);
         }
@@ -204,7 +206,10 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
             return Drop{FilterStep::value,
                         "it starts with " + p->first + ", the prefix of rule " + m_rules[p->second].id + ", which judges values of this shape"};
         const std::string_view key = m.text.substr(m.begin, m.secret_begin > m.begin ? m.secret_begin - m.begin : 0);
-        const auto* p = rule.detector.empty() ? nullptr : m_impl->named_provider(key); // a detector's match starts at its key
+        // A detector's match starts at its key. A password (GRAFANA_ADMIN_PASSWORD) is chosen by
+        // a person, never a provider's token format: it does not defer.
+        const bool password = rule.family == "generic" && std::find(rule.keywords.begin(), rule.keywords.end(), "password") != rule.keywords.end();
+        const auto* p = rule.detector.empty() || password ? nullptr : m_impl->named_provider(key);
         if (p) // the provider's rule knows its format: defer to it
             return Drop{FilterStep::value, "its key names " + p->first + ", whose rule " + m_rules[p->second].id +
                                                " knows that provider's format and does not report this value"};

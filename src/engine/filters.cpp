@@ -29,16 +29,17 @@ bool wrapped_identifier(std::string_view s, std::string_view open, std::string_v
 std::string quoted(std::string_view what, std::string_view v) { return std::string(what) + " '" + std::string(v) + "'"; }
 
 /// A template expression opened by `open` at `at`: after optional spaces a name (or a quote, '.',
-/// '$', '@', or ERB's '=' and '-' starting one), then, for the openers a password can hold by
-/// chance ("{{", "{%", "%("), `close` later in the value. A value cut at white space keeps its
-/// other openers unclosed (${DB_PASSWORD:?set it}). UFb4k{{DzV^36n opens nothing.
+/// '$', '@', or ERB's '=' and '-' starting one), then `close` later in the value, unless the
+/// value starts with the opener: a value cut at white space keeps it unclosed
+/// (${DB_PASSWORD:?set it}). The openers a password can hold by chance ("{{", "{%", "%(") always
+/// need their closer. UFb4k{{DzV^36n and ...&$(py open nothing.
 bool template_at(std::string_view s, std::size_t at, std::string_view open, std::string_view close) noexcept
 {
     std::size_t i = at + open.size();
     while (i < s.size() && s[i] == ' ') ++i;
     if (i >= s.size() || !(is_ident_start(s[i]) || std::string_view(".$@'\":=-").find(s[i]) != std::string_view::npos)) return false;
     const bool chance = open == "{{" || open == "{%" || open == "%(";
-    return !chance || s.find(close, i) != std::string_view::npos;
+    return (at == 0 && !chance) || s.find(close, i) != std::string_view::npos;
 }
 
 std::string why_template(std::string_view s)

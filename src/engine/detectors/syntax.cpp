@@ -49,12 +49,36 @@ std::optional<Span> quoted_at(std::string_view t, std::size_t p)
     return std::nullopt;
 }
 
-/// An unquoted value at `p`: to white space (or a quote, '(', '[' or a closing tag's "</"; a
-/// <placeholder> stays in it), its trailing , ; ) } ] removed.
+/// Whether the '(' or '[' at `p` of the unquoted value starting at `start` opens a call's
+/// arguments or an index, which end the value: a '(' after a name, closed later on the line
+/// (getpass.getpass("Password: "), Field(..., min_length=8)); a '[' holding a quoted string, a
+/// number or a name (config['x'], argv[1]). A password holding brackets (to[4MN_Lg:+w;c3]oSR,
+/// G[6c(F,%+oo) does not.
+bool opens_call(std::string_view t, std::size_t start, std::size_t p) noexcept
+{
+    const std::size_t eol = line_end(t, p);
+    if (t[p] == '(') {
+        // A name, with the separators of static and member calls: Hash::make(, $this->load(.
+        auto name_char = [](char c) { return is_key_char(c) || c == ':' || c == '>' || c == '$'; };
+        if (p == start || !(is_alpha(t[start]) || t[start] == '$' || t[start] == '_') ||
+            !std::all_of(t.begin() + static_cast<std::ptrdiff_t>(start), t.begin() + static_cast<std::ptrdiff_t>(p), name_char))
+            return false;
+        return t.find(')', p) < eol;
+    }
+    const std::size_t close = t.find(']', p);
+    if (close >= eol || close == p + 1) return false;
+    const std::string_view inside = t.substr(p + 1, close - p - 1);
+    if (is_quote(inside.front())) return inside.size() >= 2 && inside.back() == inside.front();
+    return std::all_of(inside.begin(), inside.end(), [](char c) { return is_alpha(c) || is_digit(c) || c == '_'; });
+}
+
+/// An unquoted value at `p`: to white space (or a quote, a call's '(' or an index's '[', or a
+/// closing tag's "</"; a <placeholder> stays in it), its trailing , ; ) } ] removed.
 Span bare_at(std::string_view t, std::size_t p) noexcept
 {
     std::size_t e = p;
-    while (e < t.size() && std::string_view(" \t\r\n\"'`([").find(t[e]) == npos && !(t[e] == '<' && e + 1 < t.size() && t[e + 1] == '/'))
+    while (e < t.size() && std::string_view(" \t\r\n\"'`").find(t[e]) == npos && !(t[e] == '<' && e + 1 < t.size() && t[e + 1] == '/') &&
+           !((t[e] == '(' || t[e] == '[') && opens_call(t, p, e)))
         ++e;
     // Trailing punctuation of the statement (, ;) and closers without their opener in the value.
     for (bool more = true; more && e > p;) {
@@ -115,6 +139,16 @@ bool two_word_line(std::string_view t, Span key, std::size_t value_start)
     return v.e > v.b && skip_blanks(t, v.e) == line_end(t, v.e);
 }
 
+/// Whether the key is the name of a C preprocessor macro: `#define WIFI_PASSWORD "v"`.
+bool defined_macro(std::string_view t, Span key)
+{
+    std::string_view before = t.substr(line_start(t, key.b), key.b - line_start(t, key.b));
+    while (!before.empty() && is_blank(before.front())) before.remove_prefix(1);
+    if (!before.starts_with("#define") || before.size() == 7) return false;
+    before.remove_prefix(7);
+    return std::all_of(before.begin(), before.end(), is_blank);
+}
+
 /// Where the value starts after the key, or npos when no assignment follows it.
 std::size_t after_operator(std::string_view t, Span key, bool& element)
 {
@@ -130,7 +164,7 @@ std::size_t after_operator(std::string_view t, Span key, bool& element)
     if (rest.starts_with(":") && !rest.starts_with("::")) return op + 1;
     if (rest.starts_with(",") && quoted) return op + 1; // ("PASSWORD", "v"), define('AUTH_KEY', 'v')
     if (rest.starts_with("(") && !quoted) return op;    // setPassword("v")
-    if (op > p && two_word_line(t, key, op)) return op;
+    if (op > p && (two_word_line(t, key, op) || defined_macro(t, key))) return op;
     return npos;
 }
 
@@ -199,16 +233,45 @@ std::optional<Span> special_bare(std::string_view t, Span key, std::size_t p)
         const std::size_t gt = t.find('>', p);
         if (gt < eol) return Span{p, gt + 1};
     }
-    if (key.b > 0 && t[key.b - 1] == ';') {
+    const char before = key.b > 0 ? t[key.b - 1] : '\0';
+    if (before == ';' || before == '?' || before == '&') { // ;Password=v; and ?user=u&password=v&to=...
+        const char end = before == ';' ? ';' : '&';
         std::size_t e = p;
-        while (e < eol && t[e] != ';' && !is_quote(t[e]) && !is_blank(t[e])) ++e;
+        while (e < eol && t[e] != end && !(end == '&' && t[e] == '#') && !is_quote(t[e]) && !is_blank(t[e])) ++e;
         if (e > p) return Span{p, e};
     }
     return std::nullopt;
 }
 
+/// The value of an element whose key is given by name: `<Environment name="api_token"
+/// value="v"/>`, `<add key="ClearTextPassword" value="v" />`, the same tag's `value` attribute.
+std::optional<Span> named_attribute_value(std::string_view t, Span key)
+{
+    if (key.b < 7 || key.e >= t.size() || !is_quote(t[key.b - 1]) || t[key.e] != t[key.b - 1]) return std::nullopt;
+    const std::string_view before = t.substr(0, key.b - 1);
+    if (!(before.ends_with(" name=") || before.ends_with(" key=") || before.ends_with(" id="))) return std::nullopt;
+    const std::size_t end = std::min(t.find('>', key.e), line_end(t, key.e));
+    const std::size_t attr = t.substr(0, end).find(" value=", key.e);
+    if (attr == npos) return std::nullopt;
+    const auto v = quoted_at(t, attr + 7);
+    if (!v || v->e == v->b || v->e - v->b > max_value) return std::nullopt;
+    return v;
+}
+
+/// The value after a type annotation: `token: string = 'v'`, `password?: String = "v"`.
+std::optional<Span> annotated_value(std::string_view t, std::size_t p)
+{
+    if (p >= t.size() || !is_alpha(t[p])) return std::nullopt;
+    std::size_t e = p;
+    while (e < t.size() && (is_key_char(t[e]) || std::string_view("<>[]?|").find(t[e]) != npos)) ++e;
+    const std::size_t op = skip_blanks(t, e);
+    if (op == e || op >= t.size() || t[op] != '=' || (op + 1 < t.size() && (t[op + 1] == '=' || t[op + 1] == '>'))) return std::nullopt;
+    return value_at(t, op + 1);
+}
+
 std::optional<Span> value_after(std::string_view text, Span key)
 {
+    if (const auto v = named_attribute_value(text, key)) return v;
     bool element = false;
     const std::size_t p = after_operator(text, key, element);
     if (p == npos) return std::nullopt;
@@ -216,6 +279,8 @@ std::optional<Span> value_after(std::string_view text, Span key)
     const bool bare = v < text.size() && !is_quote(text[v]) && text[v] != '(' && text[v] != '[' && !element;
     const char op = p > 0 ? text[p - 1] : '\0';
     if (bare && (op == ',' || (op == ':' && inside_parentheses(text, key.b)))) return std::nullopt; // f(x, token); f(token: String)
+    if (bare && op == ':')
+        if (const auto a = annotated_value(text, v)) return a;
     if (bare)
         if (const auto s = special_bare(text, key, v)) return s;
     if (element) {

@@ -53,6 +53,16 @@ TEST_CASE("assignment detector: the syntaxes of configuration files and code", "
     CHECK(found("assignment", {"auth"}, "requests.get(u, auth=(\"deploy\", \"Qx7pLm2zz\"))") == std::vector<std::string>{"Qx7pLm2zz"});
     CHECK(one("config['password'] = 'Qx7pLm2zz'") == "Qx7pLm2zz");
     CHECK(one("dbPassword = \"Qx7pLm2zz\"") == "Qx7pLm2zz");                   // compound word
+    CHECK(one("<Environment name=\"api_token\" value=\"Qx7pLm2zz\" type=\"java.lang.String\"/>") == "Qx7pLm2zz"); // name/value pair
+    CHECK(one("private readonly token: string = 'Qx7pLm2zz';") == "Qx7pLm2zz");  // TypeScript annotation
+    CHECK(one("#define WIFI_PASSWORD \"Qx7pLm2zz\"") == "Qx7pLm2zz");           // C macro
+    CHECK(one("url: https://h/send?user=ops&password=Qx7pLm2zz&to=%2B49") == "Qx7pLm2zz"); // query string
+    CHECK(one("\"Server=db;User Id=sa;Password=Qx7pLm2zz;Encrypt=True\"") == "Qx7pLm2zz"); // connection string
+    CHECK(one("spring.datasource.password=to[4MN_Lg:+w;c3]oSR") == "to[4MN_Lg:+w;c3]oSR"); // brackets in a password
+    CHECK(one("SESSION_SECRET=<generate with: openssl rand -hex 32>") == "<generate with: openssl rand -hex 32>");
+    CHECK(one("password = getpass.getpass(\"Password: \")") == "getpass.getpass");      // a call ends the value
+    CHECK(one("'password' => Hash::make($data['password']),") == "Hash::make");
+    CHECK(one("secret = vault.read('secret/data/app')['data']") == "vault.read");
 }
 
 TEST_CASE("assignment detector: keys that name something about a secret are not secrets", "[detectors]")
@@ -63,6 +73,8 @@ TEST_CASE("assignment detector: keys that name something about a secret are not 
     CHECK(one("tokenizer = BertTokenizer()") == "(none)");
     CHECK(one("if password == other:") == "(none)");
     CHECK(one("password:\n  from: vault") == "(none)");
+    CHECK(one("fun saveToken(token: String) = prefs.edit()") == "(none)");      // a parameter's type
+    CHECK(one("prefs.putString(\"auth_token\", token)") == "(none)");          // a variable passed on
     CHECK(one("DB_PASSWORD_PROD=Qx7pLm2zz") == "Qx7pLm2zz");
     CHECK(one("SECRET_KEY_BASE=Qx7pLm2zz") == "Qx7pLm2zz");
 }
@@ -96,6 +108,22 @@ TEST_CASE("value test: people's passwords and random tokens are secrets, names, 
     CHECK(judge_value("2024-01-31").reason == "is a number, date or version");
     CHECK(judge_value("false").reason == "is a boolean or null");
     CHECK(judge_value("https://vault.internal/v1/db").reason == "is a URL");
+    CHECK(judge_value("String!").reason == "reads as words or an identifier"); // a GraphQL type, unquoted in code
+    // A literal (quoted, or in a configuration file): words with digits or symbols are a password
+    // someone chose; words alone, and short names with a version, are not.
+    for (const char* secret : {"river_dallas_lightning_617", "Lumon.1989", "AnchorWizard476", "cedar.9mar", "Puppy-34"}) {
+        INFO(secret);
+        CHECK(judge_value(secret, {true}).secret);
+        CHECK(!judge_value(secret, {false}).secret);
+    }
+    CHECK(judge_value("user_password", {true}).reason == "reads as words or an identifier");
+    CHECK(judge_value("Kennwort", {true}).reason == "reads as words or an identifier");
+    CHECK(judge_value("sha256", {true}).reason == "reads as words or an identifier");
+    CHECK(code_file("src/app/config.py"));
+    CHECK(code_file("schema.graphql"));
+    CHECK(!code_file(".env"));
+    CHECK(!code_file("conf/app.properties"));
+    CHECK(!code_file("scripts/deploy.sh"));
     CHECK(letter_cost("abc") == -1);
     CHECK(letter_cost("password") < 3.5);
     CHECK(letter_cost("kxjwqpzmvbnt") > 6.0);

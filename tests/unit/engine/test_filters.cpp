@@ -26,6 +26,18 @@ TEST_CASE("shared filter: templates and placeholders, for every rule", "[filters
     CHECK(classify_secret("Xq2ZrP8kLm4N7vB1abcdefT9yW3eH6uJ0aS5dF2gK8pQr", false) == FilterClass::none);
     CHECK(classify_secret("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", false) == FilterClass::none);
     CHECK(classify_secret("N3bq7Xv2Lk9q", true) == FilterClass::none);
+    // Openers a password holds by chance need their closer and a name; short <xy> is no placeholder.
+    CHECK(classify_secret("UFb4k{{DzV^36nZ3CU/z@A/", true) == FilterClass::none);
+    CHECK(classify_secret("A*8S?>*/Z#4y4X<kP>Y[d", true) == FilterClass::none);
+    CHECK(classify_secret("+hp^%1jf4=_h)h(f9s#offz&$(py", true) == FilterClass::none);
+    CHECK(classify_secret("${POSTGRES_PASSWORD:?set", true) == FilterClass::template_);  // cut at white space
+    for (const char* s : {"%{lookup('vault_app_token')}", "%env(APP_SECRET)%", "$env:AZURE_DEVOPS_PAT"})
+        CHECK(classify_secret(s, true) == FilterClass::template_);
+    // A weak word is a fixture; with four or more digits someone chose, a deployed password.
+    CHECK(classify_secret("Password123", true) == FilterClass::fixture);
+    CHECK(classify_secret("qwerty1234", true) == FilterClass::fixture);
+    CHECK(classify_secret("Qwerty.74055442", true) == FilterClass::none);
+    CHECK(classify_secret("Adm1n1997!", true) == FilterClass::none);
     CHECK(to_string(FilterClass::template_) == "template");
 }
 
