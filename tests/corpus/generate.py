@@ -17,6 +17,8 @@ A spec file is a YAML list, one entry per rule:
                                           # written as-is into five files instead
     files: ['.env', Dockerfile]           # optional: only the contexts of these files (rules
                                           # that read configuration files only)
+    paths: [.htpasswd, conf/.htpasswd]    # optional, with raw: the token is the whole file, written
+                                          # under each of these paths (rules limited to paths)
 
 Template elements: literal text; {CLASS:N} or {CLASS:N-M} random characters of CLASS (hex, HEX,
 digit, upper, lower, alpha, alnum, ualnum, lalnum, b64, b64url, b32, crypt: crypt(3)'s
@@ -206,6 +208,8 @@ def positives(specs, families, out):
             shapes = [("notes.txt", "", "\n"), ("config/service.conf", "# connection\n", "\n# end\n"),
                       ("README.md", "Deployment notes:\n\n", "\n\nAsk ops for access.\n"),
                       ("secrets/prod.txt", "", ""), ("scripts/setup.sh", "#!/bin/sh\ncat > /etc/svc.conf <<'EOF'\n", "\nEOF\n")]
+            if spec.get("paths"):
+                shapes = [(path, "", "\n") for path in spec["paths"]]
         else:  # each of the 10 contexts once (or those whose file `files` lists), the key names taking turns
             shapes = [contexts(names[k % len(names)])[k] for k in range(10)]
             if spec.get("files"):
