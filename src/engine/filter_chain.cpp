@@ -63,13 +63,15 @@ bool touches(const std::vector<std::size_t>& added, std::size_t first, std::size
 const std::string shared_filter_doc = " (docs/rules.md, \"Shared filter\")";
 
 /// The shared filter's classes for one match (filters.hpp), by the rule's kind.
-/// Whether a detector's match assigns its value to a key that names a secret and not a digest or
-/// an id: a 40-hex or UUID value of api_token or _authToken is the token (GitHub's older OAuth
+/// Whether a generic rule's match assigns its value to a key that names a secret and not a digest
+/// or an id: a 40-hex or UUID value of api_token or _authToken is the token (GitHub's older OAuth
 /// tokens are 40 hex, Nexus and Heroku API keys UUIDs), while sha, hash, checksum and the like
 /// name digests.
 bool keyed_secret(const Rule& rule, const MatchView& m)
 {
-    if (rule.detector.empty()) return false;
+    // A detector's match starts at its key; a format rule's (netrc's "machine ... password") at
+    // the field names before its secret. A rule whose match is the value alone names nothing.
+    if (rule.kind != RuleKind::generic || m.secret_begin <= m.begin) return false;
     static constexpr std::array<std::string_view, 14> digest_words{"sha", "sha1", "sha256", "hash", "checksum", "digest", "md5", "etag",
                                                                    "fingerprint", "integrity", "commit", "revision", "crc", "uuid"};
     const std::string_view key = m.text.substr(m.begin, std::min<std::size_t>(m.secret_begin - m.begin, 128));
@@ -209,7 +211,7 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
         // A detector's match starts at its key. A password (GRAFANA_ADMIN_PASSWORD) is chosen by
         // a person, never a provider's token format: it does not defer.
         const bool password = rule.family == "generic" && std::find(rule.keywords.begin(), rule.keywords.end(), "password") != rule.keywords.end();
-        const auto* p = rule.detector.empty() || password ? nullptr : m_impl->named_provider(key);
+        const auto* p = rule.detector != "assignment" || password ? nullptr : m_impl->named_provider(key);
         if (p) // the provider's rule knows its format: defer to it
             return Drop{FilterStep::value, "its key names " + p->first + ", whose rule " + m_rules[p->second].id +
                                                " knows that provider's format and does not report this value"};

@@ -78,6 +78,7 @@ void FilesSource::walk(const std::string& root, ScanSummary& summary)
     std::vector<Item> found;
     WalkVisitor visit;
     visit.file = [&found](const fs::path& p) { found.push_back({display_path(p), false}); };
+    visit.git_config = true;
     if (ignored) visit.ignored = [&ignored](const fs::path& p, bool dir) { return (*ignored)(p, dir); };
     visit.unreadable = [&summary](const fs::path& p, const std::string& why) {
         summary.stats.skipped.push_back({display_path(p), "unreadable: " + why});

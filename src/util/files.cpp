@@ -44,6 +44,9 @@ void walk_files(const fs::path& root, const WalkVisitor& visit)
         const bool is_git = it->path().filename() == ".git"; // a folder, or a linked worktree's file
         if (fs::is_directory(st)) {
             if (is_git || (visit.ignored && visit.ignored(it->path(), true))) it.disable_recursion_pending();
+            // Of a repository's own folder only its config is text a person edits, and it holds
+            // remote URLs and http.extraheader values with credentials in them.
+            if (is_git && visit.git_config && fs::is_regular_file(fs::symlink_status(it->path() / "config", ec)) && !ec) visit.file(it->path() / "config");
             continue;
         }
         if (!fs::is_regular_file(st) || is_git || (visit.ignored && visit.ignored(it->path(), false))) continue;

@@ -19,9 +19,13 @@ bool read_whole_file(const std::string& path, std::string& out);
 
 /// How walk_files treats what it meets.
 struct WalkVisitor {
-    /// Each regular file below the root (never a symbolic link, never inside a `.git` folder,
-    /// never a `.git` file), as the walk reaches it (unsorted).
+    /// Each regular file below the root (never a symbolic link, never a `.git` file, never
+    /// inside a `.git` folder but for its `config` when `git_config` is set), as the walk
+    /// reaches it (unsorted).
     std::function<void(const std::filesystem::path&)> file;
+    /// Visit each `.git` folder's `config`: remote URLs and http.extraheader values hold
+    /// credentials (native scans; the git-secrets drop-in greps the work tree only).
+    bool git_config = false;
     /// Whether to pass over a directory (`dir` true, its contents are not visited) or a file:
     /// for .gitignore. Null: nothing is passed over.
     std::function<bool(const std::filesystem::path&, bool dir)> ignored;

@@ -233,3 +233,12 @@ TEST_CASE("explain-drops: the scan says where each dropped match is, its rule, t
           "identifier\n");
     CHECK(secretscan({"--quiet", "scan", "app.env"}, d.path()).err.empty());
 }
+
+TEST_CASE("scan: of a .git folder only its config is read, for credentials in remote URLs and headers", "[cli]")
+{
+    TempDir d;
+    write_file(d / ".git/config", "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://ops:Kv8mQ2!zLw9x@git.corp.lan/app.git\n");
+    write_file(d / ".git/COMMIT_EDITMSG", "password = Tr0ub4dor&3xQ\n"); // never read
+    write_file(d / "app.env", "DB_PASSWORD=Xq9$wLm4TzP\n");
+    CHECK(locations(scan_json({"scan", "."}, d.path())) == Locs{".git/config:4:20:url-credentials", "app.env:1:13:password-assignment"});
+}

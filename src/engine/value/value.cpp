@@ -53,7 +53,7 @@ bool is_keyword_value(std::string_view v)
 /// A file path: segments of words separated by '/' or '\' (a drive letter and '~' allowed).
 bool is_path(std::string_view v)
 {
-    if (v.find_first_of("/\\") == std::string_view::npos) return false;
+    if (v.find_first_of("/\\") == std::string_view::npos || v.find("\\:") != std::string_view::npos) return false; // '\:' escapes a colon
     for (char c : v)
         if (!is_word_char(c) && c != '/' && c != '\\' && c != ':' && c != '~') return false;
     // Its segments read as words (base64 holds '/' too, between random letters).

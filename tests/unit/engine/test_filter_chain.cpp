@@ -64,7 +64,10 @@ TEST_CASE("filter chain: the shared filter's classes follow the rule's kind", "[
     const std::vector<Rule> token{rule("tok")}, generic{rule("pw", RuleKind::generic)}, url{rule("url", RuleKind::url)};
     const std::string digest = "d41d8cd98f00b204e9800998ecf8427e";
     CHECK(step_of(FilterChain(token), "h=" + digest, digest) == "kept");
-    CHECK(step_of(FilterChain(generic), "h=" + digest, digest).rfind("shared-filter: the shared filter drops the secret as hash", 0) == 0);
+    CHECK(step_of(FilterChain(generic), digest, digest).rfind("shared-filter: the shared filter drops the secret as hash", 0) == 0);
+    CHECK(step_of(FilterChain(generic), "sha=" + digest, digest).rfind("shared-filter: the shared filter drops the secret as hash", 0) == 0);
+    // A digest's shape under a key that names a secret, not a digest, is the secret (api_token = <hex>).
+    CHECK(step_of(FilterChain(generic), "api_token=" + digest, digest) == "kept");
     // Lockfiles: generic values only, never URL credentials.
     CHECK(step_of(FilterChain(generic), "pw=Zq8rT3xK1mP9w", "Zq8rT3xK1mP9w", "app/yarn.lock") ==
           "shared-filter: the shared filter drops generic values in a lockfile (docs/rules.md, \"Shared filter\")");
