@@ -202,8 +202,12 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
     if (rule.shared_filter)
         if (auto drop = shared_classes(rule, m, secret)) return drop;
     if (rule.kind == RuleKind::generic) {
-        if (const ValueVerdict v = judge_value(secret, value_context(rule, m)); !v.secret)
+        if (const auto& floor = m_impl->policy.value_entropy) {
+            if (const double h = shannon_entropy(secret); h < *floor)
+                return Drop{FilterStep::value, "the entropy " + two_decimals(h) + " is below the benchmark's floor " + two_decimals(*floor)};
+        } else if (const ValueVerdict v = judge_value(secret, value_context(rule, m)); !v.secret) {
             return Drop{FilterStep::value, "the value test: it " + v.reason};
+        }
         if (const auto* p = m_impl->owner(secret)) // a provider's token that its own rule does not take
             return Drop{FilterStep::value,
                         "it starts with " + p->first + ", the prefix of rule " + m_rules[p->second].id + ", which judges values of this shape"};

@@ -89,6 +89,10 @@ struct FindingPolicy {
     /// Further allowlist checks (git-secrets' allowed patterns): the reason a finding is allowed,
     /// or "" to keep it. Must be thread-safe.
     std::vector<std::function<std::string(const Finding&)>> allow;
+    /// For benchmarks only (bench/value_test.cpp): what generic rules' value step keeps. Unset:
+    /// the value test (value.hpp). A number: values whose Shannon entropy, in bits per byte, is
+    /// at least that, as entropy-filtered scanners decide; 0 keeps every value.
+    std::optional<double> value_entropy;
 };
 
 /// Per-step counts of dropped matches, indexed by FilterStep.
