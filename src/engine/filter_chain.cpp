@@ -104,14 +104,18 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::st
     return std::nullopt;
 }
 
-/// What the value test is told: a format rule's field, a quoted value, an element's text and
-/// any value outside code are literals; a detector's unquoted value in code is not.
-ValueContext value_context(const Rule& rule, const MatchView& m)
+/// Why a detector's unquoted value is no literal at all, or "": in code a string is quoted, so an
+/// unquoted value is a name, call or expression (pass = c->argv[1], token = strdup(...)); and a
+/// value glued to its ':' is a Redis key, a case pattern or a URL part (auth:fea5..., PASS:*),
+/// not YAML, JSON or a configuration line (.properties files alone write key:value).
+std::string not_a_literal(const Rule& rule, const MatchView& m)
 {
-    if (rule.detector.empty()) return {true};
-    const char before = m.secret_begin > 0 ? m.text[m.secret_begin - 1] : '\n';
-    if (before == '"' || before == '\'' || before == '`' || before == '>') return {true};
-    return {!code_file(m.path)};
+    if (rule.detector.empty() || m.secret_begin == 0) return "";
+    const char before = m.text[m.secret_begin - 1];
+    if (before == '"' || before == '\'' || before == '`' || before == '>') return "";
+    if (code_file(m.path)) return "it is unquoted in code: a name, call or expression, not a string";
+    if (before == ':' && !m.path.ends_with(".properties")) return "it is glued to a ':' (a Redis key, a pattern), not assigned";
+    return "";
 }
 
 /// The path step: a rule with `paths` reports only in files that match one of them.
@@ -205,7 +209,9 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
         if (const auto& floor = m_impl->policy.value_entropy) {
             if (const double h = shannon_entropy(secret); h < *floor)
                 return Drop{FilterStep::value, "the entropy " + two_decimals(h) + " is below the benchmark's floor " + two_decimals(*floor)};
-        } else if (const ValueVerdict v = judge_value(secret, value_context(rule, m)); !v.secret) {
+        } else if (std::string why = not_a_literal(rule, m); !why.empty()) {
+            return Drop{FilterStep::value, "the value test: " + why};
+        } else if (const ValueVerdict v = judge_value(secret, {true}); !v.secret) {
             return Drop{FilterStep::value, "the value test: it " + v.reason};
         }
         if (const auto* p = m_impl->owner(secret)) // a provider's token that its own rule does not take

@@ -69,6 +69,12 @@ std::string why_template(std::string_view s)
             while (++i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {}
         if (i < s.size() && s[i] == '}') return quoted("contains the placeholder", s.substr(lb, i + 1 - lb));
     }
+    // Perl's and PHP's interpolated $config{KEY}, $opts['pw'], $self->{pass}.
+    if (s.size() > 2 && s[0] == '$' && is_ident_start(s[1])) {
+        std::size_t i = 1;
+        while (i < s.size() && is_ident(s[i])) ++i;
+        if (i < s.size() && (s[i] == '{' || s[i] == '[' || s.substr(i).starts_with("->"))) return "is a variable reference";
+    }
     if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "$env:", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
         return "is a variable reference";
     return "";

@@ -44,8 +44,8 @@ bool code_file(std::string_view path) noexcept;
 /// whose letters read as words (letter_cost at most `word_cost_limit`), with no digit between
 /// letters (a person's leet password, S3cr3t) and no digits glued to a capitalised word
 /// (Summer2024), or a capitalised word with GraphQL's '!' (String!). A literal is held to less:
-/// it is words only when it holds letters and separators alone (user_password, Kennwort) or a
-/// short name with a version (sha256, utf8); with digits or symbols among its words it is a
+/// it is words only when it holds letters and separators alone (user_password, Kennwort), a
+/// short name with a version (sha256, utf8) or a constant's capitals (KEEPTTL); with digits or symbols among its words it is a
 /// password someone chose (river_dallas_lightning_617, Lumon.1989, AnchorWizard476). Anything
 /// else is a secret: random tokens, passwords with symbols. Thread-safe; throws std::bad_alloc
 /// only.

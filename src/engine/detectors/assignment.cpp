@@ -45,7 +45,9 @@ bool secret_key(const std::vector<std::string>& words, const std::string& kw)
 std::optional<Span> key_at(std::string_view text, std::size_t p, const std::string& kw)
 {
     const Span key = identifier_around(text, p);
-    if (key.e - key.b > 128 || !secret_key(split_words(text.substr(key.b, key.e - key.b)), kw)) return std::nullopt;
+    const std::string_view name = text.substr(key.b, key.e - key.b);
+    if (name == "PWD" || name == "OLDPWD") return std::nullopt; // the shell's working directory, not a password
+    if (key.e - key.b > 128 || !secret_key(split_words(name), kw)) return std::nullopt;
     return key;
 }
 

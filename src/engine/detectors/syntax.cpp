@@ -80,21 +80,23 @@ Span bare_at(std::string_view t, std::size_t p) noexcept
     while (e < t.size() && std::string_view(" \t\r\n\"'`").find(t[e]) == npos && !(t[e] == '<' && e + 1 < t.size() && t[e + 1] == '/') &&
            !((t[e] == '(' || t[e] == '[') && opens_call(t, p, e)))
         ++e;
-    // Trailing punctuation of the statement (, ;) and closers without their opener in the value.
+    // Trailing punctuation of the statement (, ; and a sentence's :) and closers without their opener.
     for (bool more = true; more && e > p;) {
         const char c = t[e - 1];
         const std::string_view v = t.substr(p, e - p);
         const char opener = c == ')' ? '(' : c == '}' ? '{' : c == ']' ? '[' : '\0';
-        more = c == ',' || c == ';' || (opener && v.find(opener) == npos);
+        more = c == ',' || c == ';' || c == ':' || (opener && v.find(opener) == npos);
         if (more) --e;
     }
     return {p, e};
 }
 
-/// `v` without escape sequences that end a string printed by code: printf "password=x\n".
+/// `v` without escape sequences that end a string printed by code (printf "password=x\n") and
+/// without escaped quotes around it ("\"$token\"": the value is $token, quoted once more).
 Span without_trailing_escapes(std::string_view t, Span v) noexcept
 {
     while (v.e >= v.b + 2 && t[v.e - 2] == '\\' && (t[v.e - 1] == 'n' || t[v.e - 1] == 'r' || t[v.e - 1] == 't')) v.e -= 2;
+    if (v.e >= v.b + 4 && t[v.b] == '\\' && t[v.e - 2] == '\\' && is_quote(t[v.b + 1]) && t[v.e - 1] == t[v.b + 1]) v.b += 2, v.e -= 2;
     return v;
 }
 
@@ -223,7 +225,8 @@ bool inside_parentheses(std::string_view t, std::size_t p) noexcept
 }
 
 /// A bare value in a form that ends before white space does: a <placeholder with words> reads
-/// to its '>', and a field of a connection string (;Password=v;) to the next ';'.
+/// to its '>', and a field of a connection string (;Password=v; ,password=v,) or of a query
+/// (?pw=v&) to its separator.
 std::optional<Span> special_bare(std::string_view t, Span key, std::size_t p)
 {
     p = skip_blanks(t, p);
@@ -234,8 +237,9 @@ std::optional<Span> special_bare(std::string_view t, Span key, std::size_t p)
         if (gt < eol) return Span{p, gt + 1};
     }
     const char before = key.b > 0 ? t[key.b - 1] : '\0';
-    if (before == ';' || before == '?' || before == '&') { // ;Password=v; and ?user=u&password=v&to=...
-        const char end = before == ';' ? ';' : '&';
+    // ;Password=v; (ADO.NET), ,password=v, (StackExchange.Redis) and ?user=u&password=v&to=...
+    if (before == ';' || before == ',' || before == '?' || before == '&') {
+        const char end = before == ';' || before == ',' ? before : '&';
         std::size_t e = p;
         while (e < eol && t[e] != end && !(end == '&' && t[e] == '#') && !is_quote(t[e]) && !is_blank(t[e])) ++e;
         if (e > p) return Span{p, e};
@@ -279,6 +283,7 @@ std::optional<Span> value_after(std::string_view text, Span key)
     const bool bare = v < text.size() && !is_quote(text[v]) && text[v] != '(' && text[v] != '[' && !element;
     const char op = p > 0 ? text[p - 1] : '\0';
     if (bare && (op == ',' || (op == ':' && inside_parentheses(text, key.b)))) return std::nullopt; // f(x, token); f(token: String)
+    if (bare && key.b > 0 && text[key.b - 1] == '$') return std::nullopt; // $pass = x: a variable used, as in shell comments
     if (bare && op == ':')
         if (const auto a = annotated_value(text, v)) return a;
     if (bare)

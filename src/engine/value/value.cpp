@@ -92,10 +92,15 @@ bool is_identifier(std::string_view v)
 }
 
 /// A literal of words alone: letters and '_', '.', '-', ':' with no digit, reading as words; or
-/// a short lower-case name with a version (sha256, utf8, http2, aes128).
+/// a short lower-case name with a version (sha256, utf8, http2, aes128); or capitals and '_', with
+/// up to three digits at the end, a constant's name (KEEPTTL, XOAUTH2).
 bool is_plain_words(std::string_view v)
 {
     if (!all_of(v, is_word_char)) return false;
+    // A constant's name: capitals and '_', up to three digits at its end (KEEPTTL, XOAUTH2).
+    std::size_t caps = 0;
+    while (caps < v.size() && (is_upper(v[caps]) || v[caps] == '_')) ++caps;
+    if (caps > 0 && v.size() - caps <= 3 && std::all_of(v.begin() + static_cast<std::ptrdiff_t>(caps), v.end(), is_digit)) return true;
     const auto digits = std::count_if(v.begin(), v.end(), is_digit);
     if (digits == 0) {
         const double c = letter_cost(v);
@@ -140,10 +145,11 @@ double letter_cost(std::string_view s) noexcept
 
 bool code_file(std::string_view path) noexcept
 {
-    static constexpr std::array<std::string_view, 40> extensions{
+    static constexpr std::array<std::string_view, 46> extensions{
         "py",  "pyi", "js",  "mjs", "cjs",   "jsx",   "ts",  "tsx",   "java", "kt",  "kts",   "scala", "groovy", "go",
         "rb",  "php", "cs",  "vb",  "fs",    "c",     "h",   "cc",    "cpp",  "cxx", "hpp",   "hh",    "m",      "mm",
-        "swift", "rs", "dart", "lua", "ex",  "exs",   "tf",  "hcl",   "graphql", "gql", "ps1", "psm1"};
+        "swift", "rs", "dart", "lua", "ex",  "exs",   "tf",  "hcl",   "graphql", "gql", "ps1", "psm1", "pl", "pm", "perl",
+        "r",   "jl",  "erl"};
     const std::size_t slash = path.rfind('/'), dot = path.rfind('.');
     if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return false;
     const std::string_view ext = path.substr(dot + 1);
@@ -160,6 +166,10 @@ ValueVerdict judge_value(std::string_view v, ValueContext context)
     if (is_path(v)) return {false, "is a file path"};
     if (is_reference(v)) return {false, "is code or a reference to a value held elsewhere"};
     if (context.literal ? is_plain_words(v) : is_identifier(v) || is_type_name(v)) return {false, "reads as words or an identifier"};
+    if (v.starts_with("*|")) return {false, "is a case pattern"}; // --auth=*|--author=*)
+    // Longer than people make passwords, yet reading as words: a chain of names (a sanitizer's
+    // DEDUP_TOKEN: __interceptor_malloc--do_xmalloc--...).
+    if (const double c = letter_cost(v); v.size() > 40 && c >= 0 && c <= word_cost_limit) return {false, "reads as a chain of names"};
     return {true, ""};
 }
 

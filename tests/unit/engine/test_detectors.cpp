@@ -63,6 +63,10 @@ TEST_CASE("assignment detector: the syntaxes of configuration files and code", "
     CHECK(one("password = getpass.getpass(\"Password: \")") == "getpass.getpass");      // a call ends the value
     CHECK(one("'password' => Hash::make($data['password']),") == "Hash::make");
     CHECK(one("secret = vault.read('secret/data/app')['data']") == "vault.read");
+    CHECK(one("\"Redis\": \"cache:6379,password=Qx7pLm2zz,ssl=False\"") == "Qx7pLm2zz"); // StackExchange.Redis
+    CHECK(one("$last_update_token = \"\\\"$last_update_token\\\"\";") == "$last_update_token"); // escaped quotes
+    CHECK(one("Unix-style value we get from $PWD (\"/d/foo\").") == "(none)");     // the working directory
+    CHECK(one("# $pass = dlpreopen") == "(none)");                                 // a variable used
 }
 
 TEST_CASE("assignment detector: keys that name something about a secret are not secrets", "[detectors]")
@@ -119,6 +123,10 @@ TEST_CASE("value test: people's passwords and random tokens are secrets, names, 
     CHECK(judge_value("user_password", {true}).reason == "reads as words or an identifier");
     CHECK(judge_value("Kennwort", {true}).reason == "reads as words or an identifier");
     CHECK(judge_value("sha256", {true}).reason == "reads as words or an identifier");
+    CHECK(judge_value("XOAUTH2", {true}).reason == "reads as words or an identifier");   // a constant
+    CHECK(judge_value("*|--autho=*|--author=*", {true}).reason == "is a case pattern");
+    CHECK(judge_value("__interceptor_malloc--do_xmalloc--remote_default_branch--cmd_main--__libc_start_main@GLIBC_2.2.5", {true}).reason ==
+          "reads as a chain of names");
     CHECK(code_file("src/app/config.py"));
     CHECK(code_file("schema.graphql"));
     CHECK(!code_file(".env"));
