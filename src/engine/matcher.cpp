@@ -229,7 +229,8 @@ void Matcher::Impl::add_unfiltered(std::size_t i)
 }
 
 /// With the bulk prefilter, a keyword rule runs only around its keywords' occurrences: the
-/// keyword's line and one line either side (to the end of the text for multiline rules).
+/// keyword's line and one line either side (to the end of the text for multiline rules); a
+/// detector, which reads a key's surroundings itself, gets the occurrences alone.
 bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out) const
 {
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
@@ -241,6 +242,13 @@ bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out) cons
         const std::size_t start = end - keyword_list[k].size();
         for (std::size_t r : rules_of_keyword[k]) {
             auto& list = windows[r];
+            if (compiled[r]->detector) { // pass and password at one place: one window over both
+                if (!list.empty() && start < list.back().end)
+                    list.back() = {std::min(list.back().begin, start), std::max(list.back().end, end)};
+                else
+                    list.push_back({start, end});
+                continue;
+            }
             if (!list.empty() && start < list.back().end) continue; // inside the last window
             const Window w{lines_back(text, start, 1), rules[r].multiline ? text.size() : lines_forward(text, end ? end - 1 : 0, 1)};
             if (!list.empty() && w.begin <= list.back().end) list.back().end = std::max(list.back().end, w.end);

@@ -13,9 +13,12 @@
 
 namespace secretscan {
 
-/// A detector: appends to `out` the matches of rule `rule` (index `rule_index`) that start in
-/// [begin, end) of `text` (UTF-8; the whole text stays visible for context). Matches of one call
-/// do not overlap and come in text order. Pure: thread-safe, never throws but std::bad_alloc.
+/// A detector: appends to `out` the matches of rule `rule` (index `rule_index`) whose keyword
+/// occurs in [begin, end) of `text` (UTF-8; the whole text stays visible for context, and a
+/// match may start before `begin`: the key DB_PASSWORD around the keyword "password"). The
+/// matcher's bulk prefilter hands a detector each keyword occurrence as its own range; other
+/// scans, whole texts. Matches of one call do not overlap and come in text order. Pure:
+/// thread-safe, never throws but std::bad_alloc.
 using DetectorFn = void (*)(const Rule& rule, std::size_t rule_index, std::string_view text, std::size_t begin,
                             std::size_t end, std::vector<RawMatch>& out);
 

@@ -41,6 +41,22 @@ bool secret_key(const std::vector<std::string>& words, const std::string& kw)
     return false;
 }
 
+bool alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+bool lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
+
+/// Whether a keyword of `n` bytes found at `p` starts and ends a word of its key, as split_words
+/// splits (or ends a compound word, for keywords of 5 letters or more): a cheap test that spares
+/// split_words for "bypass", "compass" and "passed".
+bool at_word_bounds(std::string_view t, std::size_t p, std::size_t n, bool compound) noexcept
+{
+    const bool starts = p == 0 || !alpha(t[p]) || !alpha(t[p - 1]) || (lower(t[p - 1]) && upper(t[p])) || compound;
+    const std::size_t e = p + n;
+    const bool ends = e >= t.size() || !alpha(t[e - 1]) || !alpha(t[e]) || (lower(t[e - 1]) && upper(t[e])) ||
+                      (upper(t[e - 1]) && upper(t[e]) && e + 1 < t.size() && lower(t[e + 1]));
+    return starts && ends;
+}
+
 /// The key containing byte `p` of `text`, if it is a secret-named key for `kw`.
 std::optional<Span> key_at(std::string_view text, std::size_t p, const std::string& kw)
 {
@@ -56,9 +72,13 @@ void assignment(const Rule& rule, std::size_t rule_index, std::string_view text,
 {
     std::vector<std::pair<Span, Span>> found; // key, value
     for (const std::string& keyword : rule.keywords) {
-        std::string kw; // the keyword's words joined: "api_key" -> "apikey"
-        for (const std::string& w : split_words(keyword)) kw += w;
-        for (std::size_t p = find_ci(text, begin, end, keyword); p != npos; p = find_ci(text, p + 1, end, keyword)) {
+        std::size_t p = find_ci(text, begin, end, keyword);
+        if (p == npos) continue;
+        std::string kw; // the keyword's words joined: "api_key" -> "apikey" (keywords are lower case)
+        for (char c : keyword)
+            if (alpha(c) || (c >= '0' && c <= '9')) kw += c;
+        for (; p != npos; p = find_ci(text, p + 1, end, keyword)) {
+            if (!at_word_bounds(text, p, keyword.size(), kw.size() >= 5)) continue;
             const auto key = key_at(text, p, kw);
             if (!key || std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first.b == key->b; })) continue;
             if (const auto value = value_after(text, *key)) found.emplace_back(*key, *value);

@@ -1,6 +1,7 @@
 #include "engine/detectors/syntax.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace secretscan::detect {
 
@@ -175,12 +176,23 @@ std::size_t after_operator(std::string_view t, Span key, bool& element)
 std::size_t find_ci(std::string_view text, std::size_t from, std::size_t to, std::string_view needle) noexcept
 {
     to = std::min(to, text.size());
-    if (needle.empty() || to < needle.size()) return npos;
-    for (std::size_t i = from; i + needle.size() <= to; ++i) {
-        if (lower(text[i]) != needle[0]) continue;
+    if (needle.empty() || to < needle.size() || from > to - needle.size()) return npos;
+    // Candidates are where either case of the first character occurs: memchr finds them (it
+    // reads many bytes a step), each case's next occurrence kept until it is passed.
+    const char first = needle[0], upper = is_alpha(first) ? static_cast<char>(first - 'a' + 'A') : first;
+    const std::size_t last = to - needle.size(); // the last start that fits
+    auto next = [&](char c, std::size_t i) -> std::size_t {
+        const void* at = std::memchr(text.data() + i, c, last + 1 - i);
+        return at ? static_cast<std::size_t>(static_cast<const char*>(at) - text.data()) : npos;
+    };
+    std::size_t lo = next(first, from), up = upper == first ? npos : next(upper, from);
+    while (lo != npos || up != npos) {
+        const std::size_t i = std::min(lo, up);
         std::size_t k = 1;
         while (k < needle.size() && lower(text[i + k]) == needle[k]) ++k;
         if (k == needle.size()) return i;
+        if (i == lo) lo = i < last ? next(first, i + 1) : npos;
+        else up = i < last ? next(upper, i + 1) : npos;
     }
     return npos;
 }
