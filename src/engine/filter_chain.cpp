@@ -192,7 +192,8 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
     if (const ExtractorFn x = m_impl->extractors[m.rule]) {
         Extraction e = x(secret);
         if (!e.ok) return Drop{FilterStep::extract, "the " + rule.extract + " extractor finds no secret: " + e.why};
-        result.secret = std::move(e.secret), result.decoder = rule.extract;
+        if (e.secret != secret) result.decoder = rule.extract; // said only when it decoded something
+        result.secret = std::move(e.secret);
         secret = result.secret;
     }
     if (rule.entropy > 0)

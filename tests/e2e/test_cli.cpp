@@ -242,3 +242,20 @@ TEST_CASE("scan: of a .git folder only its config is read, for credentials in re
     write_file(d / "app.env", "DB_PASSWORD=Xq9$wLm4TzP\n");
     CHECK(locations(scan_json({"scan", "."}, d.path())) == Locs{".git/config:4:20:url-credentials", "app.env:1:13:password-assignment"});
 }
+
+TEST_CASE("URL credentials: percent-encoded passwords are decoded, '@' may sit inside one, several hosts, URL-safe user names", "[cli]")
+{
+    TempDir d;
+    write_file(d / "app.env", "DATABASE_URL=postgres://app_user:D1fficultP%40ssw0rd@db.internal:5432/app\n"
+                              "MONGO_URL=mongodb://svc.reporting_ro-4:Oc3@nChic4go!@m1.internal:27017,m2.internal:27017/app?replicaSet=rs0\n"
+                              "MAILER_DSN=smtp://kenji.rossi%40wonka.corp:Adm1n1990%21@smtp.internal:587\n");
+    const auto report = scan_json({"--no-redact", "scan", "app.env"}, d.path());
+    CHECK(locations(report) == Locs{"app.env:1:34:postgres-connection-string", "app.env:2:40:mongodb-connection-string",
+                                    "app.env:3:44:url-credentials"});
+    const auto& f = report.at("findings");
+    CHECK(f[0].at("secret") == "D1fficultP@ssw0rd");
+    CHECK(f[0].at("decoder") == "percent");
+    CHECK(f[1].at("secret") == "Oc3@nChic4go!");
+    CHECK(!f[1].contains("decoder")); // nothing decoded, nothing said
+    CHECK(f[2].at("secret") == "Adm1n1990!");
+}
