@@ -37,7 +37,7 @@ struct ValueContext {
 /// Thread-safe, never throws.
 bool code_file(std::string_view path) noexcept;
 
-/// The value test, in order: a value is not a secret when it is a number, a boolean or null, a
+/// The value test, in order: a PEM private key block is a secret; a value is not a secret when it is a number, a boolean or null, a
 /// date or version; holds white space (a sentence); is a URL without credentials or a file path;
 /// is code or a reference (a call, process.env.X, os.environ[...], a dotted name of words); or,
 /// unquoted in code, an identifier, word or type name: letters, digits, '_', '.' and '-' only,
