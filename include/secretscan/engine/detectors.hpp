@@ -33,6 +33,9 @@ using DetectorFn = void (*)(const Rule& rule, std::size_t rule_index, std::strin
 ///   white space. The secret is the value.
 /// - "login-call": a call whose name holds one of the rule's keywords (login, authenticate...),
 ///   with two or more string literal arguments: the last one, as in login("alice", "S3cret!").
+/// - "kubernetes-secret": a line starting with the keyword (`kind: Secret`) marks a Kubernetes
+///   Secret; every value of its YAML document's top-level `data:` map is a match, whatever its
+///   key (the match starts at the key). Documents are separated by `---` lines.
 DetectorFn find_detector(std::string_view name) noexcept;
 
 /// Every built-in detector name, in the order above.

@@ -13,6 +13,7 @@ const std::vector<std::pair<std::string_view, DetectorFn>>& table()
     static const std::vector<std::pair<std::string_view, DetectorFn>> detectors = {
         {"assignment", detect::assignment_detector()},
         {"login-call", detect::login_call_detector()},
+        {"kubernetes-secret", detect::kubernetes_secret_detector()},
     };
     return detectors;
 }

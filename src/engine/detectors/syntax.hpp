@@ -44,5 +44,6 @@ void append_matches(std::size_t rule_index, std::vector<std::pair<Span, Span>>& 
 
 DetectorFn assignment_detector() noexcept;
 DetectorFn login_call_detector() noexcept;
+DetectorFn kubernetes_secret_detector() noexcept;
 
 } // namespace secretscan::detect

@@ -164,7 +164,12 @@ ValueVerdict judge_value(std::string_view v, ValueContext context)
     if (is_keyword_value(v)) return {false, "is a boolean or null"};
     if (v.size() > 2 && v.front() == '<' && v.back() == '>') return {false, "is a <placeholder>"};
     if (v.find_first_of(" \t") != std::string_view::npos) return {false, "holds white space (prose)"};
-    if (v.find("://") != std::string_view::npos) return {false, "is a URL"};
+    if (const std::size_t scheme = v.find("://"); scheme != std::string_view::npos) {
+        const std::string_view authority = v.substr(scheme + 3, v.find('/', scheme + 3) - scheme - 3);
+        const std::size_t at = authority.rfind('@');
+        if (at == std::string_view::npos || authority.substr(0, at).find(':') == std::string_view::npos) return {false, "is a URL"};
+        return {true, ""}; // a URL with a password in it (a Secret's base64 DATABASE_URL, decoded)
+    }
     if (is_path(v)) return {false, "is a file path"};
     if (is_reference(v)) return {false, "is code or a reference to a value held elsewhere"};
     if (context.literal ? is_plain_words(v) : is_identifier(v) || is_type_name(v)) return {false, "reads as words or an identifier"};

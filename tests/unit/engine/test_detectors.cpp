@@ -92,6 +92,17 @@ TEST_CASE("login-call detector: the last of two or more arguments, a string lite
     CHECK(found("login-call", kw, "authenticate(user, password)").empty());
 }
 
+TEST_CASE("kubernetes-secret detector: every value of a Secret's data map, in its own YAML document", "[detectors]")
+{
+    const std::vector<std::string> kw{"kind: secret"};
+    CHECK(found("kubernetes-secret", kw, "kind: Secret\ndata:\n  user: dQ==\n  # note\n  pass: \"cA==\"\nmetadata:\n  name: x\n") ==
+          std::vector<std::string>{"dQ==", "cA=="});
+    CHECK(found("kubernetes-secret", kw, "apiVersion: v1\ndata:\n  tls.key: aw==\nkind: Secret\n") == std::vector<std::string>{"aw=="});
+    CHECK(found("kubernetes-secret", kw, "kind: ConfigMap\ndata:\n  a: YQ==\n---\nkind: Secret\ndata:\n  b: Yg==\n---\ndata:\n  c: Yw==\n") ==
+          std::vector<std::string>{"Yg=="});
+    CHECK(found("kubernetes-secret", kw, "  kind: Secret\ndata:\n  a: YQ==\n").empty()); // not a manifest's top level
+}
+
 TEST_CASE("value test: people's passwords and random tokens are secrets, names, paths and prose are not", "[detectors]")
 {
     for (const char* secret : {"S3cr3tPassw0rd", "bria@pass135!", "Summer2024!x", "Welcome1", "kxjwqpzmvbntqr", "aB3xK9pQzT7mW2nL",
@@ -112,6 +123,7 @@ TEST_CASE("value test: people's passwords and random tokens are secrets, names, 
     CHECK(judge_value("2024-01-31").reason == "is a number, date or version");
     CHECK(judge_value("false").reason == "is a boolean or null");
     CHECK(judge_value("https://vault.internal/v1/db").reason == "is a URL");
+    CHECK(judge_value("postgres://app:Kx8mQ2zLw9@db/app").secret); // a URL with a password
     CHECK(judge_value("String!").reason == "reads as words or an identifier"); // a GraphQL type, unquoted in code
     // A literal (quoted, or in a configuration file): words with digits or symbols are a password
     // someone chose; words alone, and short names with a version, are not.
