@@ -45,8 +45,9 @@ void record(const FilterChain& chain, std::vector<TraceEntry>* trace, const RawM
     if (trace) trace->push_back({m.rule, m.secret_begin, std::move(drop)});
 }
 
-/// A value a provider's validator rejected (a GitHub token with wrong check digits) is not
-/// reported by a generic rule either: the rule that knows the format has judged it.
+/// A value a provider's validator rejected (a GitHub token with wrong check digits), or that a
+/// format rule's extractor found no secret in (Docker's `auth` of "<uuid>:" for a credential
+/// helper), is not reported by a generic rule either: the rule that knows the format has judged it.
 void defer_to_validators(const FilterChain& chain, const std::vector<RawMatch>& rejected, std::vector<Kept>& passed,
                          std::vector<TraceEntry>* trace)
 {
@@ -55,7 +56,7 @@ void defer_to_validators(const FilterChain& chain, const std::vector<RawMatch>& 
         if (chain.rules()[k.match.rule].kind == RuleKind::token) return false;
         for (const RawMatch& r : rejected)
             if (r.secret_begin < k.match.secret_end && k.match.secret_begin < r.secret_end) {
-                record(chain, trace, k.match, Drop{FilterStep::overlap, "rule " + chain.rules()[r.rule].id + "'s validator rejects this value"});
+                record(chain, trace, k.match, Drop{FilterStep::overlap, "rule " + chain.rules()[r.rule].id + " judged this value and rejected it"});
                 return true;
             }
         return false;
@@ -147,7 +148,8 @@ std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provena
     for (const RawMatch& m : raw) {
         MatchResult result;
         if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path, m.begin}, result)) {
-            if (drop->step == FilterStep::validator) rejected.push_back(m);
+            const bool format_rule = m_chain.rules()[m.rule].detector.empty(); // a detector's extractor knows no format
+            if (drop->step == FilterStep::validator || (drop->step == FilterStep::extract && format_rule)) rejected.push_back(m);
             record(m_chain, trace, m, std::move(*drop));
         } else {
             passed.push_back({m, std::move(result)});

@@ -259,3 +259,16 @@ TEST_CASE("URL credentials: percent-encoded passwords are decoded, '@' may sit i
     CHECK(!f[1].contains("decoder")); // nothing decoded, nothing said
     CHECK(f[2].at("secret") == "Adm1n1990!");
 }
+
+TEST_CASE("a format rule's extractor that finds no secret is deferred to: Docker's credential-helper auth", "[cli]")
+{
+    TempDir d;
+    // base64 of "00000000-0000-0000-0000-000000000000:": the placeholder Docker writes beside an identity token
+    write_file(d / ".docker/config.json", "{\"auths\": {\"acr.corp.lan\": {\"auth\": \"MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwOg==\"}}}\n");
+    const auto r = secretscan({"--explain-drops", "--quiet", "scan", "."}, d.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err == "secretscan: dropped .docker/config.json:1:38: rule credential-assignment, step overlap: rule docker-config-auth judged "
+                   "this value and rejected it\n"
+                   "secretscan: dropped .docker/config.json:1:38: rule docker-config-auth, step extract: the base64-userpass extractor "
+                   "finds no secret: its base64 is not user:password\n");
+}
