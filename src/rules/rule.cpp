@@ -40,7 +40,7 @@ std::string apply_boundary(const std::string& regex, Boundary boundary)
 {
     switch (boundary) {
     case Boundary::none: return regex;
-    case Boundary::token: return "\\b(" + regex + ")(?:[^A-Za-z0-9_-]|$)";
+    case Boundary::token: return "(?:^|[^A-Za-z0-9_-])(" + regex + ")(?:[^A-Za-z0-9_-]|$)";
     case Boundary::word: return "\\b(" + regex + ")\\b";
     }
     return regex;
