@@ -181,4 +181,21 @@ std::vector<std::pair<std::string, std::string>> shipped_rule_examples()
     return out;
 }
 
+std::string base64_of(std::string_view bytes, bool url_safe)
+{
+    const char* alphabet = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                                    : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        std::uint32_t group = static_cast<unsigned char>(bytes[i]) << 16;
+        if (i + 1 < bytes.size()) group |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        if (i + 2 < bytes.size()) group |= static_cast<unsigned char>(bytes[i + 2]);
+        out += alphabet[group >> 18 & 63];
+        out += alphabet[group >> 12 & 63];
+        out += i + 1 < bytes.size() ? alphabet[group >> 6 & 63] : '=';
+        out += i + 2 < bytes.size() ? alphabet[group & 63] : '=';
+    }
+    return out;
+}
+
 } // namespace testing

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace testing {
@@ -73,5 +74,8 @@ std::string binary_dir();
 /// Each shipped rule's file ("ID/" + the example path its paths allow) and first example, in
 /// load order.
 std::vector<std::pair<std::string, std::string>> shipped_rule_examples();
+
+/// `bytes` in base64 (RFC 4648, section 4; section 5's URL-safe alphabet when `url_safe`), padded.
+std::string base64_of(std::string_view bytes, bool url_safe = false);
 
 } // namespace testing

@@ -10,6 +10,13 @@ namespace secretscan {
 
 namespace {
 
+/// fnmatch, or plain equality for a glob segment without wildcards (most are: ".npmrc").
+bool segment_match(const std::string& glob, const std::string& segment)
+{
+    if (glob.find_first_of("*?[\\") == std::string::npos) return glob == segment;
+    return fnmatch(glob.c_str(), segment.c_str(), FNM_PERIOD) == 0;
+}
+
 bool segments_match(const std::vector<std::string>& g, std::size_t gi, const std::vector<std::string>& p, std::size_t pi)
 {
     if (gi == g.size()) return pi == p.size();
@@ -18,17 +25,21 @@ bool segments_match(const std::vector<std::string>& g, std::size_t gi, const std
             if (segments_match(g, gi + 1, p, k)) return true;
         return false;
     }
-    return pi < p.size() && fnmatch(g[gi].c_str(), p[pi].c_str(), FNM_PERIOD) == 0 && segments_match(g, gi + 1, p, pi + 1);
+    return pi < p.size() && segment_match(g[gi], p[pi]) && segments_match(g, gi + 1, p, pi + 1);
 }
 
 } // namespace
 
 bool glob_match(const std::string& glob, const std::string& path)
 {
-    const std::vector<std::string> p = split_nonempty(path, "/");
+    return glob_match(glob, split_nonempty(path, "/"));
+}
+
+bool glob_match(const std::string& glob, const std::vector<std::string>& p)
+{
     if (glob.find('/') == std::string::npos) { // a name at any depth
         for (const auto& seg : p)
-            if (fnmatch(glob.c_str(), seg.c_str(), FNM_PERIOD) == 0) return true;
+            if (segment_match(glob, seg)) return true;
         return false;
     }
     std::vector<std::string> g = split_nonempty(glob, "/");

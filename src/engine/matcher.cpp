@@ -165,6 +165,8 @@ struct Matcher::Impl {
     std::vector<std::size_t> unfiltered_rules; // set index -> rule index
     std::vector<std::size_t> file_rules;       // rules with paths and no keywords: run on matching files
     std::vector<bool> path_gated;              // rule index -> has paths
+    std::uint64_t id = next_id++;              // distinct for every Matcher made (applies_here's cache)
+    static inline std::atomic<std::uint64_t> next_id{1};
     std::vector<std::unique_ptr<CompiledRule>> compiled;
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
     std::once_flag hs_once;
@@ -357,10 +359,34 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out, std::strin
         for (int k : direct) candidates.emplace_back(m_impl->unfiltered_rules[static_cast<std::size_t>(k)], std::vector<Window>{});
     }
     for (std::size_t r : m_impl->file_rules) candidates.emplace_back(r, std::vector<Window>{});
-    std::erase_if(candidates, [&](const auto& c) { return m_impl->path_gated[c.first] && !applies_to(m_rules[c.first], path); });
+    std::erase_if(candidates, [&](const auto& c) { return m_impl->path_gated[c.first] && !applies_here(c.first, path); });
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < candidates.size(); ++i)
         if (i == 0 || candidates[i].first != candidates[i - 1].first) m_impl->run_rule(candidates[i].first, text, candidates[i].second, out);
+}
+
+bool Matcher::applies_here(std::size_t rule, std::string_view path) const
+{
+    // The same path is asked about again and again: each decoded span of a file, each chunk of
+    // a large one. Each thread remembers its last path's answers.
+    struct Gates {
+        std::uint64_t owner = 0; // Impl::id: an address can be reused by a later Matcher
+        std::string path;
+        std::vector<std::string> segments;   // path split at '/', for glob_match
+        std::vector<signed char> applies; // rule index -> -1 not yet asked, 0 no, 1 yes
+    };
+    thread_local Gates gates;
+    if (gates.owner != m_impl->id || gates.path != path) {
+        gates.owner = m_impl->id, gates.path.assign(path);
+        gates.segments = split_nonempty(path, "/");
+        gates.applies.assign(m_rules.size(), -1);
+    }
+    signed char& a = gates.applies[rule];
+    if (a < 0) {
+        const auto& globs = m_rules[rule].paths;
+        a = std::any_of(globs.begin(), globs.end(), [](const std::string& g) { return glob_match(g, gates.segments); }) ? 1 : 0;
+    }
+    return a == 1;
 }
 
 bool applies_to(const Rule& rule, std::string_view path)

@@ -8,6 +8,7 @@ namespace secretscan {
 namespace {
 
 constexpr std::size_t max_line_text = 1000; // bytes of a finding's line kept: minified files stay readable
+constexpr std::size_t max_decode_context = 256; // bytes of an encoded span's line given before its decoded text
 
 /// A match that passed the match steps, with what they established.
 struct Kept {
@@ -113,6 +114,25 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
     return f;
 }
 
+/// Merges decoded finding `f` into `out`, whose first `outer` findings are the outer layer's
+/// (their secrets at `ranges`). When one of those overlaps the encoded span with the same secret
+/// (a URL rule that decoded the percent-encoded password itself, a Secret's base64 value),
+/// `f` is dropped; with the same rule but the encoded secret, `f` replaces it (the decoded
+/// password of `password.hex=...`). Otherwise `f` is added.
+void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out,
+                   const std::vector<std::pair<std::size_t, std::size_t>>& ranges, std::size_t outer)
+{
+    for (std::size_t i = 0; i < outer; ++i) {
+        if (ranges[i].second <= span.begin || span.end <= ranges[i].first) continue;
+        if (out[i].secret == f.secret) return;
+        if (out[i].rule_id == f.rule_id) {
+            if (out[i].decoder.empty()) out[i] = std::move(f);
+            return;
+        }
+    }
+    out.push_back(std::move(f));
+}
+
 } // namespace
 
 Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<std::shared_ptr<const Decoder>> decoders)
@@ -177,10 +197,17 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
 {
     std::vector<MatchResult> results;
     const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, results);
-    const bool decode_more = depth < max_decode_depth && !m_decoders.empty();
+    std::vector<std::pair<const Decoder*, DecodedSpan>> spans;
+    if (depth < max_decode_depth)
+        for (const auto& decoder : m_decoders) {
+            std::vector<DecodedSpan> found;
+            decoder->decode(text, found);
+            for (DecodedSpan& span : found) spans.emplace_back(decoder.get(), std::move(span));
+        }
     std::vector<Finding> out;
-    if (matches.empty() && !decode_more) return out;
+    if (matches.empty() && spans.empty()) return out;
     const LineIndex lines(text);
+    std::vector<std::pair<std::size_t, std::size_t>> ranges; // secret byte ranges of out's findings
     for (std::size_t i = 0; i < matches.size(); ++i) {
         const RawMatch& m = matches[i];
         const std::size_t first = lines.line_of(m.begin), last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
@@ -189,26 +216,45 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
             continue;
         }
         out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, results[i]}, text, lines, where));
+        ranges.emplace_back(m.secret_begin, m.secret_end);
     }
-    if (!decode_more) return out;
-    for (const auto& decoder : m_decoders) {
-        std::vector<DecodedSpan> spans;
-        decoder->decode(text, spans);
-        for (const DecodedSpan& span : spans) {
-            const std::size_t first = lines.line_of(span.begin), last = lines.line_of(span.end > span.begin ? span.end - 1 : span.begin);
-            for (Finding& f : scan_layer(span.text, where, nullptr, nullptr, depth + 1)) {
-                if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
-                    m_chain.count(drop->step);
-                    continue;
-                }
-                f.line = first, f.column = lines.column_of(span.begin), f.end_line = last;
-                f.line_text.assign(lines.line_text(first).substr(0, max_line_text));
-                f.decoder = f.decoder.empty() ? std::string(decoder->name()) : std::string(decoder->name()) + "/" + f.decoder;
-                out.push_back(std::move(f));
+    const std::size_t outer = out.size();
+    for (const auto& [decoder, span] : spans) {
+        for (Finding& f : scan_span(*decoder, span, text, lines, where, depth)) {
+            const std::size_t first = f.line, last = f.end_line;
+            if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+                m_chain.count(drop->step);
+                continue;
             }
+            merge_decoded(std::move(f), span, out, ranges, outer);
         }
     }
     return out;
+}
+
+std::vector<Finding> Scanner::scan_span(const Decoder& decoder, const DecodedSpan& span, std::string_view text, const LineIndex& lines,
+                                        const Provenance& where, int depth) const
+{
+    // The layer is the span's line up to the span, then the decoded text: a key before the
+    // encoded value names the decoded one (`password.hex=...`). Findings in that context are the
+    // outer layer's to report.
+    std::size_t context = text.rfind('\n', span.begin == 0 ? 0 : span.begin - 1);
+    context = (context == std::string_view::npos || span.begin == 0) ? 0 : context + 1;
+    if (span.begin - context > max_decode_context) context = span.begin - max_decode_context;
+    while (context < span.begin && (static_cast<unsigned char>(text[context]) & 0xc0) == 0x80) ++context;
+    std::string layer(text.substr(context, span.begin - context));
+    const std::size_t context_columns = LineIndex(layer).column_of(layer.size());
+    layer += span.text;
+    std::vector<Finding> found = scan_layer(layer, where, nullptr, nullptr, depth + 1);
+    std::erase_if(found, [&](const Finding& f) { return f.line == 1 && f.column < context_columns; });
+    const std::size_t first = lines.line_of(span.begin), last = lines.line_of(span.end > span.begin ? span.end - 1 : span.begin);
+    for (Finding& f : found) {
+        f.line = first, f.column = lines.column_of(span.begin), f.end_line = last;
+        f.line_text.assign(lines.line_text(first).substr(0, max_line_text));
+        const std::string name(span.decoder.empty() ? decoder.name() : span.decoder);
+        f.decoder = f.decoder.empty() ? name : name + "/" + f.decoder;
+    }
+    return found;
 }
 
 std::string example_path(const Rule& rule)

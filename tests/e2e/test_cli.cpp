@@ -260,6 +260,32 @@ TEST_CASE("URL credentials: percent-encoded passwords are decoded, '@' may sit i
     CHECK(f[2].at("secret") == "Adm1n1990!");
 }
 
+TEST_CASE("decoders: base64 and hex values are decoded and scanned again and found at the encoded text", "[cli]")
+{
+    TempDir d;
+    const std::string pem = "-----BEGIN EC PRIVATE KEY-----\n"
+                            "MHcCAQEEIBq3oWJ8vZ0r1Xy7Qp2mKsT4eLh9dNcAf6uGbRiVwHoYoAoGCCqGSM49\n"
+                            "AwEHoUQDQgAE7tJm3Yx0c9bQ5nR8sWkLp1vH2aZfE4gUiXoD6yNqCwMeT3rBs5Kd\n"
+                            "Vh8jPz0lAuGfYc2QnOiR7xSbWtEmL4kH9pJ1aDqZ6w==\n"
+                            "-----END EC PRIVATE KEY-----\n";
+    const std::string pem64 = testing::base64_of(pem), config64 = testing::base64_of(R"({"db":{"user":"app","password":"Vq8#nL2wzR"}})");
+    write_file(d / "deploy.env", "# CI\nSIGNING_KEY_B64=" + pem64 + "\nAPP_CONFIG=" + config64 + "\n");
+    write_file(d / "ssl.properties", "ssl.keystore.password.hex=547230756234646f72263378\n"); // "Tr0ub4dor&3x"
+    std::string yaml = "tls:\n  key: |\n";
+    for (std::size_t i = 0; i < pem64.size(); i += 76) yaml += "    " + pem64.substr(i, 76) + "\n"; // as `base64` wraps
+    write_file(d / "values.yaml", yaml);
+    const auto report = scan_json({"--no-redact", "scan", "."}, d.path());
+    CHECK(locations(report) == Locs{"deploy.env:2:17:private-key-ec", "deploy.env:3:12:password-assignment",
+                                    "ssl.properties:1:27:password-assignment", "values.yaml:3:5:private-key-ec"});
+    const auto& f = report.at("findings");
+    CHECK(f[0].at("decoder") == "base64");
+    CHECK(f[1].at("decoder") == "base64");
+    CHECK(f[1].at("secret") == "Vq8#nL2wzR");
+    CHECK(f[2].at("decoder") == "hex");
+    CHECK(f[2].at("secret") == "Tr0ub4dor&3x");
+    CHECK(f[3].at("decoder") == "base64");
+}
+
 TEST_CASE("a format rule's extractor that finds no secret is deferred to: Docker's credential-helper auth", "[cli]")
 {
     TempDir d;

@@ -19,6 +19,8 @@ struct DecodedSpan {
     std::size_t end = 0;   ///< (half-open); a marker the decoder recognises ("b64:") may be part of it:
                            ///< findings in the decoded text are located at `begin`
     std::string text;      ///< the decoded content, UTF-8; the matcher scans it whole
+    std::string_view decoder; ///< the encoding's name ("hex") when a decoder handles several;
+                              ///< empty: Decoder::name(). Must outlive the span (a literal)
 };
 
 /// Finds and decodes encoded spans. Implementations are immutable after construction: decode is

@@ -66,6 +66,7 @@ public:
     bool accelerate() const;
 
 private:
+    bool applies_here(std::size_t rule, std::string_view path) const; // applies_to, remembered per thread
     struct Impl;
     std::vector<Rule> m_rules;
     std::unique_ptr<Impl> m_impl;

@@ -7,6 +7,7 @@
 #include <secretscan/engine/filter_chain.hpp>
 #include <secretscan/engine/finding.hpp>
 #include <secretscan/engine/matcher.hpp>
+#include <secretscan/engine/text.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -75,6 +76,8 @@ public:
 private:
     std::vector<Finding> scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                     std::vector<TraceEntry>* trace, int depth) const;
+    std::vector<Finding> scan_span(const Decoder& decoder, const DecodedSpan& span, std::string_view text, const LineIndex& lines,
+                                   const Provenance& where, int depth) const;
     std::vector<RawMatch> kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                        std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const;
 

@@ -1,6 +1,8 @@
-// The decoders every native scan runs after the text stage (docs/architecture.md, "Decoders").
-// Each decoder is a class in this folder (NAME.hpp declaring it, NAME.cpp implementing it),
-// listed below in the order the scans run them.
+// The decoders every native scan runs after the text stage (docs/architecture.md, "Decoders"),
+// in the order the scans run them. Each is declared in this folder.
+
+#include "percent.hpp"
+#include "runs.hpp"
 
 #include <secretscan/engine/scanner.hpp>
 
@@ -8,9 +10,7 @@ namespace secretscan {
 
 std::vector<std::shared_ptr<const Decoder>> standard_decoders()
 {
-    // None yet: the text stage (engine/text.hpp: encodings, binary detection) is the only
-    // decoding so far. A decoder is added as std::make_shared<NameDecoder>().
-    return {};
+    return {std::make_shared<decoders::RunDecoder>(), std::make_shared<decoders::PercentDecoder>()};
 }
 
 } // namespace secretscan

@@ -81,7 +81,7 @@ public:
                    std::isxdigit(static_cast<unsigned char>(text[end + 1]));
                  end += 2)
                 bytes += static_cast<char>(std::stoi(std::string(text.substr(end, 2)), nullptr, 16));
-            out.push_back({at, end, bytes});
+            out.push_back({at, end, bytes, {}});
         }
     }
 };

@@ -1,0 +1,128 @@
+#include "base64.hpp"
+
+#include "common.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace secretscan::decoders {
+
+namespace {
+
+constexpr std::size_t min_wrap = 60, max_wrap = 100;
+
+enum Class : unsigned char { other = 0, shared = 1, standard_only = 2, url_only = 4 };
+
+constexpr std::array<unsigned char, 256> make_classes()
+{
+    std::array<unsigned char, 256> c{};
+    for (int i = 'A'; i <= 'Z'; ++i) c[i] = shared;
+    for (int i = 'a'; i <= 'z'; ++i) c[i] = shared;
+    for (int i = '0'; i <= '9'; ++i) c[i] = shared;
+    c['+'] = c['/'] = standard_only;
+    c['-'] = c['_'] = url_only;
+    return c;
+}
+constexpr std::array<unsigned char, 256> classes = make_classes();
+
+int sextet(char ch) noexcept
+{
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return (c == '+' || c == '-') ? 62 : 63;
+}
+
+inline bool in_run(char c) noexcept { return classes[static_cast<unsigned char>(c)] != other; }
+
+/// Whether the characters of `run` can be base64 of text: one alphabet, both letter cases, and
+/// not hex digits only.
+bool plausible(std::string_view run) noexcept
+{
+    unsigned seen = 0;
+    bool upper = false, lower = false, non_hex = false;
+    for (char ch : run) {
+        const auto c = static_cast<unsigned char>(ch);
+        seen |= classes[c];
+        upper |= c >= 'A' && c <= 'Z';
+        lower |= c >= 'a' && c <= 'z';
+        non_hex |= !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+    }
+    return upper && lower && non_hex && (seen & (standard_only | url_only)) != (standard_only | url_only);
+}
+
+/// The bytes `chars` encode, or "" as soon as they cannot be text.
+std::string decode_text(std::string_view chars)
+{
+    std::string out;
+    out.reserve(chars.size() / 4 * 3 + 2);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : chars) {
+        acc = (acc << 6) | static_cast<std::uint32_t>(sextet(ch));
+        bits += 6;
+        if (bits < 8) continue;
+        bits -= 8;
+        const auto byte = static_cast<unsigned char>((acc >> bits) & 0xff);
+        if (!text_byte(byte)) return {};
+        out += static_cast<char>(byte);
+    }
+    return is_text(out) ? out : std::string();
+}
+
+/// Whether the run's first 16 characters (12 bytes) can begin a text: most runs that are not
+/// base64 of text (identifiers, tokens, hashes) fail here, before anything is copied.
+bool starts_as_text(std::string_view run) noexcept
+{
+    char bytes[12];
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + 3 < run.size() && i < 16; i += 4) {
+        const std::uint32_t group = static_cast<std::uint32_t>(sextet(run[i]) << 18 | sextet(run[i + 1]) << 12 | sextet(run[i + 2]) << 6 |
+                                                               sextet(run[i + 3]));
+        bytes[n++] = static_cast<char>(group >> 16), bytes[n++] = static_cast<char>(group >> 8 & 0xff), bytes[n++] = static_cast<char>(group & 0xff);
+    }
+    return text_prefix(std::string_view(bytes, n));
+}
+
+/// Where a run filling its line continues over following lines of the same width and
+/// indentation (wrapped base64); appends the run's characters to `chars`. Returns the end of
+/// the last line's run, or `end` when the run is not wrapped.
+std::size_t wrapped_end(std::string_view text, std::size_t begin, std::size_t end, std::string& chars)
+{
+    const std::size_t width = end - begin;
+    const std::size_t line_start = text.rfind('\n', begin) == std::string_view::npos ? 0 : text.rfind('\n', begin) + 1;
+    const std::string_view indent = text.substr(line_start, begin - line_start);
+    if (width < min_wrap || width > max_wrap || indent.find_first_not_of(" \t") != std::string_view::npos) return end;
+    std::size_t at = end;
+    while (true) {
+        const std::size_t next = text.compare(at, 2, "\r\n") == 0 ? at + 2 : (at < text.size() && text[at] == '\n' ? at + 1 : std::string_view::npos);
+        if (next == std::string_view::npos || text.compare(next, indent.size(), indent) != 0) return at;
+        std::size_t run_end = next + indent.size();
+        while (run_end < text.size() && in_run(text[run_end])) ++run_end;
+        const std::size_t run = run_end - next - indent.size();
+        if (run == 0 || run > width || (run_end < text.size() && text[run_end] != '\n' && text[run_end] != '\r' && text[run_end] != '=')) return at;
+        chars.append(text.substr(next + indent.size(), run));
+        at = run_end;
+        if (run < width || chars.size() > max_span) return at;
+    }
+}
+
+} // namespace
+
+std::size_t decode_base64_run(std::string_view text, std::size_t begin, std::size_t end, std::vector<DecodedSpan>& out)
+{
+    const std::string_view run = text.substr(begin, end - begin);
+    if (run.size() < min_base64_run || !starts_as_text(run) || !plausible(run)) return end;
+    std::string chars(run);
+    std::size_t span_end = wrapped_end(text, begin, end, chars);
+    for (int pad = 0; pad < 2 && span_end < text.size() && text[span_end] == '='; ++pad) ++span_end;
+    if (chars.size() > max_span) return span_end;
+    std::string decoded = decode_text(chars);
+    if (decoded.size() < min_base64_run * 3 / 4) return span_end;
+    out.push_back({begin, span_end, std::move(decoded), "base64"});
+    return span_end;
+}
+
+} // namespace secretscan::decoders

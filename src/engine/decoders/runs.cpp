@@ -1,0 +1,89 @@
+#include "runs.hpp"
+
+#include "base64.hpp"
+#include "common.hpp"
+#include "hex.hpp"
+#include "runs_loop.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace secretscan::decoders {
+
+namespace {
+
+#if defined(__SSE2__)
+/// The class bits of 64 bytes, 16 at a time. x86 has no unsigned byte compare: a byte is within
+/// [lo, lo + span] when its distance from lo equals the minimum of that distance and span.
+/// Letters are folded to lower case by setting bit 0x20; + - / are the odd bytes of 0x2b-0x2f
+/// (',' and '.' are even).
+template <bool hex>
+struct Sse2Mask {
+    const __m128i zero = _mm_set1_epi8('0'), digits = _mm_set1_epi8(9), case_bit = _mm_set1_epi8(0x20);
+    const __m128i a = _mm_set1_epi8('a'), letters = _mm_set1_epi8(hex ? 5 : 25);
+    const __m128i plus = _mm_set1_epi8('+'), symbols = _mm_set1_epi8(4), one = _mm_set1_epi8(1), underscore = _mm_set1_epi8('_');
+
+    std::uint64_t operator()(const char* p) const noexcept
+    {
+        std::uint64_t m = 0;
+        for (int k = 0; k < 4; ++k) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+            const __m128i d0 = _mm_sub_epi8(v, zero), d1 = _mm_sub_epi8(_mm_or_si128(v, case_bit), a);
+            __m128i in = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d0, digits), d0), _mm_cmpeq_epi8(_mm_min_epu8(d1, letters), d1));
+            if constexpr (!hex) {
+                const __m128i d2 = _mm_sub_epi8(v, plus);
+                const __m128i odd = _mm_cmpeq_epi8(_mm_and_si128(v, one), one);
+                in = _mm_or_si128(in, _mm_and_si128(_mm_cmpeq_epi8(_mm_min_epu8(d2, symbols), d2), odd));
+                in = _mm_or_si128(in, _mm_cmpeq_epi8(v, underscore));
+            }
+            m |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(in))} << (16 * k);
+        }
+        return m;
+    }
+};
+#else
+template <bool hex>
+struct Sse2Mask {
+    std::uint64_t operator()(const char* p) const noexcept { return table_mask(p, block, hex); }
+};
+#endif
+
+std::size_t call_on_run(void* context, std::size_t begin, std::size_t end)
+{
+    return (*static_cast<const OnRun*>(context))(begin, end);
+}
+
+} // namespace
+
+void find_runs(std::string_view text, RunClass cls, std::size_t min_length, const OnRun& on_run)
+{
+    const bool hex = cls == RunClass::hex;
+    min_length = std::max<std::size_t>(min_length, 16);
+    void* context = const_cast<OnRun*>(&on_run);
+#if defined(__x86_64__)
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2) return find_runs_avx2(text.data(), text.size(), hex, min_length, call_on_run, context);
+#endif
+    if (hex) return scan_runs(Sse2Mask<true>(), text.data(), text.size(), hex, min_length, call_on_run, context);
+    scan_runs(Sse2Mask<false>(), text.data(), text.size(), hex, min_length, call_on_run, context);
+}
+
+void RunDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out) const
+{
+    std::size_t total = 0;
+    find_runs(text, RunClass::base64, min_hex_run, [&](std::size_t begin, std::size_t end) {
+        if (total >= max_total) return text.size();
+        const std::size_t before = out.size();
+        const std::string_view run = text.substr(begin, end - begin);
+        const bool hex = std::all_of(run.begin(), run.end(), [](char c) { return classes[1][static_cast<unsigned char>(c)]; });
+        const std::size_t resume = hex ? (decode_hex_run(text, begin, end, out), end) : decode_base64_run(text, begin, end, out);
+        if (out.size() > before) total += out.back().text.size();
+        return resume;
+    });
+}
+
+} // namespace secretscan::decoders
