@@ -115,20 +115,19 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
 }
 
 /// Merges decoded finding `f` into `out`, whose first `outer` findings are the outer layer's
-/// (their secrets at `ranges`). When one of those overlaps the encoded span with the same secret
-/// (a URL rule that decoded the percent-encoded password itself, a Secret's base64 value),
-/// `f` is dropped; with the same rule but the encoded secret, `f` replaces it (the decoded
-/// password of `password.hex=...`). Otherwise `f` is added.
+/// (their secrets at `ranges`). An outer finding whose secret overlaps the encoded span has
+/// reported it already (a URL rule that decoded the percent-encoded password itself, a Secret's
+/// base64 value): `f` is dropped, unless the outer secret is the encoded span itself, undecoded,
+/// of the same rule: then `f` replaces it (the password `Tr0ub4dor&3x`, not its hex).
 void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out,
                    const std::vector<std::pair<std::size_t, std::size_t>>& ranges, std::size_t outer)
 {
     for (std::size_t i = 0; i < outer; ++i) {
         if (ranges[i].second <= span.begin || span.end <= ranges[i].first) continue;
         if (out[i].secret == f.secret) return;
-        if (out[i].rule_id == f.rule_id) {
-            if (out[i].decoder.empty()) out[i] = std::move(f);
-            return;
-        }
+        if (out[i].rule_id != f.rule_id) continue;
+        if (ranges[i] == std::pair{span.begin, span.end} && out[i].decoder.empty()) out[i] = std::move(f);
+        return;
     }
     out.push_back(std::move(f));
 }

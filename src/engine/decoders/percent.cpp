@@ -60,7 +60,7 @@ void PercentDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out
             continue;
         }
         std::size_t begin = pct, end = pct;
-        while (begin > 0 && in_run(text[begin - 1])) --begin;
+        while (begin > 0 && in_run(text[begin - 1]) && text[begin - 1] != '=') --begin; // a key= stays context
         while (end < text.size() && in_run(text[end])) ++end;
         at = end;
         if (end - begin > max_span) continue;
