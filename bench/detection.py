@@ -3,6 +3,7 @@
 
     bench/detection.py materialise CORPUS SAMPLES_DIR
     bench/detection.py report CORPUS RUN_DIR [--list TOOL]
+    bench/detection.py check CORPUS RUN_DIR MIN_RECALL MIN_CATEGORY MAX_FP
 
 CORPUS is a labelled JSON Lines corpus in either of two shapes:
   tests/corpus/leaks.jsonl   (issue 11; written by tests/corpus/leaks.py) `category`, and a list
@@ -10,6 +11,10 @@ CORPUS is a labelled JSON Lines corpus in either of two shapes:
   tests/corpus/corpus.jsonl  (docs: tests/corpus/generate.py) `family`, and one secret given by
                              top-level line/column/end_line/end_column
 Sample number i (0-based, corpus order) is written to SAMPLES_DIR/NNNNN/<its path>.
+
+`check` exits 1, saying why, unless secretscan's recall is at least MIN_RECALL percent overall
+and MIN_CATEGORY in every category, and at most MAX_FP percent of negative samples have a
+finding (the test suite's `leaks-corpus` test).
 
 RUN_DIR holds samples/ and results/: for each tool, TOOL.out (its report), TOOL.time (wall
 seconds) and TOOL.version, or TOOL.missing (why it did not run). A tool that ran but left no
@@ -304,7 +309,32 @@ def list_tool(corpus, run_dir, tool):
         print(f"UNMAPPED {printed}")
 
 
+def check(corpus, run_dir, min_recall, min_category, max_fp):
+    """The thresholds of `check`, on secretscan's score: a list of what fails them."""
+    state, detail, s = evaluate("secretscan", run_dir, corpus)
+    if state != "ok":
+        return [f"secretscan {state}: {detail}"]
+    planted, negatives = count_corpus(corpus)
+    fails = []
+    recall = 100.0 * sum(s["found"].values()) / sum(planted.values())
+    if recall < min_recall:
+        fails.append(f"recall {recall:.1f}% < {min_recall}%")
+    for c in sorted(planted):
+        r = 100.0 * s["found"][c] / planted[c]
+        if r < min_category:
+            fails.append(f"category {c}: recall {r:.1f}% < {min_category}%")
+    fp = 100.0 * sum(s["fp"].values()) / sum(negatives.values())
+    if fp > max_fp:
+        fails.append(f"false positives {fp:.2f}% > {max_fp}%")
+    return fails
+
+
 def main(argv):
+    if len(argv) == 6 and argv[0] == "check":
+        fails = check(load_corpus(argv[1]), argv[2], *(float(a) for a in argv[3:]))
+        for f in fails:
+            print(f"check failed: {f}")
+        sys.exit(1 if fails else 0)
     if len(argv) == 3 and argv[0] == "materialise":
         materialise(argv[1], argv[2])
     elif len(argv) == 3 and argv[0] == "report":

@@ -10,6 +10,9 @@
 #   GITLEAKS, KINGFISHER, DETECT_SECRETS, CREDSWEEPER   the peers' paths (defaults under
 #                      /opt/peers); a tool that is not there is reported "not installed" and skipped
 #   KEEP=1             keep the scratch folder (samples/, results/ with each report and log)
+#   CHECK="R C F"      then exit 1 unless secretscan's recall is at least R % overall and C % in
+#                      every category, with at most F % of negative samples flagged (ctest
+#                      leaks-corpus: CHECK="95 90 1")
 #
 # The peers live outside the repository, e.g.
 #   GOBIN=/opt/peers/bin go install github.com/zricethezav/gitleaks/v8@latest
@@ -131,4 +134,8 @@ if [[ -n $list ]]; then
   python3 "$here/detection.py" report "$corpus" "$scratch" --list "$list"
 else
   python3 "$here/detection.py" report "$corpus" "$scratch"
+fi
+if [[ -n ${CHECK:-} ]]; then
+  read -r min_recall min_category max_fp <<<"$CHECK"
+  python3 "$here/detection.py" check "$corpus" "$scratch" "$min_recall" "$min_category" "$max_fp"
 fi
