@@ -61,6 +61,16 @@ std::string redact_in(std::string_view line, std::string_view secret)
     return out;
 }
 
+std::string redact_line(const Finding& f)
+{
+    std::vector<std::string> secrets = f.line_secrets;
+    secrets.push_back(f.secret);
+    std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::string line = f.line_text;
+    for (const std::string& s : secrets) line = redact_in(line, s);
+    return line;
+}
+
 std::string display_location(const Finding& f)
 {
     return f.path.empty() ? f.source_name : f.path;

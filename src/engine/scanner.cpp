@@ -132,6 +132,21 @@ void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out
     out.push_back(std::move(f));
 }
 
+/// Sets each finding's line_secrets: the text at every finding's secret range (`ranges`, parallel
+/// to `out`; a decoded finding's is its encoded span) that lies on the finding's line.
+void fill_line_secrets(std::string_view text, const LineIndex& lines, const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
+                       std::vector<Finding>& out)
+{
+    for (Finding& f : out) {
+        const std::size_t line_begin = lines.start_of(f.line);
+        const std::size_t line_end = line_begin + lines.line_text(f.line).size();
+        for (const auto& [b, e] : ranges) {
+            const std::size_t from = std::max(b, line_begin), to = std::min(e, line_end);
+            if (from < to) f.line_secrets.emplace_back(text.substr(from, to - from));
+        }
+    }
+}
+
 } // namespace
 
 Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<std::shared_ptr<const Decoder>> decoders)
@@ -226,8 +241,10 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
                 continue;
             }
             merge_decoded(std::move(f), span, out, ranges, outer);
+            if (out.size() > ranges.size()) ranges.emplace_back(span.begin, span.end);
         }
     }
+    if (depth == 0) fill_line_secrets(text, lines, ranges, out);
     return out;
 }
 

@@ -76,7 +76,7 @@ std::string shown_secret(const Finding& f, const ReportOptions& o)
 
 std::string shown_line(const Finding& f, const ReportOptions& o)
 {
-    return o.redact ? redact_in(f.line_text, f.secret) : f.line_text;
+    return o.redact ? redact_line(f) : f.line_text;
 }
 
 std::string dump(const nlohmann::json& j, int indent)

@@ -75,6 +75,22 @@ TEST_CASE("text output: one line per finding, redacted, then a summary", "[cli]"
     CHECK(plain.out == "src/app.py:2:10: github-pat: " + gh_pat + " (CRC-32 check digits valid)\n");
 }
 
+TEST_CASE("a redacted line hides every secret on it: the other findings' and the encoded text of a decoded one", "[cli]")
+{
+    TempDir d;
+    write_file(d / "a.env", "export DB_PASSWORD=Otter-Basalt-92 API_KEY=sk_live_51NqzT8Lk2VbXwRtY9pQmHs4JdC3eFgUoIaZ7nKyW\n");
+    write_file(d / "database.ini", "url = postgres://app:P%40ssw0rd%21x9@db:5432/app\n");
+    write_file(d / "deploy.env", "CONFIG_B64=" + testing::base64_of(R"({"db":{"password":"Vq8#nL2wzR"}})") + "\n");
+    const auto j = scan_json({"scan", "."}, d.path());
+    REQUIRE(locations(j) == Locs{"a.env:1:20:password-assignment", "a.env:1:44:stripe-secret-key", "database.ini:1:22:postgres-connection-string",
+                                 "deploy.env:1:12:password-assignment"});
+    const auto& f = j["findings"];
+    CHECK(f[0]["line_text"] == "export DB_PASSWORD=Otte\u2026 API_KEY=sk_l\u2026");
+    CHECK(f[1]["line_text"] == "export DB_PASSWORD=Otte\u2026 API_KEY=sk_l\u2026");
+    CHECK(f[2]["line_text"] == "url = postgres://app:P%40\u2026@db:5432/app");
+    CHECK(f[3]["line_text"] == "CONFIG_B64=eyJk\u2026");
+}
+
 TEST_CASE("json output carries every finding field and redacts the line too", "[cli]")
 {
     TempDir d;

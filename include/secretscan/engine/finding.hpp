@@ -50,6 +50,10 @@ struct Finding {
     int present_at_head = -1;
     bool baseline_expired = false; ///< matched a baseline entry whose `expires` date has passed
     std::string decoder;     ///< the decoder whose output held the secret (decoder.hpp); empty: the text itself
+    /// Every secret on line_text as written there: this finding's (its encoded text when it was
+    /// decoded) and any other finding's of the same line, clipped to the line. What a redacted
+    /// report hides in line_text (redact_line).
+    std::vector<std::string> line_secrets;
 };
 
 /// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes: stable across
@@ -62,6 +66,10 @@ std::string redact(std::string_view secret);
 
 /// `line` with every occurrence of `secret` replaced by redact(secret).
 std::string redact_in(std::string_view line, std::string_view secret);
+
+/// The finding's line_text with each of its line_secrets (longest first) and its secret
+/// redacted: no secret of the line, encoded or not, is left in it.
+std::string redact_line(const Finding& f);
 
 /// The place a finding is shown at: its path, else its source_name.
 std::string display_location(const Finding& f);
