@@ -1,6 +1,7 @@
 #include <secretscan/engine/extractors.hpp>
 
 #include "util/encoding.hpp"
+#include "util/named.hpp"
 
 #include <utility>
 
@@ -32,9 +33,9 @@ Extraction percent(std::string_view m)
     return {true, *decoded, ""};
 }
 
-const std::vector<std::pair<std::string_view, ExtractorFn>>& table()
+const NamedTable<ExtractorFn>& table()
 {
-    static const std::vector<std::pair<std::string_view, ExtractorFn>> extractors = {
+    static const NamedTable<ExtractorFn> extractors = {
         {"base64", base64_text}, {"base64-userpass", base64_userpass}, {"percent", percent}};
     return extractors;
 }
@@ -43,18 +44,12 @@ const std::vector<std::pair<std::string_view, ExtractorFn>>& table()
 
 ExtractorFn find_extractor(std::string_view name) noexcept
 {
-    for (const auto& [n, fn] : table())
-        if (n == name) return fn;
-    return nullptr;
+    return find_named(table(), name);
 }
 
 const std::vector<std::string_view>& extractor_names() noexcept
 {
-    static const std::vector<std::string_view> names = [] {
-        std::vector<std::string_view> v;
-        for (const auto& [n, fn] : table()) v.push_back(n);
-        return v;
-    }();
+    static const std::vector<std::string_view> names = names_of(table());
     return names;
 }
 

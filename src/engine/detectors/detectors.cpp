@@ -1,6 +1,7 @@
 #include <secretscan/engine/detectors.hpp>
 
 #include "engine/detectors/syntax.hpp"
+#include "util/named.hpp"
 
 #include <utility>
 
@@ -8,9 +9,9 @@ namespace secretscan {
 
 namespace {
 
-const std::vector<std::pair<std::string_view, DetectorFn>>& table()
+const NamedTable<DetectorFn>& table()
 {
-    static const std::vector<std::pair<std::string_view, DetectorFn>> detectors = {
+    static const NamedTable<DetectorFn> detectors = {
         {"assignment", detect::assignment_detector()},
         {"login-call", detect::login_call_detector()},
         {"kubernetes-secret", detect::kubernetes_secret_detector()},
@@ -22,18 +23,12 @@ const std::vector<std::pair<std::string_view, DetectorFn>>& table()
 
 DetectorFn find_detector(std::string_view name) noexcept
 {
-    for (const auto& [n, fn] : table())
-        if (n == name) return fn;
-    return nullptr;
+    return find_named(table(), name);
 }
 
 const std::vector<std::string_view>& detector_names() noexcept
 {
-    static const std::vector<std::string_view> names = [] {
-        std::vector<std::string_view> v;
-        for (const auto& [n, fn] : table()) v.push_back(n);
-        return v;
-    }();
+    static const std::vector<std::string_view> names = names_of(table());
     return names;
 }
 
