@@ -115,20 +115,16 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
 }
 
 /// Merges decoded finding `f` into `out`, whose first `outer` findings are the outer layer's
-/// (their secrets at `ranges`). An outer finding whose secret overlaps the encoded span has
-/// reported it already (a URL rule that decoded the percent-encoded password itself, a Secret's
-/// base64 value): `f` is dropped, unless the outer secret is the encoded span itself, undecoded,
-/// of the same rule: then `f` replaces it (the password `Tr0ub4dor&3x`, not its hex).
+/// (their secrets at `ranges`). An outer finding of the same rule or the same secret that
+/// overlaps the encoded span has reported it already, as written in the file (a URL rule that
+/// decoded the percent-encoded password itself; `password.hex=...` reported as its hex; an
+/// opaque `_authToken` that happens to be base64 of text): `f` is dropped.
 void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out,
                    const std::vector<std::pair<std::size_t, std::size_t>>& ranges, std::size_t outer)
 {
-    for (std::size_t i = 0; i < outer; ++i) {
-        if (ranges[i].second <= span.begin || span.end <= ranges[i].first) continue;
-        if (out[i].secret == f.secret) return;
-        if (out[i].rule_id != f.rule_id) continue;
-        if (ranges[i] == std::pair{span.begin, span.end} && out[i].decoder.empty()) out[i] = std::move(f);
-        return;
-    }
+    for (std::size_t i = 0; i < outer; ++i)
+        if (ranges[i].first < span.end && span.begin < ranges[i].second && (out[i].secret == f.secret || out[i].rule_id == f.rule_id))
+            return;
     out.push_back(std::move(f));
 }
 

@@ -286,23 +286,28 @@ TEST_CASE("decoders: base64 and hex values are decoded and scanned again and fou
                             "-----END EC PRIVATE KEY-----\n";
     const std::string pem64 = testing::base64_of(pem), config64 = testing::base64_of(R"({"db":{"user":"app","password":"Vq8#nL2wzR"}})");
     write_file(d / "deploy.env", "# CI\nSIGNING_KEY_B64=" + pem64 + "\nAPP_CONFIG=" + config64 + "\n");
-    write_file(d / "ssl.properties", "ssl.keystore.password.hex=547230756234646f72263378\n"); // "Tr0ub4dor&3x"
+    // hex of postgres://app:Vq8mQ2zLw9@db:5432/app
+    write_file(d / "db.properties", "db.url.hex=706f7374677265733a2f2f6170703a5671386d51327a4c77394064623a353433322f617070\n");
+    write_file(d / "trust.properties", "truststore.password.hex=547230756234646f72263378\n"); // the key does: reported as written
     write_file(d / "next.env", "NEXT_URL=https%3A%2F%2Fdeploy%3AVq8mQ2zLw9%40git.corp.lan%2Fapp\n");
     std::string yaml = "tls:\n  key: |\n";
     for (std::size_t i = 0; i < pem64.size(); i += 76) yaml += "    " + pem64.substr(i, 76) + "\n"; // as `base64` wraps
     write_file(d / "values.yaml", yaml);
     const auto report = scan_json({"--no-redact", "scan", "."}, d.path());
-    CHECK(locations(report) == Locs{"deploy.env:2:17:private-key-ec", "deploy.env:3:12:password-assignment", "next.env:1:10:url-credentials",
-                                    "ssl.properties:1:27:password-assignment", "values.yaml:3:5:private-key-ec"});
+    CHECK(locations(report) == Locs{"db.properties:1:12:postgres-connection-string", "deploy.env:2:17:private-key-ec",
+                                    "deploy.env:3:12:password-assignment", "next.env:1:10:url-credentials",
+                                    "trust.properties:1:25:password-assignment", "values.yaml:3:5:private-key-ec"});
     const auto& f = report.at("findings");
-    CHECK(f[0].at("decoder") == "base64");
+    CHECK(f[0].at("decoder") == "hex");
+    CHECK(f[0].at("secret") == "Vq8mQ2zLw9");
     CHECK(f[1].at("decoder") == "base64");
-    CHECK(f[1].at("secret") == "Vq8#nL2wzR");
-    CHECK(f[2].at("decoder") == "percent");
-    CHECK(f[2].at("secret") == "Vq8mQ2zLw9");
-    CHECK(f[3].at("decoder") == "hex");
-    CHECK(f[3].at("secret") == "Tr0ub4dor&3x");
-    CHECK(f[4].at("decoder") == "base64");
+    CHECK(f[2].at("decoder") == "base64");
+    CHECK(f[2].at("secret") == "Vq8#nL2wzR");
+    CHECK(f[3].at("decoder") == "percent");
+    CHECK(f[3].at("secret") == "Vq8mQ2zLw9");
+    CHECK(!f[4].contains("decoder")); // the key names the hex value a password: reported as written
+    CHECK(f[4].at("secret") == "547230756234646f72263378");
+    CHECK(f[5].at("decoder") == "base64");
 }
 
 TEST_CASE("a format rule's extractor that finds no secret is deferred to: Docker's credential-helper auth", "[cli]")
