@@ -10,10 +10,16 @@ namespace secretscan {
 
 namespace {
 
-/// fnmatch, or plain equality for a glob segment without wildcards (most are: ".npmrc").
+/// fnmatch, without calling it for the two shapes most globs have: no wildcard (".npmrc"), equal
+/// strings; '*' then no wildcard ("*.yml"), the suffix, on a name not starting with '.' (as
+/// FNM_PERIOD wants).
 bool segment_match(const std::string& glob, const std::string& segment)
 {
-    if (glob.find_first_of("*?[\\") == std::string::npos) return glob == segment;
+    const std::size_t wild = glob.find_first_of("*?[\\");
+    if (wild == std::string::npos) return glob == segment;
+    if (wild == 0 && glob[0] == '*' && glob.find_first_of("*?[\\", 1) == std::string::npos)
+        return !segment.empty() && segment[0] != '.' && segment.size() >= glob.size() - 1 &&
+               segment.compare(segment.size() - (glob.size() - 1), glob.size() - 1, glob, 1) == 0;
     return fnmatch(glob.c_str(), segment.c_str(), FNM_PERIOD) == 0;
 }
 

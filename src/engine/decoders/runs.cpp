@@ -57,33 +57,49 @@ std::size_t call_on_run(void* context, std::size_t begin, std::size_t end)
     return (*static_cast<const OnRun*>(context))(begin, end);
 }
 
+/// find_runs with a plain sink: the SSE2 or AVX2 loop, as the processor allows.
+void runs(std::string_view text, bool hex, std::size_t min_length, RunSink sink, void* context)
+{
+    min_length = std::max<std::size_t>(min_length, 16);
+#if defined(__x86_64__)
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2) return find_runs_avx2(text.data(), text.size(), hex, min_length, sink, context);
+#endif
+    if (hex) return scan_runs(Sse2Mask<true>(), text.data(), text.size(), hex, min_length, sink, context);
+    scan_runs(Sse2Mask<false>(), text.data(), text.size(), hex, min_length, sink, context);
+}
+
+/// What RunDecoder::decode's sink works on.
+struct Decoding {
+    std::string_view text;
+    std::vector<DecodedSpan>& out;
+    std::size_t total = 0; // bytes decoded so far (common.hpp, max_total)
+};
+
+/// RunDecoder's sink: a run of hex digits only is hex, any other base64.
+std::size_t decode_run(void* context, std::size_t begin, std::size_t end)
+{
+    auto& d = *static_cast<Decoding*>(context);
+    if (d.total >= max_total) return d.text.size();
+    const std::size_t before = d.out.size();
+    const char* p = d.text.data();
+    const bool hex = std::all_of(p + begin, p + end, [](char c) { return classes[1][static_cast<unsigned char>(c)]; });
+    const std::size_t resume = hex ? (decode_hex_run(d.text, begin, end, d.out), end) : decode_base64_run(d.text, begin, end, d.out);
+    if (d.out.size() > before) d.total += d.out.back().text.size();
+    return resume;
+}
+
 } // namespace
 
 void find_runs(std::string_view text, RunClass cls, std::size_t min_length, const OnRun& on_run)
 {
-    const bool hex = cls == RunClass::hex;
-    min_length = std::max<std::size_t>(min_length, 16);
-    void* context = const_cast<OnRun*>(&on_run);
-#if defined(__x86_64__)
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2) return find_runs_avx2(text.data(), text.size(), hex, min_length, call_on_run, context);
-#endif
-    if (hex) return scan_runs(Sse2Mask<true>(), text.data(), text.size(), hex, min_length, call_on_run, context);
-    scan_runs(Sse2Mask<false>(), text.data(), text.size(), hex, min_length, call_on_run, context);
+    runs(text, cls == RunClass::hex, min_length, call_on_run, const_cast<OnRun*>(&on_run));
 }
 
 void RunDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out) const
 {
-    std::size_t total = 0;
-    find_runs(text, RunClass::base64, min_hex_run, [&](std::size_t begin, std::size_t end) {
-        if (total >= max_total) return text.size();
-        const std::size_t before = out.size();
-        const std::string_view run = text.substr(begin, end - begin);
-        const bool hex = std::all_of(run.begin(), run.end(), [](char c) { return classes[1][static_cast<unsigned char>(c)]; });
-        const std::size_t resume = hex ? (decode_hex_run(text, begin, end, out), end) : decode_base64_run(text, begin, end, out);
-        if (out.size() > before) total += out.back().text.size();
-        return resume;
-    });
+    Decoding d{text, out};
+    runs(text, false, min_hex_run, decode_run, &d);
 }
 
 } // namespace secretscan::decoders

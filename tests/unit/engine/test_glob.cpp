@@ -19,4 +19,13 @@ TEST_CASE("allowlist globs: segments, **, and names at any depth", "[config]")
     CHECK_FALSE(glob_match("src/**/fixtures", "lib/fixtures/key.pem"));
     CHECK_FALSE(glob_match("*.ini", "config/aws.env"));
     CHECK(glob_match("key-[0-9].pem", "k/key-7.pem"));
+    // The shapes matched without fnmatch agree with it: a literal name, and '*' then a suffix,
+    // which (FNM_PERIOD) does not match a name starting with '.'.
+    CHECK(glob_match(".npmrc", "home/ops/.npmrc"));
+    CHECK_FALSE(glob_match(".npmrc", "home/ops/x.npmrc"));
+    CHECK(glob_match("*.env", "deploy/prod.env"));
+    CHECK_FALSE(glob_match("*.env", "deploy/.env"));
+    CHECK(glob_match("*.env", "deploy/.env.d/x.env"));
+    CHECK_FALSE(glob_match("*.yml", "yml"));
+    CHECK(glob_match("*yml", "yml"));
 }
