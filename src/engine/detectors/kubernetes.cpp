@@ -9,18 +9,6 @@ namespace secretscan::detect {
 
 namespace {
 
-std::size_t line_begin(std::string_view t, std::size_t p) noexcept
-{
-    const std::size_t nl = p ? t.rfind('\n', p - 1) : npos;
-    return nl == npos ? 0 : nl + 1;
-}
-
-std::size_t line_stop(std::string_view t, std::size_t p) noexcept
-{
-    const std::size_t nl = t.find('\n', p);
-    return nl == npos ? t.size() : nl;
-}
-
 std::size_t indent(std::string_view line) noexcept
 {
     std::size_t i = 0;
@@ -31,10 +19,10 @@ std::size_t indent(std::string_view line) noexcept
 /// The YAML document holding byte `p`: from after the "---" line before it to the next one.
 Span document_at(std::string_view t, std::size_t p)
 {
-    std::size_t b = line_begin(t, p);
-    while (b > 0 && !t.substr(b).starts_with("---")) b = line_begin(t, b - 1);
-    std::size_t e = line_stop(t, p);
-    while (e < t.size() && !t.substr(e + 1).starts_with("---")) e = line_stop(t, e + 1);
+    std::size_t b = line_start(t, p);
+    while (b > 0 && !t.substr(b).starts_with("---")) b = line_start(t, b - 1);
+    std::size_t e = line_end(t, p);
+    while (e < t.size() && !t.substr(e + 1).starts_with("---")) e = line_end(t, e + 1);
     return {b, e};
 }
 
@@ -56,8 +44,8 @@ std::optional<Span> entry_value(std::string_view line, std::size_t at)
 void data_entries(std::string_view t, Span doc, std::vector<std::pair<Span, Span>>& found)
 {
     bool inside = false;
-    for (std::size_t b = doc.b; b < doc.e; b = line_stop(t, b) + 1) {
-        const std::string_view line = t.substr(b, line_stop(t, b) - b);
+    for (std::size_t b = doc.b; b < doc.e; b = line_end(t, b) + 1) {
+        const std::string_view line = t.substr(b, line_end(t, b) - b);
         const std::size_t in = indent(line);
         if (in == line.size() || line[in] == '#') continue; // blank lines and comments
         if (in == 0) {
@@ -76,7 +64,7 @@ void kubernetes_secret(const Rule& rule, std::size_t rule_index, std::string_vie
     std::size_t done = 0; // documents already read
     for (const std::string& keyword : rule.keywords)
         for (std::size_t p = find_ci(text, begin, end, keyword); p != npos; p = find_ci(text, p + 1, end, keyword)) {
-            if (p < done || line_begin(text, p) != p) continue; // `kind:` starts its line
+            if (p < done || line_start(text, p) != p) continue; // `kind:` starts its line
             const Span doc = document_at(text, p);
             data_entries(text, doc, found);
             done = doc.e;

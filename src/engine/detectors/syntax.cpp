@@ -24,18 +24,6 @@ std::size_t skip_blanks(std::string_view t, std::size_t p) noexcept
     return p;
 }
 
-std::size_t line_start(std::string_view t, std::size_t p) noexcept
-{
-    const std::size_t nl = p ? t.rfind('\n', p - 1) : npos;
-    return nl == npos ? 0 : nl + 1;
-}
-
-std::size_t line_end(std::string_view t, std::size_t p) noexcept
-{
-    const std::size_t nl = t.find('\n', p);
-    return nl == npos ? t.size() : nl;
-}
-
 /// A quoted string starting at `p` (an optional b/r/u/f/@ prefix, then ' " or `), on one line,
 /// backslash escapes skipped: the span inside the quotes.
 std::optional<Span> quoted_at(std::string_view t, std::size_t p)

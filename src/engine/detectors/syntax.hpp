@@ -28,6 +28,20 @@ std::size_t find_ci(std::string_view text, std::size_t from, std::size_t to, std
 /// The key around byte `p`: the run of letters, digits, '_', '.' and '-' that holds it.
 Span identifier_around(std::string_view text, std::size_t p) noexcept;
 
+/// Where the line holding byte `p` of `t` starts (0 or just after a '\n').
+inline std::size_t line_start(std::string_view t, std::size_t p) noexcept
+{
+    const std::size_t nl = p ? t.rfind('\n', p - 1) : std::string_view::npos;
+    return nl == std::string_view::npos ? 0 : nl + 1;
+}
+
+/// Where the line holding byte `p` of `t` ends (its '\n', or the text's end).
+inline std::size_t line_end(std::string_view t, std::size_t p) noexcept
+{
+    const std::size_t nl = t.find('\n', p);
+    return nl == std::string_view::npos ? t.size() : nl;
+}
+
 /// The words of a key, lower-cased: split at '_', '.', '-', at camelCase changes (dbPassword,
 /// APIKey) and between letters and digits.
 std::vector<std::string> split_words(std::string_view key);
