@@ -69,11 +69,13 @@ std::string why_template(std::string_view s)
             while (++i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {}
         if (i < s.size() && s[i] == '}') return quoted("contains the placeholder", s.substr(lb, i + 1 - lb));
     }
-    // Perl's and PHP's interpolated $config{KEY}, $opts['pw'], $self->{pass}.
+    // Perl's and PHP's interpolated $config{KEY}, $opts['pw'], $self->{pass}; a path or a name
+    // under a variable: $dir/private/cakey.pem, $insta::secret (OpenSSL's configuration).
     if (s.size() > 2 && s[0] == '$' && is_ident_start(s[1])) {
         std::size_t i = 1;
         while (i < s.size() && is_ident(s[i])) ++i;
-        if (i < s.size() && (s[i] == '{' || s[i] == '[' || s.substr(i).starts_with("->"))) return "is a variable reference";
+        if (i < s.size() && (s[i] == '{' || s[i] == '[' || s[i] == '/' || s.substr(i).starts_with("->") || s.substr(i).starts_with("::")))
+            return "is a variable reference";
     }
     if (wrapped_identifier(s, "$", "") || wrapped_identifier(s, "$env:", "") || wrapped_identifier(s, "%", "%") || wrapped_identifier(s, "@", "@", true))
         return "is a variable reference";
@@ -104,9 +106,15 @@ std::string why_placeholder(std::string_view s)
     // Values published in providers' documentation, reported by every scanner that lacks them:
     // jwt.io's example tokens (their signatures, the older and the current one) and the test
     // keys in Stripe's API reference.
-    static constexpr std::array<std::string_view, 4> documented{"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-                                                                "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30",
-                                                                "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"};
+    // RFC 6749's (OAuth 2.0) and RFC 5849's (OAuth 1.0) example tokens, client secrets and
+    // nonces, quoted by every OAuth library's documentation and tests.
+    static constexpr std::array<std::string_view, 17> documented{
+        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_test_BQokikJOvBiI2HlWgH4olfQ2",            "2YotnFZFEjr1zCsicMWpAA",                       "tGzv3JOkF0XG5Qx2TlKWIA",
+        "SplxlOBeZQQYbYS6WxSbIA",                      "czZCaGRSa3F0MzpnWDFmQmF0M2JW",                 "gX1fBat3bV",
+        "ad180jjd733klru7",                            "kd94hf93k423kf44",                             "hh5s93j4hdidpola",
+        "nnch734d00sl2jdk",                            "pfkkdhi9sl3r4s00",                             "hdhd0244k9j7ao03",
+        "dpf43f3p2l4k3l03",                            "7Fjfp0ZBr1KtDRbnfVdmIw"};
     for (std::string_view d : documented)
         if (s.find(d) != std::string_view::npos) return "is a value published in documentation";
     // A run of 6+ equal or ascending characters that is at least a quarter of the value: typed

@@ -33,12 +33,13 @@ struct ValueContext {
 
 /// Whether `path` (a file name or path) is source code in a language where an unquoted word is
 /// a name rather than a string: by extension (.py, .js, .ts, .java, .go, .rb, .php, .cs, .c,
-/// .tf, .graphql, ...). Configuration files, shell scripts and unknown files are not.
+/// .tcc, .td, .tf, .graphql, ...). Configuration files, shell scripts and unknown files are not.
 /// Thread-safe, never throws.
 bool code_file(std::string_view path) noexcept;
 
 /// The value test, in order: a PEM private key block is a secret; a value is not a secret when it is a number, a boolean or null, a
-/// date or version; holds white space (a sentence); is a URL without credentials or a file path;
+/// date or version; a <placeholder>, a colour (#f8f8f2), an HTML-escaped placeholder (&lt;...),
+/// HTML markup, a type in braces ({string|Buffer}) or a regular expression; holds white space (a sentence); is a URL without credentials or a file path;
 /// is code or a reference (a call, process.env.X, os.environ[...], a dotted name of words); or,
 /// unquoted in code, an identifier, word or type name: letters, digits, '_', '.' and '-' only,
 /// whose letters read as words (letter_cost at most `word_cost_limit`), with no digit between

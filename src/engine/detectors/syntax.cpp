@@ -140,6 +140,16 @@ bool defined_macro(std::string_view t, Span key)
     return std::all_of(before.begin(), before.end(), is_blank);
 }
 
+/// Whether the quote at `quote` opens the first item of a pair: '(' or '[' before it, blanks
+/// aside. ("PASSWORD", "v") is a pair; a set or list of names ({'AAAttribution', ...},
+/// "md5", "password", "scram-sha-256") is not.
+bool opens_pair(std::string_view t, std::size_t quote)
+{
+    std::size_t i = quote;
+    while (i > 0 && is_blank(t[i - 1])) --i;
+    return i > 0 && (t[i - 1] == '(' || t[i - 1] == '[');
+}
+
 /// Where the value starts after the key, or npos when no assignment follows it.
 std::size_t after_operator(std::string_view t, Span key, bool& element)
 {
@@ -153,7 +163,7 @@ std::size_t after_operator(std::string_view t, Span key, bool& element)
     if (rest.starts_with(":=") || rest.starts_with("=>") || rest.starts_with("?=")) return op + 2;
     if (rest.starts_with("=") && !rest.starts_with("==")) return op + 1;
     if (rest.starts_with(":") && !rest.starts_with("::")) return op + 1;
-    if (rest.starts_with(",") && quoted) return op + 1; // ("PASSWORD", "v"), define('AUTH_KEY', 'v')
+    if (rest.starts_with(",") && quoted && opens_pair(t, key.b - 1)) return op + 1; // ("PASSWORD", "v"), define('AUTH_KEY', 'v')
     if (rest.starts_with("(") && !quoted) return op;    // setPassword("v")
     if (op > p && (two_word_line(t, key, op) || defined_macro(t, key))) return op;
     return npos;

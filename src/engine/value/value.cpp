@@ -143,13 +143,42 @@ double letter_cost(std::string_view s) noexcept
     return static_cast<double>(total) / 16.0 / static_cast<double>(predicted);
 }
 
+namespace {
+
+/// Why `v` is written for a reader or a program rather than a secret, or nullptr: a colour
+/// (#f8f8f2, a style sheet's), an HTML-escaped <placeholder> (&lt;string&gt;), HTML markup
+/// (a highlighted code sample: alice.<span ...>), a type in braces ({string|Buffer},
+/// {KeyObject}: API documentation) or a regular expression ([^\W\d]\w*).
+const char* markup_or_notation(std::string_view v) noexcept
+{
+    const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+    if (v.size() > 1 && v[0] == '#' && (v.size() == 4 || v.size() == 5 || v.size() == 7 || v.size() == 9) &&
+        std::all_of(v.begin() + 1, v.end(), hex))
+        return "is a colour";
+    for (std::string_view entity : {"&lt;", "&#x3C;", "&#x3c;", "&#60;"})
+        if (v.starts_with(entity)) return "is an HTML-escaped <placeholder>";
+    for (std::string_view tag : {"<span", "<code", "<a ", "</"})
+        if (v.find(tag) != std::string_view::npos) return "holds HTML markup";
+    if (v.size() > 1 && v[0] == '{') {
+        std::size_t i = 1;
+        while (i < v.size() && ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z'))) ++i;
+        if (i > 1 && (i == v.size() || v[i] == '}' || v[i] == '|')) return "is a type in braces (API documentation)";
+    }
+    if (v.starts_with("[^")) return "is a regular expression";
+    for (std::string_view escape : {"\\w", "\\d", "\\s", "\\b"})
+        if (v.find(escape) != std::string_view::npos) return "is a regular expression";
+    return nullptr;
+}
+
+} // namespace
+
 bool code_file(std::string_view path) noexcept
 {
-    static constexpr std::array<std::string_view, 46> extensions{
+    static constexpr std::array<std::string_view, 51> extensions{
         "py",  "pyi", "js",  "mjs", "cjs",   "jsx",   "ts",  "tsx",   "java", "kt",  "kts",   "scala", "groovy", "go",
         "rb",  "php", "cs",  "vb",  "fs",    "c",     "h",   "cc",    "cpp",  "cxx", "hpp",   "hh",    "m",      "mm",
         "swift", "rs", "dart", "lua", "ex",  "exs",   "tf",  "hcl",   "graphql", "gql", "ps1", "psm1", "pl", "pm", "perl",
-        "r",   "jl",  "erl"};
+        "r",   "jl",  "erl", "tcc", "tpp", "ipp", "inl", "td"};
     const std::size_t slash = path.rfind('/'), dot = path.rfind('.');
     if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return false;
     const std::string_view ext = path.substr(dot + 1);
@@ -163,6 +192,7 @@ ValueVerdict judge_value(std::string_view v, ValueContext context)
     if (is_number_like(v)) return {false, "is a number, date or version"};
     if (is_keyword_value(v)) return {false, "is a boolean or null"};
     if (v.size() > 2 && v.front() == '<' && v.back() == '>') return {false, "is a <placeholder>"};
+    if (const char* why = markup_or_notation(v)) return {false, why};
     if (v.find_first_of(" \t") != std::string_view::npos) return {false, "holds white space (prose)"};
     if (const std::size_t scheme = v.find("://"); scheme != std::string_view::npos) {
         const std::string_view authority = v.substr(scheme + 3, v.find('/', scheme + 3) - scheme - 3);

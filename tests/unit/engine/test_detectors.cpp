@@ -79,6 +79,11 @@ TEST_CASE("assignment detector: keys that name something about a secret are not 
     CHECK(one("password:\n  from: vault") == "(none)");
     CHECK(one("fun saveToken(token: String) = prefs.edit()") == "(none)");      // a parameter's type
     CHECK(one("prefs.putString(\"auth_token\", token)") == "(none)");          // a variable passed on
+    // A pair is ("KEY", "value"): a set or list of names is not ({'AccessTokenView', 'B'}, pg_hba.conf's
+    // comment listing methods).
+    CHECK(one("COCOA = {'AAAttribution', 'ABAccessTokenView', 'ABPersonView'}") == "(none)");
+    CHECK(one("# METHOD can be \"trust\", \"md5\", \"password\", \"scram-sha-256\"") == "(none)");
+    CHECK(one("define('AUTH_SECRET', 'Qx7pLm2zz');") == "Qx7pLm2zz");
     CHECK(one("DB_PASSWORD_PROD=Qx7pLm2zz") == "Qx7pLm2zz");
     CHECK(one("SECRET_KEY_BASE=Qx7pLm2zz") == "Qx7pLm2zz");
 }
@@ -125,6 +130,14 @@ TEST_CASE("value test: people's passwords and random tokens are secrets, names, 
     CHECK(judge_value("https://vault.internal/v1/db").reason == "is a URL");
     CHECK(judge_value("postgres://app:Kx8mQ2zLw9@db/app").secret); // a URL with a password
     CHECK(judge_value("String!").reason == "reads as words or an identifier"); // a GraphQL type, unquoted in code
+    // What documentation, style sheets and highlighted samples put after a secret's name.
+    CHECK(judge_value("#f8f8f2").reason == "is a colour");
+    CHECK(judge_value("&#x3C;string>[,").reason == "is an HTML-escaped <placeholder>");
+    CHECK(judge_value("alice.<span").reason == "holds HTML markup");
+    CHECK(judge_value("{string").reason == "is a type in braces (API documentation)");
+    CHECK(judge_value("{KeyObject}").reason == "is a type in braces (API documentation)");
+    CHECK(judge_value("[^\\W\\d]\\w*").reason == "is a regular expression");
+    CHECK(judge_value("#Kx8mQ2zLw9").secret); // '#' and a password, no colour
     // A literal (quoted, or in a configuration file): words with digits or symbols are a password
     // someone chose; words alone, and short names with a version, are not.
     for (const char* secret : {"river_dallas_lightning_617", "Lumon.1989", "AnchorWizard476", "cedar.9mar", "Puppy-34"}) {
@@ -141,6 +154,8 @@ TEST_CASE("value test: people's passwords and random tokens are secrets, names, 
           "reads as a chain of names");
     CHECK(code_file("src/app/config.py"));
     CHECK(code_file("schema.graphql"));
+    CHECK(code_file("include/c++/12/bits/regex_scanner.tcc")); // C++ template bodies
+    CHECK(code_file("llvm/IR/Intrinsics.td"));                  // LLVM TableGen
     CHECK(!code_file(".env"));
     CHECK(!code_file("conf/app.properties"));
     CHECK(!code_file("scripts/deploy.sh"));

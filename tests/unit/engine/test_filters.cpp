@@ -31,8 +31,10 @@ TEST_CASE("shared filter: templates and placeholders, for every rule", "[filters
     CHECK(classify_secret("A*8S?>*/Z#4y4X<kP>Y[d", true) == FilterClass::none);
     CHECK(classify_secret("+hp^%1jf4=_h)h(f9s#offz&$(py", true) == FilterClass::none);
     CHECK(classify_secret("${POSTGRES_PASSWORD:?set", true) == FilterClass::template_);  // cut at white space
-    for (const char* s : {"%{lookup('vault_app_token')}", "%env(APP_SECRET)%", "$env:AZURE_DEVOPS_PAT"})
+    for (const char* s : {"%{lookup('vault_app_token')}", "%env(APP_SECRET)%", "$env:AZURE_DEVOPS_PAT", "$dir/private/cakey.pem", "$insta::secret"})
         CHECK(classify_secret(s, true) == FilterClass::template_);
+    CHECK(explain_secret("$dir/private/cakey.pem", true).reason == "is a variable reference"); // OpenSSL's openssl.cnf
+    CHECK(explain_secret("2YotnFZFEjr1zCsicMWpAA", true).reason == "is a value published in documentation"); // RFC 6749's access token
     // A weak word is a fixture; with four or more digits someone chose, a deployed password.
     CHECK(classify_secret("Password123", true) == FilterClass::fixture);
     CHECK(classify_secret("qwerty1234", true) == FilterClass::fixture);
