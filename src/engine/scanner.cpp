@@ -152,11 +152,16 @@ Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<s
 
 std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std::vector<std::string>* drops) const
 {
+    // UTF-8 text is scanned where it lies; only UTF-16 is converted into a copy.
     Decoded d;
-    const bool utf8 = chunk.encoding && *chunk.encoding == Encoding::utf8;
-    if (!utf8) d = decode(chunk.bytes);
-    if (!utf8 && d.encoding == Encoding::binary) return std::nullopt;
-    const std::string_view text = utf8 ? std::string_view(chunk.bytes) : std::string_view(d.text);
+    const Encoding encoding = chunk.encoding && *chunk.encoding == Encoding::utf8 ? Encoding::utf8 : detect_encoding(chunk.bytes);
+    if (encoding == Encoding::binary) return std::nullopt;
+    std::string_view text = chunk.bytes;
+    if (encoding == Encoding::utf8_bom) text.remove_prefix(3);
+    if (encoding == Encoding::utf16le || encoding == Encoding::utf16be) {
+        d = decode(chunk.bytes);
+        text = d.text;
+    }
     if (!drops) return scan_text(text, chunk.where, chunk.added_lines);
     std::vector<TraceEntry> trace;
     std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, &trace);

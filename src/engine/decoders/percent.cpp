@@ -63,7 +63,8 @@ void PercentDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out
         while (begin > 0 && in_run(text[begin - 1]) && text[begin - 1] != '=') --begin; // a key= stays context
         while (end < text.size() && in_run(text[end])) ++end;
         at = end;
-        if (end - begin > max_span) continue;
+        // printf's "%02x" is no escape of text: the run is not decoded (nor allocated for).
+        if (end - begin > max_span || !text_byte(static_cast<unsigned char>(nibble(text[pct + 1]) << 4 | nibble(text[pct + 2])))) continue;
         std::string decoded = decode_text(text.substr(begin, end - begin));
         if (decoded.empty()) continue;
         total += decoded.size();
