@@ -365,6 +365,16 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out, std::strin
         if (i == 0 || candidates[i].first != candidates[i - 1].first) m_impl->run_rule(candidates[i].first, text, candidates[i].second, out);
 }
 
+namespace {
+
+/// Whether a path, split at '/', matches one of the rule's `paths` globs.
+bool matches_any_glob(const Rule& rule, const std::vector<std::string>& segments)
+{
+    return std::any_of(rule.paths.begin(), rule.paths.end(), [&segments](const std::string& g) { return glob_match(g, segments); });
+}
+
+} // namespace
+
 bool Matcher::applies_here(std::size_t rule, std::string_view path) const
 {
     // The same path is asked about again and again: each decoded span of a file, each chunk of
@@ -382,18 +392,13 @@ bool Matcher::applies_here(std::size_t rule, std::string_view path) const
         gates.applies.assign(m_rules.size(), -1);
     }
     signed char& a = gates.applies[rule];
-    if (a < 0) {
-        const auto& globs = m_rules[rule].paths;
-        a = std::any_of(globs.begin(), globs.end(), [](const std::string& g) { return glob_match(g, gates.segments); }) ? 1 : 0;
-    }
+    if (a < 0) a = matches_any_glob(m_rules[rule], gates.segments) ? 1 : 0;
     return a == 1;
 }
 
 bool applies_to(const Rule& rule, std::string_view path)
 {
-    if (rule.paths.empty()) return true;
-    const std::string p(path);
-    return std::any_of(rule.paths.begin(), rule.paths.end(), [&p](const std::string& g) { return glob_match(g, p); });
+    return rule.paths.empty() || matches_any_glob(rule, split_nonempty(path, "/"));
 }
 
 void Matcher::find_rule(std::size_t rule, std::string_view text, std::vector<RawMatch>& out) const

@@ -152,16 +152,10 @@ Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<s
 
 std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std::vector<std::string>* drops) const
 {
-    // UTF-8 text is scanned where it lies; only UTF-16 is converted into a copy.
-    Decoded d;
     const Encoding encoding = chunk.encoding && *chunk.encoding == Encoding::utf8 ? Encoding::utf8 : detect_encoding(chunk.bytes);
     if (encoding == Encoding::binary) return std::nullopt;
-    std::string_view text = chunk.bytes;
-    if (encoding == Encoding::utf8_bom) text.remove_prefix(3);
-    if (encoding == Encoding::utf16le || encoding == Encoding::utf16be) {
-        d = decode(chunk.bytes);
-        text = d.text;
-    }
+    std::string storage; // UTF-16 only: UTF-8 text is scanned where it lies
+    const std::string_view text = text_of(chunk.bytes, encoding, storage);
     if (!drops) return scan_text(text, chunk.where, chunk.added_lines);
     std::vector<TraceEntry> trace;
     std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, &trace);

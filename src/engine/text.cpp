@@ -86,17 +86,25 @@ std::string utf16_to_utf8(std::string_view bytes, bool little_endian)
 
 } // namespace
 
+std::string_view text_of(std::string_view bytes, Encoding e, std::string& storage)
+{
+    switch (e) {
+    case Encoding::utf8: return bytes;
+    case Encoding::utf8_bom: return bytes.substr(3);
+    case Encoding::utf16le: return storage = utf16_to_utf8(bytes, true);
+    case Encoding::utf16be: return storage = utf16_to_utf8(bytes, false);
+    case Encoding::binary: break;
+    }
+    return {};
+}
+
 Decoded decode(std::string_view bytes)
 {
     Decoded d;
     d.encoding = detect_encoding(bytes);
-    switch (d.encoding) {
-    case Encoding::utf8: d.text.assign(bytes); break;
-    case Encoding::utf8_bom: d.text.assign(bytes.substr(3)); break;
-    case Encoding::utf16le: d.text = utf16_to_utf8(bytes, true); break;
-    case Encoding::utf16be: d.text = utf16_to_utf8(bytes, false); break;
-    case Encoding::binary: break;
-    }
+    std::string storage;
+    const std::string_view text = text_of(bytes, d.encoding, storage);
+    d.text = storage.empty() ? std::string(text) : std::move(storage);
     return d;
 }
 

@@ -54,6 +54,28 @@ int utf8_length(unsigned char c) noexcept
     return 0;
 }
 
+/// Valid UTF-8 of printable characters; with `prefix`, the last sequence may be cut short.
+bool printable(std::string_view s, bool prefix) noexcept
+{
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        auto n = static_cast<std::size_t>(utf8_length(c));
+        if (n == 0 || (n == 1 && !is_text_byte(c))) return false;
+        if (i + n > s.size()) {
+            if (!prefix) return false;
+            n = s.size() - i;
+        }
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        // Overlong three- and four-byte forms and surrogates (RFC 3629, section 4).
+        const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+        if (n > 1 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<std::string> decode_base64_strict(std::string_view s, bool url)
@@ -106,18 +128,17 @@ std::optional<std::string> decode_percent(std::string_view s)
 
 bool is_printable_text(std::string_view s) noexcept
 {
-    if (s.empty()) return false;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
-        if (c == 0x7F) return false;
-        const int n = utf8_length(c);
-        if (n == 0 || i + static_cast<std::size_t>(n) > s.size()) return false;
-        for (int k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return false;
-        i += static_cast<std::size_t>(n);
-    }
-    return true;
+    return !s.empty() && printable(s, false);
+}
+
+bool is_printable_text_prefix(std::string_view s) noexcept
+{
+    return printable(s, true);
+}
+
+int hex_digit(char c) noexcept
+{
+    return hex_value(c);
 }
 
 } // namespace secretscan

@@ -21,8 +21,22 @@ std::optional<std::string> decode_hex(std::string_view s);
 /// Percent-decoding (RFC 3986 §2.1); nullopt for a '%' not followed by two hex digits.
 std::optional<std::string> decode_percent(std::string_view s);
 
-/// Whether `s` is text a person could have typed: valid UTF-8 without control characters other
-/// than tab, CR and LF, and not empty.
+/// The value of hex digit `c` (either case), or -1.
+int hex_digit(char c) noexcept;
+
+/// Whether byte `c` can stand in printable text: not a control character other than tab, CR
+/// and LF (bytes of multi-byte UTF-8 sequences can).
+inline bool is_text_byte(unsigned char c) noexcept
+{
+    return c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
+}
+
+/// Whether `s` is text a person could have typed: valid UTF-8 (RFC 3629: no overlong forms, no
+/// surrogates) without control characters other than tab, CR and LF, and not empty.
 bool is_printable_text(std::string_view s) noexcept;
+
+/// is_printable_text for the start of a text: its last UTF-8 sequence may be cut short. The
+/// decoders try a run's first bytes with it before decoding all of it.
+bool is_printable_text_prefix(std::string_view s) noexcept;
 
 } // namespace secretscan

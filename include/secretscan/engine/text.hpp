@@ -41,6 +41,11 @@ struct Decoded {
 /// Decodes `bytes` as detect_encoding decides. Never throws except std::bad_alloc.
 Decoded decode(std::string_view bytes);
 
+/// The text of `bytes` in encoding `e` (not binary), without a copy where none is needed: UTF-8
+/// is `bytes` itself (a UTF-8 BOM dropped); UTF-16 is transcoded into `storage`. The view
+/// points into `bytes` or `storage`. Never throws except std::bad_alloc.
+std::string_view text_of(std::string_view bytes, Encoding e, std::string& storage);
+
 /// Maps byte offsets in a text to 1-based lines and columns. Lines end at '\n'; a '\r' before
 /// it is not part of the line. Columns count Unicode code points from the line start (1-based).
 /// Holds a view of the text: the text must outlive the index. Immutable after construction.

@@ -1,9 +1,9 @@
 #include "base64.hpp"
 
 #include "common.hpp"
+#include "util/encoding.hpp"
 
 #include <array>
-#include <cstdint>
 #include <string>
 
 namespace secretscan::decoders {
@@ -26,15 +26,6 @@ constexpr std::array<unsigned char, 256> make_classes()
 }
 constexpr std::array<unsigned char, 256> classes = make_classes();
 
-int sextet(char ch) noexcept
-{
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    return (c == '+' || c == '-') ? 62 : 63;
-}
-
 inline bool in_run(char c) noexcept { return classes[static_cast<unsigned char>(c)] != other; }
 
 /// Whether the characters of `run` can be base64 of text: one alphabet, both letter cases, and
@@ -53,37 +44,12 @@ bool plausible(std::string_view run) noexcept
     return upper && lower && non_hex && (seen & (standard_only | url_only)) != (standard_only | url_only);
 }
 
-/// The bytes `chars` encode, or "" as soon as they cannot be text.
-std::string decode_text(std::string_view chars)
-{
-    std::string out;
-    out.reserve(chars.size() / 4 * 3 + 2);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char ch : chars) {
-        acc = (acc << 6) | static_cast<std::uint32_t>(sextet(ch));
-        bits += 6;
-        if (bits < 8) continue;
-        bits -= 8;
-        const auto byte = static_cast<unsigned char>((acc >> bits) & 0xff);
-        if (!text_byte(byte)) return {};
-        out += static_cast<char>(byte);
-    }
-    return is_text(out) ? out : std::string();
-}
-
 /// Whether the run's first 16 characters (12 bytes) can begin a text: most runs that are not
-/// base64 of text (identifiers, tokens, hashes) fail here, before anything is copied.
-bool starts_as_text(std::string_view run) noexcept
+/// base64 of text (identifiers, tokens, hashes) fail here, before the run is copied.
+bool starts_as_text(std::string_view run)
 {
-    char bytes[12];
-    std::size_t n = 0;
-    for (std::size_t i = 0; i + 3 < run.size() && i < 16; i += 4) {
-        const std::uint32_t group = static_cast<std::uint32_t>(sextet(run[i]) << 18 | sextet(run[i + 1]) << 12 | sextet(run[i + 2]) << 6 |
-                                                               sextet(run[i + 3]));
-        bytes[n++] = static_cast<char>(group >> 16), bytes[n++] = static_cast<char>(group >> 8 & 0xff), bytes[n++] = static_cast<char>(group & 0xff);
-    }
-    return text_prefix(std::string_view(bytes, n));
+    const auto head = decode_base64_lenient(run.substr(0, 16));
+    return head && is_printable_text_prefix(*head);
 }
 
 /// Where a run filling its line continues over following lines of the same width and
@@ -119,9 +85,10 @@ std::size_t decode_base64_run(std::string_view text, std::size_t begin, std::siz
     std::size_t span_end = wrapped_end(text, begin, end, chars);
     for (int pad = 0; pad < 2 && span_end < text.size() && text[span_end] == '='; ++pad) ++span_end;
     if (chars.size() > max_span) return span_end;
-    std::string decoded = decode_text(chars);
-    if (decoded.size() < min_base64_run * 3 / 4) return span_end;
-    out.push_back({begin, span_end, std::move(decoded), "base64"});
+    if (chars.size() % 4 == 1) chars.pop_back(); // six bits: no byte
+    auto decoded = decode_base64_lenient(chars);
+    if (!decoded || decoded->size() < min_base64_run * 3 / 4 || !is_printable_text(*decoded)) return span_end;
+    out.push_back({begin, span_end, std::move(*decoded), "base64"});
     return span_end;
 }
 

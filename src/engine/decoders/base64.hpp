@@ -16,9 +16,9 @@ namespace secretscan::decoders {
 /// JSON object.
 inline constexpr std::size_t min_base64_run = 24;
 
-/// Decodes the run text[begin, end) of base64 characters (runs.hpp, RunClass::base64) when it
-/// is in one alphabet, has both upper- and lower-case letters, and decodes to text (common.hpp,
-/// is_text). A run wrapped over lines of one width between 60 and 100 characters (`base64`'s
+/// Decodes the run text[begin, end) of base64 characters (runs.hpp) when it
+/// is in one alphabet, has both upper- and lower-case letters, and decodes to text (util/encoding.hpp,
+/// is_printable_text). A run wrapped over lines of one width between 60 and 100 characters (`base64`'s
 /// 76, PEM's 64), each line holding only the run after the same indentation, is one span; up to
 /// two '=' of padding belong to it. Appends the span to `out` (decoder "base64") and returns
 /// where the span ends; returns at least `end`. Limits in common.hpp. Thread-safe.

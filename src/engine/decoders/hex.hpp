@@ -16,7 +16,7 @@ inline constexpr std::size_t min_hex_run = 16;
 
 /// Decodes the run text[begin, end) of hex digits when it is of even length and one letter
 /// case, is not part of a longer word (a letter, digit or '_' on either side) and decodes to text
-/// (common.hpp, is_text): hashes and object ids decode to random bytes and are not returned.
+/// (util/encoding.hpp, is_printable_text): hashes and object ids decode to random bytes and are not returned.
 /// Appends the span to `out` (decoder "hex"). Limits in common.hpp. Thread-safe.
 void decode_hex_run(std::string_view text, std::size_t begin, std::size_t end, std::vector<DecodedSpan>& out);
 

@@ -1,20 +1,13 @@
 #include "percent.hpp"
 
 #include "common.hpp"
+#include "util/encoding.hpp"
 
 #include <cstring>
 
 namespace secretscan::decoders {
 
 namespace {
-
-int nibble(char c) noexcept
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 bool in_run(char c) noexcept
 {
@@ -23,7 +16,7 @@ bool in_run(char c) noexcept
 
 bool escape_at(std::string_view text, std::size_t i) noexcept
 {
-    return i + 2 < text.size() && text[i] == '%' && nibble(text[i + 1]) >= 0 && nibble(text[i + 2]) >= 0;
+    return i + 2 < text.size() && text[i] == '%' && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0;
 }
 
 /// The run decoded, or "" when it is not text or no escape hid a credential's separator.
@@ -37,13 +30,13 @@ std::string decode_text(std::string_view run)
             out += run[i];
             continue;
         }
-        const auto byte = static_cast<unsigned char>(nibble(run[i + 1]) << 4 | nibble(run[i + 2]));
-        if (!text_byte(byte)) return {};
+        const auto byte = static_cast<unsigned char>(hex_digit(run[i + 1]) << 4 | hex_digit(run[i + 2]));
+        if (!is_text_byte(byte)) return {};
         separator |= byte == ':' || byte == '@' || byte == '=' || byte == '/';
         out += static_cast<char>(byte);
         i += 2;
     }
-    return separator && is_text(out) ? out : std::string();
+    return separator && is_printable_text(out) ? out : std::string();
 }
 
 } // namespace
@@ -64,7 +57,7 @@ void PercentDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out
         while (end < text.size() && in_run(text[end])) ++end;
         at = end;
         // printf's "%02x" is no escape of text: the run is not decoded (nor allocated for).
-        if (end - begin > max_span || !text_byte(static_cast<unsigned char>(nibble(text[pct + 1]) << 4 | nibble(text[pct + 2])))) continue;
+        if (end - begin > max_span || !is_text_byte(static_cast<unsigned char>(hex_digit(text[pct + 1]) << 4 | hex_digit(text[pct + 2])))) continue;
         std::string decoded = decode_text(text.substr(begin, end - begin));
         if (decoded.empty()) continue;
         total += decoded.size();

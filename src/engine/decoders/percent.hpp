@@ -8,7 +8,7 @@ namespace secretscan::decoders {
 
 /// Decodes each run of printable, non-space ASCII that holds a `%XX` escape (quotes, '<', '>'
 /// and '`' end a run, and an '=' before its first escape starts it: `NEXT=https%3A...` is decoded
-/// from `https`), when the decoded run is text (common.hpp, is_text) and holds a ':', '@',
+/// from `https`), when the decoded run is text (util/encoding.hpp, is_printable_text) and holds a ':', '@',
 /// '=' or '/' that was escaped: what makes a credential in a URL or a form. '+' stays '+'.
 /// Limits in common.hpp. Immutable; thread-safe.
 class PercentDecoder : public Decoder {

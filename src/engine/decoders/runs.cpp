@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "hex.hpp"
 #include "runs_loop.hpp"
+#include "util/encoding.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -21,10 +22,9 @@ namespace {
 /// [lo, lo + span] when its distance from lo equals the minimum of that distance and span.
 /// Letters are folded to lower case by setting bit 0x20; + - / are the odd bytes of 0x2b-0x2f
 /// (',' and '.' are even).
-template <bool hex>
 struct Sse2Mask {
     const __m128i zero = _mm_set1_epi8('0'), digits = _mm_set1_epi8(9), case_bit = _mm_set1_epi8(0x20);
-    const __m128i a = _mm_set1_epi8('a'), letters = _mm_set1_epi8(hex ? 5 : 25);
+    const __m128i a = _mm_set1_epi8('a'), letters = _mm_set1_epi8(25);
     const __m128i plus = _mm_set1_epi8('+'), symbols = _mm_set1_epi8(4), one = _mm_set1_epi8(1), underscore = _mm_set1_epi8('_');
 
     std::uint64_t operator()(const char* p) const noexcept
@@ -34,39 +34,30 @@ struct Sse2Mask {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
             const __m128i d0 = _mm_sub_epi8(v, zero), d1 = _mm_sub_epi8(_mm_or_si128(v, case_bit), a);
             __m128i in = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d0, digits), d0), _mm_cmpeq_epi8(_mm_min_epu8(d1, letters), d1));
-            if constexpr (!hex) {
-                const __m128i d2 = _mm_sub_epi8(v, plus);
-                const __m128i odd = _mm_cmpeq_epi8(_mm_and_si128(v, one), one);
-                in = _mm_or_si128(in, _mm_and_si128(_mm_cmpeq_epi8(_mm_min_epu8(d2, symbols), d2), odd));
-                in = _mm_or_si128(in, _mm_cmpeq_epi8(v, underscore));
-            }
+            const __m128i d2 = _mm_sub_epi8(v, plus);
+            const __m128i odd = _mm_cmpeq_epi8(_mm_and_si128(v, one), one);
+            in = _mm_or_si128(in, _mm_and_si128(_mm_cmpeq_epi8(_mm_min_epu8(d2, symbols), d2), odd));
+            in = _mm_or_si128(in, _mm_cmpeq_epi8(v, underscore));
             m |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(in))} << (16 * k);
         }
         return m;
     }
 };
 #else
-template <bool hex>
 struct Sse2Mask {
-    std::uint64_t operator()(const char* p) const noexcept { return table_mask(p, block, hex); }
+    std::uint64_t operator()(const char* p) const noexcept { return table_mask(p, block); }
 };
 #endif
 
-std::size_t call_on_run(void* context, std::size_t begin, std::size_t end)
+/// The runs of `text` of at least `min_length` (16 or more): the SSE2 or AVX2 loop, as the
+/// processor allows.
+void runs(std::string_view text, std::size_t min_length, RunSink sink, void* context)
 {
-    return (*static_cast<const OnRun*>(context))(begin, end);
-}
-
-/// find_runs with a plain sink: the SSE2 or AVX2 loop, as the processor allows.
-void runs(std::string_view text, bool hex, std::size_t min_length, RunSink sink, void* context)
-{
-    min_length = std::max<std::size_t>(min_length, 16);
 #if defined(__x86_64__)
     static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2) return find_runs_avx2(text.data(), text.size(), hex, min_length, sink, context);
+    if (avx2) return find_runs_avx2(text.data(), text.size(), min_length, sink, context);
 #endif
-    if (hex) return scan_runs(Sse2Mask<true>(), text.data(), text.size(), hex, min_length, sink, context);
-    scan_runs(Sse2Mask<false>(), text.data(), text.size(), hex, min_length, sink, context);
+    scan_runs(Sse2Mask(), text.data(), text.size(), min_length, sink, context);
 }
 
 /// What RunDecoder::decode's sink works on.
@@ -83,7 +74,7 @@ std::size_t decode_run(void* context, std::size_t begin, std::size_t end)
     if (d.total >= max_total) return d.text.size();
     const std::size_t before = d.out.size();
     const char* p = d.text.data();
-    const bool hex = std::all_of(p + begin, p + end, [](char c) { return classes[1][static_cast<unsigned char>(c)]; });
+    const bool hex = std::all_of(p + begin, p + end, [](char c) { return hex_digit(c) >= 0; });
     const std::size_t resume = hex ? (decode_hex_run(d.text, begin, end, d.out), end) : decode_base64_run(d.text, begin, end, d.out);
     if (d.out.size() > before) d.total += d.out.back().text.size();
     return resume;
@@ -91,15 +82,10 @@ std::size_t decode_run(void* context, std::size_t begin, std::size_t end)
 
 } // namespace
 
-void find_runs(std::string_view text, RunClass cls, std::size_t min_length, const OnRun& on_run)
-{
-    runs(text, cls == RunClass::hex, min_length, call_on_run, const_cast<OnRun*>(&on_run));
-}
-
 void RunDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out) const
 {
     Decoding d{text, out};
-    runs(text, false, min_hex_run, decode_run, &d);
+    runs(text, min_hex_run, decode_run, &d);
 }
 
 } // namespace secretscan::decoders
