@@ -67,6 +67,8 @@ RunResult run(const std::vector<std::string>& args, const std::string& cwd, cons
         setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
         unsetenv("GIT_INDEX_FILE");
         unsetenv("GIT_DIR");
+        // Messages in English whatever the developer's locale (a test names another with env).
+        for (const char* name : {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}) unsetenv(name);
         for (const auto& e : env) {
             const auto eq = e.find('=');
             setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);

@@ -6,6 +6,8 @@
 #include <secretscan/report/report.hpp>
 
 #include "cli/cli.hpp"
+#include "cli/docgen.hpp"
+#include "util/i18n.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -24,29 +26,29 @@ using Handler = int (*)(const Args&);
 /// The options every command takes, placed before or after the command word.
 void add_global_options(CLI::App& app, Args& a)
 {
-    app.add_option("-C", a.directory, "Run as if started in DIR (like git -C)");
+    app.add_option("-C", a.directory, "Run as if started in DIR (like git -C)")->type_name("DIR");
     std::string formats;
     for (std::string_view f : report_formats()) formats += (formats.empty() ? "" : ", ") + std::string(f);
-    app.add_option("--format", a.format, "Report format: " + formats)->capture_default_str();
+    app.add_option("--format", a.format, "Report format: " + formats)->capture_default_str()->type_name("FORMAT");
     app.add_option("-o,--output", a.output, "Write the report to FILE (a regular file is replaced atomically, mode 0600; "
-                                            "a device, FIFO or link is written into) instead of standard output");
+                                            "a device, FIFO or link is written into) instead of standard output")->type_name("FILE");
     app.add_flag("--no-color", a.no_color, "No colours in text output (also: the NO_COLOR environment variable)");
     app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
     // Repeatable options take one value each time: `scan --rules p.yaml src` scans src.
-    app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false);
+    app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false)->type_name("PATH");
     app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
-    app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable")->allow_extra_args(false);
-    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this many bytes")->capture_default_str();
-    app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str();
+    app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable")->allow_extra_args(false)->type_name("ID");
+    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this many bytes")->capture_default_str()->type_name("BYTES");
+    app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str()->type_name("N");
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob, the scan's phase timings and what the filter chain dropped, on stderr");
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
     app.add_flag("--explain-drops", a.explain_drops,
                  "Say on stderr where each match the filter chain dropped is, its rule, the step that dropped it and why "
                  "(why a secret was not reported)");
-    app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml");
-    app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable")->allow_extra_args(false);
-    app.add_option("--min-confidence", a.min_confidence, "Report only findings of rules at least this confident: low, medium or high");
+    app.add_option("--config", a.config_file, "Configuration file, read after ~/.config/secretscan/config.yaml and .secretscan.yaml")->type_name("FILE");
+    app.add_option("--baseline", a.baselines, "Baseline file (JSON Lines): its findings are not reported; repeatable")->allow_extra_args(false)->type_name("FILE");
+    app.add_option("--min-confidence", a.min_confidence, "Report only findings of rules at least this confident: low, medium or high")->type_name("LEVEL");
 }
 
 /// Declares the commands; returns each command's CLI11 object with its function.
@@ -78,13 +80,14 @@ std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
     auto* install = app.add_subcommand("install", "Install the git hooks (pre-commit, commit-msg, prepare-commit-msg, pre-push)");
     install->add_flag("--force", a.force, "Move existing hooks aside (uninstall restores them) instead of chaining them");
     install->add_flag("--global", a.global, "Install for every repository of this user (global core.hooksPath)");
-    install->add_option("--hooks", a.hooks_list, "Comma-separated hooks to install (default: all four)");
+    install->add_option("--hooks", a.hooks_list, "Comma-separated hooks to install (default: all four)")->type_name("LIST");
     table.emplace_back(install, install_command);
     auto* uninstall = app.add_subcommand("uninstall", "Remove the hooks install wrote and restore what it replaced");
     uninstall->add_flag("--global", a.global, "Remove the user-level hooks and the global core.hooksPath");
-    uninstall->add_option("--hooks", a.hooks_list, "Comma-separated hooks to remove (default: all four)");
+    uninstall->add_option("--hooks", a.hooks_list, "Comma-separated hooks to remove (default: all four)")->type_name("LIST");
     table.emplace_back(uninstall, uninstall_command);
-    table.emplace_back(app.add_subcommand("hook", "Run a hook's check (called by the installed hooks)"), hook_command);
+    // Hidden (CLI11's empty group): only the installed hooks call it; not in the man page or completions.
+    table.emplace_back(app.add_subcommand("hook", "Run a hook's check (called by the installed hooks)")->group(""), hook_command);
     auto* baseline = app.add_subcommand("baseline", "Accept the findings already there");
     baseline->require_subcommand(1);
     auto* create = baseline->add_subcommand("create", "Record a scan's findings in a baseline file");
@@ -131,13 +134,37 @@ std::string parse_error(const CLI::App& app, const CLI::ParseError& e, int argc,
     if (i < argc) {
         const std::string word = argv[i];
         if (app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; }).empty())
-            return "unknown command '" + word + "'";
+            return format(tr("unknown command '{0}'"), {word});
     }
     return e.what();
 }
 
-int dispatch(const Args& a, const std::vector<std::pair<CLI::App*, Handler>>& table)
+/// The commands that print documentation written from this definition (docgen.hpp).
+struct DocCommands {
+    CLI::App* completion;
+    CLI::App* manpage;
+};
+
+DocCommands add_doc_commands(CLI::App& app, Args& a)
 {
+    auto* completion = app.add_subcommand("completion", "Print the completion script for bash, zsh or fish "
+                                                        "(e.g. source <(secretscan completion bash))");
+    completion->add_option("shell", a.shell, "bash, zsh or fish")->required();
+    // Hidden: the build writes the man page's COMMANDS and OPTIONS sections with it.
+    auto* manpage = app.add_subcommand("manpage", "Print the man page's generated sections (roff)")->group("");
+    return {completion, manpage};
+}
+
+int dispatch(const Args& a, const std::vector<std::pair<CLI::App*, Handler>>& table, const CLI::App& app, DocCommands docs)
+{
+    if (*docs.completion) {
+        std::cout << completion_script(app, a.shell);
+        return 0;
+    }
+    if (*docs.manpage) {
+        std::cout << man_sections(app);
+        return 0;
+    }
     if (!a.directory.empty() && chdir(a.directory.c_str()) != 0)
         throw Error(ErrorKind::usage, "-C " + a.directory + ": " + std::strerror(errno));
     for (const auto& [command, handler] : table)
@@ -158,6 +185,7 @@ int run(int argc, char** argv)
     app.fallthrough();
     add_global_options(app, a);
     const auto table = add_commands(app, a);
+    const DocCommands docs = add_doc_commands(app, a);
     // Everything after `hook` belongs to git's hook interface (NAME SCOPE SHIM ARGS...), whatever
     // it looks like: keep it away from the option parser.
     if (const int i = command_word(app, argc, argv); i < argc && std::string(argv[i]) == "hook") {
@@ -173,16 +201,16 @@ int run(int argc, char** argv)
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "secretscan: error: " << parse_error(app, e, argc, argv) << "\nRun 'secretscan --help' for usage.\n";
+        std::cerr << "secretscan: " << tr("error: ") << parse_error(app, e, argc, argv) << '\n' << tr("Run 'secretscan --help' for usage.") << '\n';
         return 2;
     }
     try {
-        return dispatch(a, table);
+        return dispatch(a, table, app, docs);
     } catch (const Error& e) {
-        std::cerr << "secretscan: error: " << e.what() << '\n';
+        std::cerr << "secretscan: " << tr("error: ") << e.what() << '\n';
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        std::cerr << "secretscan: internal error: " << e.what() << '\n';
+        std::cerr << "secretscan: " << tr("internal error: ") << e.what() << '\n';
         return 3;
     }
 }

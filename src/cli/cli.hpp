@@ -54,6 +54,7 @@ struct Args {
     bool global = false;                    // install, uninstall
     std::string hooks_list;                 // install, uninstall: comma-separated names
     std::vector<std::string> hook_args;     // hook NAME SCOPE SHIM [ARGS...]
+    std::string shell;                      // completion bash|zsh|fish
 };
 
 /// What a plan takes from the repository besides the command line.

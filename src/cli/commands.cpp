@@ -12,6 +12,7 @@
 
 #include "cli/cli.hpp"
 #include "util/files.hpp"
+#include "util/i18n.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -79,9 +80,12 @@ int baseline_create(const Args& a)
     out.stream() << baseline_text(entries);
     out.commit();
     if (!a.quiet)
-        std::cout << "secretscan: wrote " << entries.size() << (entries.size() == 1 ? " entry" : " entries") << " to " << a.baseline_file
-                  << " (" << found.findings().size() << (found.findings().size() == 1 ? " finding of " : " findings of ") << kind
-                  << "); give each a reason, and optionally an expires date (YYYY-MM-DD)\n";
+        std::cout << "secretscan: "
+                  << format(trn("wrote {0} entry to {1} (findings of {3}: {2}); give each a reason, and optionally an expires date (YYYY-MM-DD)",
+                                "wrote {0} entries to {1} (findings of {3}: {2}); give each a reason, and optionally an expires date (YYYY-MM-DD)",
+                                entries.size()),
+                            {std::to_string(entries.size()), a.baseline_file, std::to_string(found.findings().size()), kind})
+                  << '\n';
     return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cli/cli.hpp"
 #include "util/files.hpp"
+#include "util/i18n.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -60,7 +61,7 @@ std::vector<BaselineEntry> load_baselines(const Args& a, const Config& cfg)
     std::error_code ec;
     for (const auto& file : cfg.baselines) {
         if (!fs::exists(file, ec)) {
-            std::cerr << "secretscan: warning: " << cfg.origin.at(file) << ": baseline " << file
+            std::cerr << "secretscan: " << tr("warning: ") << cfg.origin.at(file) << ": baseline " << file
                       << " does not exist (create it: secretscan baseline create " << file << ")\n";
             continue;
         }
@@ -100,7 +101,8 @@ std::string drops_note(const DropCounts& dropped)
         total += dropped[k];
         note += (note.empty() ? "" : ", ") + std::string(to_string(static_cast<FilterStep>(k))) + " " + std::to_string(dropped[k]);
     }
-    return "the filter chain dropped " + std::to_string(total) + (total == 1 ? " match" : " matches") + (note.empty() ? "" : ": " + note);
+    return format(trn("the filter chain dropped {0} match", "the filter chain dropped {0} matches", total), {std::to_string(total)}) +
+           (note.empty() ? "" : ": " + note);
 }
 
 } // namespace
@@ -147,13 +149,13 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     const std::unique_ptr<FindingSink> sink = make_report_sink(out, plan.report);
     const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
     if (file) file->commit();
-    for (const auto& w : s.warnings) std::cerr << "secretscan: warning: " << w << '\n';
+    for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << w << '\n';
     std::vector<std::string> drops = s.stats.drops; // workers finish in any order
     std::sort(drops.begin(), drops.end());
     for (const auto& d : drops) std::cerr << "secretscan: dropped " << d << '\n';
     if (a.verbose) {
         for (const auto& n : s.notes) std::cerr << "secretscan: " << n << '\n';
-        for (const auto& k : s.stats.skipped) std::cerr << "secretscan: skipped " << k.name << ": " << k.reason << '\n';
+        for (const auto& k : s.stats.skipped) std::cerr << "secretscan: " << format(tr("skipped {0}: {1}"), {k.name, k.reason}) << '\n';
         std::cerr << "secretscan: " << drops_note(s.dropped) << '\n';
     }
     // A machine-readable report, or one written to a file, still leaves a line in the log.

@@ -4,6 +4,7 @@
 #include <secretscan/rules/check.hpp>
 
 #include "cli/cli.hpp"
+#include "util/i18n.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -33,19 +34,24 @@ std::string wrapped(const std::string& text)
 
 void explain(const Rule& r)
 {
-    std::cout << r.id << ": " << r.name << " (confidence " << to_string(r.confidence) << ")\n\n";
-    std::cout << "Regex:    " << r.regex << "\nKeywords:";
+    std::cout << r.id << ": " << r.name << ' ' << format(tr("(confidence {0})"), {to_string(r.confidence)}) << "\n\n";
+    std::cout << tr("Regex:    ") << r.regex << '\n' << tr("Keywords:");
     for (const auto& k : r.keywords) std::cout << ' ' << k;
-    std::cout << "\nDefined:  " << r.mark.file << ':' << r.mark.line << "\n\n";
+    std::cout << '\n' << tr("Defined:  ") << r.mark.file << ':' << r.mark.line << "\n\n";
     if (!r.references.empty()) {
-        std::cout << "Format documented at:\n";
+        std::cout << tr("Format documented at:") << '\n';
         for (const auto& ref : r.references) std::cout << "  " << ref << '\n';
         std::cout << '\n';
     }
-    if (!r.validate.empty()) std::cout << "Validator: " << r.validate << " (a match that fails it is not reported)\n\n";
-    if (const std::string impact = impact_of(r); !impact.empty()) std::cout << "What an attacker can do with it:\n" << wrapped(impact) << "\n\n";
-    std::cout << "If it leaked:\n" << r.remediation;
-    if (!r.remediation.empty() && r.remediation.back() != '\n') std::cout << '\n';
+    if (!r.validate.empty())
+        std::cout << format(tr("Validator: {0} (a match that fails it is not reported)"), {r.validate}) << "\n\n";
+    // The packs' texts are msgids too (po/: a rule's impact and remediation, translated where a
+    // catalogue has them; English otherwise).
+    if (const std::string impact = impact_of(r); !impact.empty())
+        std::cout << tr("What an attacker can do with it:") << '\n' << wrapped(tr(impact.c_str())) << "\n\n";
+    const std::string remediation = tr(r.remediation.c_str());
+    std::cout << tr("If it leaked:") << '\n' << remediation;
+    if (!remediation.empty() && remediation.back() != '\n') std::cout << '\n';
 }
 
 } // namespace
@@ -99,7 +105,7 @@ int rules_explain(const Args& a)
             explain(r);
             return 0;
         }
-    throw Error(ErrorKind::usage, "rules explain " + a.rule_id + ": no such rule (see 'secretscan rules list')");
+    throw Error(ErrorKind::usage, format(tr("rules explain {0}: no such rule (see 'secretscan rules list')"), {a.rule_id}));
 }
 
 } // namespace secretscan::cli

@@ -7,6 +7,7 @@
 #include <secretscan/sources/staged.hpp>
 
 #include "git/plumbing.hpp"
+#include "util/i18n.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -27,8 +28,8 @@ bool skip_requested()
 std::string bypass_for(const std::string& name)
 {
     if (name == "pre-commit" || name == "commit-msg") return "git commit --no-verify";
-    if (name == "pre-push") return "git push --no-verify (or SECRETSCAN_SKIP=1 git push)";
-    return "SECRETSCAN_SKIP=1 git commit (or git merge --continue)";
+    if (name == "pre-push") return tr("git push --no-verify (or SECRETSCAN_SKIP=1 git push)");
+    return tr("SECRETSCAN_SKIP=1 git commit (or git merge --continue)");
 }
 
 bool is_one_of(const std::string& name, const std::vector<std::string>& names)
@@ -52,10 +53,10 @@ public:
 private:
     std::string what() const
     {
-        if (m_name == "commit-msg") return "the commit message";
-        if (m_name == "pre-push") return "the commits being pushed";
-        if (m_name == "prepare-commit-msg") return "what the merge adds";
-        return "the staged changes";
+        if (m_name == "commit-msg") return tr("the commit message");
+        if (m_name == "pre-push") return tr("the commits being pushed");
+        if (m_name == "prepare-commit-msg") return tr("what the merge adds");
+        return tr("the staged changes");
     }
     void advise(const std::set<std::string>& rules) const;
 
@@ -67,16 +68,16 @@ private:
 
 void HookSink::finish(const ScanSummary& summary)
 {
-    for (const auto& w : summary.warnings) m_err << "secretscan: warning: " << w << '\n';
+    for (const auto& w : summary.warnings) m_err << "secretscan: " << tr("warning: ") << w << '\n';
     if (m_findings.empty()) return;
     sort_findings(m_findings);
     const std::size_t n = m_findings.size();
-    m_err << "secretscan: " << n << (n == 1 ? " secret" : " secrets") << " in " << what() << ":\n";
+    m_err << "secretscan: " << format(trn("{0} secret in {1}:", "{0} secrets in {1}:", n), {std::to_string(n), what()}) << '\n';
     std::set<std::string> rules;
     for (const Finding& f : m_findings) {
         m_err << display_position(f) << ": " << f.rule_id << ": " << (m_redact ? redact(f.secret) : f.secret);
         if (!f.validation.empty()) m_err << " (" << f.validation << ")";
-        if (!f.commit.empty()) m_err << " (commit " << f.commit.substr(0, 12) << ")";
+        if (!f.commit.empty()) m_err << ' ' << format(tr("(commit {0})"), {f.commit.substr(0, 12)});
         m_err << '\n';
         rules.insert(f.rule_id);
     }
@@ -85,21 +86,23 @@ void HookSink::finish(const ScanSummary& summary)
 
 void HookSink::advise(const std::set<std::string>& rules) const
 {
-    m_err << (m_name == "pre-push" ? "The push was blocked." : "The commit was blocked.") << " To go on:\n";
+    m_err << (m_name == "pre-push" ? tr("The push was blocked. To go on:") : tr("The commit was blocked. To go on:")) << '\n';
     if (m_name == "commit-msg")
-        m_err << "  - take the secret out of the message (your text is kept in .git/COMMIT_EDITMSG);\n";
+        m_err << tr("  - take the secret out of the message (your text is kept in .git/COMMIT_EDITMSG);") << '\n';
     else if (m_name == "pre-push")
-        m_err << "  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
-                 "pushing publishes history;\n";
+        m_err << tr("  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
+                    "pushing publishes history;") << '\n';
     else
-        m_err << "  - remove it from the file and stage the change again;\n";
-    m_err << "  - if it is real, rotate it:";
-    for (const auto& r : rules) m_err << " secretscan rules explain " << r << ';';
-    m_err << (m_name == "pre-push" ? "\n  - if it is not a secret, add the comment secretscan:allow to its line in that commit (rewriting it);\n"
-                                   : "\n  - if it is not a secret, add the comment secretscan:allow to its line;\n")
-          << "  - to accept what is already there, record it in a baseline: secretscan baseline create "
-             ".secretscan-baseline.jsonl, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;\n"
-          << "  - to skip this check once: " << bypass_for(m_name) << "\n";
+        m_err << tr("  - remove it from the file and stage the change again;") << '\n';
+    std::string explain;
+    for (const auto& r : rules) explain += " secretscan rules explain " + r + ';';
+    m_err << format(tr("  - if it is real, rotate it:{0}"), {explain}) << '\n'
+          << (m_name == "pre-push" ? tr("  - if it is not a secret, add the comment secretscan:allow to its line in that commit (rewriting it);")
+                                   : tr("  - if it is not a secret, add the comment secretscan:allow to its line;"))
+          << '\n'
+          << tr("  - to accept what is already there, record it in a baseline: secretscan baseline create "
+                ".secretscan-baseline.jsonl, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;")
+          << '\n' << format(tr("  - to skip this check once: {0}"), {bypass_for(m_name)}) << '\n';
 }
 
 /// The scan a hook runs, or null when there is nothing to check.
@@ -121,7 +124,7 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
     // SECRETSCAN_SKIP is for the hooks --no-verify does not always skip; pre-commit and
     // commit-msg ignore it, so an exported variable cannot silently switch the tool off.
     if (skip_requested() && (name == "prepare-commit-msg" || name == "pre-push")) {
-        ctx.err << "secretscan: SECRETSCAN_SKIP is set: " << name << " check skipped\n";
+        ctx.err << "secretscan: " << format(tr("SECRETSCAN_SKIP is set: {0} check skipped"), {name}) << '\n';
         return 0;
     }
     const std::unique_ptr<Source> source = source_for(name, args, input);
@@ -150,19 +153,21 @@ int run_hook(const HookContext& ctx, const std::string& name, const std::string&
         if (!ours) return chained.empty() ? 0 : run_chained_hook(chained, shim, args, input);
         if (!chained.empty()) {
             if (const int rc = run_chained_hook(chained, shim, args, input); rc != 0) {
-                ctx.err << "secretscan: the " << name << " hook it chains (" << chained << ") failed with exit code " << rc
-                        << "; stopped there\n";
+                ctx.err << "secretscan: "
+                        << format(tr("the {0} hook it chains ({1}) failed with exit code {2}; stopped there"), {name, chained, std::to_string(rc)})
+                        << '\n';
                 return rc;
             }
         }
         return check(ctx, name, args, input);
     } catch (const Error& e) {
-        ctx.err << "secretscan: error: " << e.what() << "\nsecretscan: the " << name
-                << " check could not run, so it failed closed. Fix the cause, or bypass once: " << bypass_for(name) << '\n';
+        ctx.err << "secretscan: " << tr("error: ") << e.what() << "\nsecretscan: "
+                << format(tr("the {0} check could not run, so it failed closed. Fix the cause, or bypass once: {1}"), {name, bypass_for(name)})
+                << '\n';
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        ctx.err << "secretscan: internal error: " << e.what() << "\nsecretscan: the " << name
-                << " check could not run, so it failed closed. Bypass once: " << bypass_for(name) << '\n';
+        ctx.err << "secretscan: " << tr("internal error: ") << e.what() << "\nsecretscan: "
+                << format(tr("the {0} check could not run, so it failed closed. Bypass once: {1}"), {name, bypass_for(name)}) << '\n';
         return 3;
     }
 }

@@ -49,5 +49,6 @@ std::unique_ptr<FindingSink> jsonl_sink(std::ostream& out, const ReportOptions& 
 std::unique_ptr<FindingSink> sarif_sink(std::ostream& out, const ReportOptions& o);
 std::unique_ptr<FindingSink> csv_sink(std::ostream& out, const ReportOptions& o);
 std::unique_ptr<FindingSink> junit_sink(std::ostream& out, const ReportOptions& o);
+std::unique_ptr<FindingSink> gitlab_sink(std::ostream& out, const ReportOptions& o);
 
 } // namespace secretscan::report

@@ -1,6 +1,7 @@
 #include <secretscan/error.hpp>
 
 #include "report/common.hpp"
+#include "util/i18n.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -18,6 +19,7 @@ using Factory = std::unique_ptr<FindingSink> (*)(std::ostream&, const ReportOpti
 constexpr std::pair<std::string_view, Factory> formats[] = {
     {"text", report::text_sink}, {"json", report::json_sink}, {"jsonl", report::jsonl_sink},
     {"sarif", report::sarif_sink}, {"csv", report::csv_sink}, {"junit", report::junit_sink},
+    {"gitlab", report::gitlab_sink},
 };
 
 std::string human_bytes(std::uint64_t b)
@@ -61,9 +63,12 @@ std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOpt
 std::string summary_line(const ScanSummary& s, const std::string& command)
 {
     std::ostringstream out;
-    out << "secretscan " << command << ": " << s.findings << (s.findings == 1 ? " finding" : " findings") << "; scanned "
-        << s.stats.counted() << " (" << human_bytes(s.stats.bytes) << "), skipped " << s.stats.skipped.size() << ", "
-        << std::fixed << std::setprecision(2) << s.stats.seconds << " s";
+    std::ostringstream seconds;
+    seconds << std::fixed << std::setprecision(2) << s.stats.seconds;
+    out << "secretscan " << command << ": "
+        << format(trn("{0} finding; scanned {1} ({2}), skipped {3}, {4} s", "{0} findings; scanned {1} ({2}), skipped {3}, {4} s", s.findings),
+                  {std::to_string(s.findings), s.stats.counted(), human_bytes(s.stats.bytes),
+                   std::to_string(s.stats.skipped.size()), seconds.str()});
     return out.str();
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Reports: the sinks that write findings in a format (text, json, jsonl, sarif, csv, junit).
+// Reports: the sinks that write findings in a format (text, json, jsonl, sarif, csv, junit, gitlab).
 // Each format is one file in src/report/ and one line in the table of src/report/formats.cpp.
 
 #include <secretscan/engine/pipeline.hpp>
@@ -22,7 +22,7 @@ struct ReportOptions {
     const std::vector<Rule>* rules = nullptr; ///< rule metadata for SARIF (null: findings only)
 };
 
-/// The format names, in the order --help lists them: text, json, jsonl, sarif, csv, junit.
+/// The format names, in the order --help lists them: text, json, jsonl, sarif, csv, junit, gitlab.
 std::vector<std::string_view> report_formats();
 
 /// `name` lower-cased when it is a format name; throws Error(usage) naming the accepted values
@@ -42,8 +42,12 @@ std::string parse_format(const std::string& name);
 ///   partialFingerprints["secretscan/v1"], commit and author in properties.
 /// - csv: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote, CR or LF).
 /// - junit: JUnit XML, one failing test case per finding (one passing case when none).
-/// Warnings are not written (the CLI prints them to stderr). Throws Error(usage) for an unknown
-/// format.
+/// - gitlab: GitLab's secret-detection report (security-report-schemas 15.0.7): one vulnerability
+///   per finding with a deterministic UUID id, the rule id as identifier, severity High (Medium for
+///   low-confidence rules), location.commit.sha "0000000" outside a commit; scan.messages lists the
+///   warnings and skipped inputs.
+/// Warnings are not written (the CLI prints them to stderr), except in gitlab's scan.messages.
+/// Throws Error(usage) for an unknown format.
 std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOptions& options);
 
 /// "secretscan COMMAND: N findings; scanned N files (SIZE), skipped N, S s" (no newline).

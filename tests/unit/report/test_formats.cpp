@@ -65,9 +65,9 @@ TEST_CASE("report: jsonl writes each finding when it arrives, documents at the e
 
 TEST_CASE("report: format names, and an unknown one lists them", "[report]")
 {
-    CHECK(report_formats() == std::vector<std::string_view>{"text", "json", "jsonl", "sarif", "csv", "junit"});
+    CHECK(report_formats() == std::vector<std::string_view>{"text", "json", "jsonl", "sarif", "csv", "junit", "gitlab"});
     CHECK(parse_format("SARIF") == "sarif");
-    CHECK_THROWS_WITH(parse_format("xml"), "--format xml: unknown format (expected text, json, jsonl, sarif, csv or junit)");
+    CHECK_THROWS_WITH(parse_format("xml"), "--format xml: unknown format (expected text, json, jsonl, sarif, csv, junit or gitlab)");
 }
 
 TEST_CASE("report: SARIF rule tags are the rule's tags, its family and a non-token kind, once each", "[report]")

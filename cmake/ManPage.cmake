@@ -1,0 +1,11 @@
+# Writes secretscan(1) from docs/man/secretscan.1.in, with the COMMANDS and OPTIONS sections that
+# `secretscan manpage` prints from the command line's definition (src/cli/docgen.cpp).
+# Usage: cmake -DBINARY=... -DIN=... -DOUT=... -DVERSION=... -P ManPage.cmake
+execute_process(COMMAND ${BINARY} manpage OUTPUT_VARIABLE generated RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${BINARY} manpage failed (${status})")
+endif()
+file(READ ${IN} page)
+string(REPLACE "@GENERATED@\n" "${generated}" page "${page}")
+string(REPLACE "@VERSION@" "${VERSION}" page "${page}")
+file(WRITE ${OUT} "${page}")
