@@ -47,6 +47,9 @@ foreach(mo ${SECRETSCAN_CATALOGUES})
 endforeach()
 install(FILES README.md docs/config.md docs/hooks.md docs/ci.md docs/rules.md docs/git-secrets-compat.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT runtime)
+# The script that picks the commits a CI run scans, run by action.yml and the GitLab template
+# from here (docs/ci.md).
+install(PROGRAMS ci/scan-range.sh DESTINATION ${CMAKE_INSTALL_DATADIR}/secretscan COMPONENT runtime)
 
 # ---- Debian package: cpack -G DEB (or `cmake --build build --target package`) -------------------
 set(CPACK_GENERATOR DEB)
