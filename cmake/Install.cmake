@@ -65,6 +65,9 @@ git hooks, history and range scans for CI (JSON, SARIF, GitLab, JUnit),
 audits of folders, and a drop-in for git-secrets.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+if(SECRETSCAN_HOMEPAGE)
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${SECRETSCAN_HOMEPAGE}")
+endif()
 # Depends: read by dpkg-shlibdeps from the shared libraries the binary links (libgit2, ...).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "git")

@@ -40,10 +40,11 @@ def rule_texts():
 
 
 def source_pot():
+    # Locations name the file only, so that moving code does not make the catalogue stale.
     sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*.cpp"))
     with tempfile.NamedTemporaryFile(suffix=".pot") as out:
         subprocess.run(["xgettext", "--language=C++", "--from-code=UTF-8", "--keyword=tr", "--keyword=trn:1,2",
-                        "--omit-header", "--no-wrap", "--sort-by-file", "-o", out.name, *sources],
+                        "--omit-header", "--no-wrap", "--sort-by-file", "--add-location=file", "-o", out.name, *sources],
                        cwd=ROOT, check=True)
         return pathlib.Path(out.name).read_text(encoding="utf-8")
 

@@ -11,24 +11,76 @@
 #include <algorithm>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 namespace secretscan::cli {
 
 namespace {
 
-/// `text` word-wrapped at 96 columns, like the packs' remediation text.
+/// The UTF-8 sequence starting at `text[at]`: its length in bytes and the code point.
+std::pair<std::size_t, char32_t> code_point(const std::string& text, std::size_t at)
+{
+    const auto b = static_cast<unsigned char>(text[at]);
+    const std::size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? b : b & (0x7F >> n);
+    for (std::size_t i = 1; i < n && at + i < text.size(); ++i) cp = (cp << 6) | (static_cast<unsigned char>(text[at + i]) & 0x3F);
+    return {std::min(n, text.size() - at), cp};
+}
+
+/// Whether a terminal shows `cp` two columns wide (East Asian Wide and Fullwidth, Unicode
+/// UAX #11: Hangul Jamo, CJK and Kana, Hangul syllables, compatibility ideographs, fullwidth forms).
+bool is_wide(char32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+/// Closing punctuation that Japanese never puts at the start of a line (kinsoku).
+bool no_break_before(char32_t cp)
+{
+    return std::u32string_view(U"、。，．・：；！？」』）〕］｝〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ").find(cp) != std::u32string_view::npos;
+}
+
+/// `text` wrapped at 96 display columns, like the packs' remediation text: lines break at
+/// spaces, and between two wide (CJK) characters, which Japanese writes without spaces.
 std::string wrapped(const std::string& text)
 {
-    std::string out;
-    std::size_t col = 0;
-    std::istringstream words(text);
-    for (std::string w; words >> w; col += w.size() + 1) {
-        if (col && col + w.size() > 96) {
+    std::string out, word;
+    std::size_t col = 0, word_cols = 0;
+    bool space = false; // whitespace before `word`
+    const auto flush = [&](bool breakable) {
+        if (word.empty()) return;
+        const std::size_t sep = space && col ? 1 : 0;
+        if (breakable && col && col + sep + word_cols > 96) {
             out += '\n';
             col = 0;
+        } else if (sep) {
+            out += ' ';
+            col += 1;
         }
-        out += (col ? " " : "") + w;
+        out += word;
+        col += word_cols;
+        word.clear();
+        word_cols = 0;
+        space = false;
+    };
+    for (std::size_t at = 0; at < text.size();) {
+        const auto [n, cp] = code_point(text, at);
+        if (cp == ' ' || cp == '\n' || cp == '\t') {
+            flush(true);
+            space = true;
+        } else if (is_wide(cp)) {
+            flush(true);
+            word.assign(text, at, n), word_cols = 2;
+            flush(!no_break_before(cp));
+        } else {
+            word.append(text, at, n), word_cols += 1;
+        }
+        at += n;
     }
+    flush(true);
     return out;
 }
 

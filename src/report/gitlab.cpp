@@ -133,11 +133,8 @@ json messages_json(const ScanSummary& s)
 
 json scan_json(const ScanSummary& s, std::chrono::system_clock::time_point start)
 {
-    const json tool = {{"id", "secretscan"},
-                       {"name", "secretscan"},
-                       {"version", SECRETSCAN_VERSION},
-                       {"vendor", {{"name", "secretscan"}}},
-                       {"url", "https://example.invalid/secretscan"}};
+    json tool = {{"id", "secretscan"}, {"name", "secretscan"}, {"version", SECRETSCAN_VERSION}, {"vendor", {{"name", "secretscan"}}}};
+    if (*SECRETSCAN_HOMEPAGE) tool["url"] = SECRETSCAN_HOMEPAGE; // cmake -DSECRETSCAN_HOMEPAGE
     json scan = {{"analyzer", tool},
                  {"scanner", tool},
                  {"type", "secret_detection"},

@@ -101,8 +101,9 @@ private:
             }
             results.push_back(result_json(f, rule_index[f.rule_id], o));
         }
-        const json driver = {{"name", "secretscan"}, {"version", SECRETSCAN_VERSION}, {"semanticVersion", SECRETSCAN_VERSION},
-                             {"informationUri", "https://example.invalid/secretscan"}, {"rules", std::move(rules)}};
+        json driver = {{"name", "secretscan"}, {"version", SECRETSCAN_VERSION}, {"semanticVersion", SECRETSCAN_VERSION},
+                       {"rules", std::move(rules)}};
+        if (*SECRETSCAN_HOMEPAGE) driver["informationUri"] = SECRETSCAN_HOMEPAGE; // cmake -DSECRETSCAN_HOMEPAGE
         const json run = {{"tool", {{"driver", driver}}}, {"columnKind", "unicodeCodePoints"}, {"results", std::move(results)},
                           {"properties", {{"command", o.command}}}};
         const json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({run})}};

@@ -67,6 +67,8 @@ def check_action(action):
             problems.append(f"action.yml: step {i} ({step.get('name')}) has run: but no shell:")
         if ("run" in step) == ("uses" in step):
             problems.append(f"action.yml: step {i} needs run: or uses:, not both or neither")
+        if "github.action_path" in step.get("run", "") + json.dumps(step.get("env", {})):
+            problems.append(f"action.yml: step {i} uses github.action_path: a container job needs $GITHUB_ACTION_PATH")
         for name in re.findall(r"\binputs\.([\w-]+)", json.dumps(step)):
             if name not in action["inputs"]:
                 problems.append(f"action.yml: step {i} uses an undeclared input: {name}")

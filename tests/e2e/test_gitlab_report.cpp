@@ -41,6 +41,8 @@ void check_header(const nlohmann::json& j)
     CHECK(j["scan"]["status"] == "success");
     CHECK(j["scan"]["analyzer"]["id"] == "secretscan");
     CHECK(j["scan"]["scanner"]["vendor"]["name"] == "secretscan");
+    // No made-up home page: the url is there only when the build names one (-DSECRETSCAN_HOMEPAGE).
+    CHECK(j["scan"]["analyzer"].contains("url") == (*SECRETSCAN_HOMEPAGE != '\0'));
     CHECK(std::regex_match(j["scan"]["start_time"].get<std::string>(), utc_time));
     CHECK(std::regex_match(j["scan"]["end_time"].get<std::string>(), utc_time));
 }

@@ -84,6 +84,11 @@ TEST_CASE("i18n: a commit blocked under LANG=ja_JP.UTF-8 explains itself in Japa
                            "1. IAM で、同じユーザーまたはロールに 2 番目のアクセスキーを作成します。\n") != std::string::npos);
     CHECK(explain.out.find("3. 漏洩したキーを無効化します (まだ削除はしないでください)。\n") != std::string::npos);
     CHECK(explain.out.find("9. 説明のつかない操作が見つかったら、AWS サポートにケースを作成してください。\n") != std::string::npos);
+    // Japanese has no spaces between words: the wrapped paragraph breaks between characters,
+    // at 96 columns (a kana or kanji is two), not at the few spaces it has.
+    CHECK(explain.out.find("攻撃者がこれを使ってできること:\n"
+                           "アクセスキー ID とそのシークレットアクセスキーがあれば、誰でもその IAM ユーザーまたはロールとし\n"
+                           "て AWS を呼び出せます。") != std::string::npos);
 }
 
 TEST_CASE("i18n: a message without a translation falls back to English, machine formats never change", "[install][i18n]")
@@ -163,6 +168,7 @@ TEST_CASE("man: the pages render cleanly, list every option and every configurat
     const auto sections = secretscan({"manpage"});
     REQUIRE(sections.exit_code == 0);
     CHECK(page.find(sections.out) != std::string::npos);
+    CHECK(page.find(".TH SECRETSCAN 1 \"\" \"secretscan " SECRETSCAN_VERSION "\"") != std::string::npos); // the footer
     for (const char* option : {"\\-\\-no\\-ignore", "\\-\\-all\\-lines", "\\-\\-min\\-confidence", "\\-\\-exit\\-zero", "\\-\\-hooks"})
         CHECK(page.find(option) != std::string::npos);
     // `git secretscan --help` opens the page (git runs man git-secretscan).

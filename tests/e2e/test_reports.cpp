@@ -94,6 +94,7 @@ TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[report
     const auto& run = j["runs"][0];
     CHECK(run["columnKind"] == "unicodeCodePoints");
     CHECK(run["tool"]["driver"]["rules"][0]["id"] == "aws-access-key-id");
+    CHECK(run["tool"]["driver"].contains("informationUri") == (*SECRETSCAN_HOMEPAGE != '\0')); // never made up
     CHECK(run["tool"]["driver"]["rules"][0]["help"]["text"].get<std::string>().find("Deactivate (do not delete)") != std::string::npos);
     CHECK(run["results"][0]["partialFingerprints"]["secretscan/v1"] == fp1);
     CHECK(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2);
