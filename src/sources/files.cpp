@@ -5,6 +5,10 @@
 #include "util/files.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -107,20 +111,23 @@ std::size_t FilesSource::list(ScanSummary& summary, unsigned)
 void FilesSource::read(std::size_t item, unsigned, ChunkReader& out)
 {
     const Item& it = m_items[item];
-    if (it.path == "-" && it.named) {
-        const std::string data(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        return out.chunk(Chunk{data, Provenance{SourceKind::stdin_input, "-", ""}});
-    }
+    const bool is_stdin = it.path == "-" && it.named;
     std::error_code ec;
-    const auto size = fs::file_size(it.path, ec);
-    if (!ec && !out.admit(it.path, size)) return;
+    const auto size = is_stdin ? 0 : fs::file_size(it.path, ec); // fails for a device or a pipe: read to the limit
+    if (!is_stdin && !ec && !out.admit(it.path, size)) return;
+    const int fd = is_stdin ? STDIN_FILENO : ::open(it.path.c_str(), O_RDONLY | O_CLOEXEC);
     std::string data;
-    if (!read_whole_file(it.path, data)) {
-        const std::string why = errno_message();
+    const ReadResult r = fd < 0 ? ReadResult::error : read_bounded(fd, out.max_size(), data);
+    const int read_errno = errno;
+    if (fd >= 0 && !is_stdin) ::close(fd);
+    if (r == ReadResult::too_large)
+        return out.skip(it.path, "larger than --max-file-size (more than " + std::to_string(out.max_size()) + " bytes)");
+    if (r == ReadResult::error) {
+        const std::string why = std::strerror(read_errno);
         if (it.named) throw Error(ErrorKind::runtime, it.path + ": cannot read: " + why);
         return out.skip(it.path, "unreadable: " + why);
     }
-    out.chunk(Chunk{data, Provenance{SourceKind::file, it.path, ""}});
+    out.chunk(Chunk{data, Provenance{is_stdin ? SourceKind::stdin_input : SourceKind::file, it.path, ""}});
 }
 
 } // namespace secretscan

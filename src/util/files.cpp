@@ -28,6 +28,25 @@ bool read_whole_file(const std::string& path, std::string& out)
     return !in.bad();
 }
 
+ReadResult read_bounded(int fd, std::uint64_t limit, std::string& out)
+{
+    constexpr std::size_t block = 64 * 1024;
+    out.clear();
+    for (;;) {
+        const std::size_t have = out.size();
+        out.resize(have + block);
+        const ssize_t n = ::read(fd, out.data() + have, block);
+        if (n < 0 && errno == EINTR) {
+            out.resize(have);
+            continue;
+        }
+        out.resize(have + static_cast<std::size_t>(n < 0 ? 0 : n));
+        if (n < 0) return ReadResult::error;
+        if (out.size() > limit) return ReadResult::too_large;
+        if (n == 0) return ReadResult::ok;
+    }
+}
+
 void walk_files(const fs::path& root, const WalkVisitor& visit)
 {
     std::error_code ec;

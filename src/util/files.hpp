@@ -3,6 +3,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,6 +18,18 @@ std::string errno_message();
 
 /// Reads a whole file into `out`. Returns false (errno set) when it cannot be opened or read.
 bool read_whole_file(const std::string& path, std::string& out);
+
+/// What read_bounded found.
+enum class ReadResult {
+    ok,        ///< `out` holds everything up to end of file
+    too_large, ///< there are more than `limit` bytes; `out` is unspecified
+    error,     ///< a read failed; errno says why
+};
+
+/// Reads `fd` (a file, a pipe, a device, standard input) to its end in 64 KiB blocks, keeping at
+/// most `limit` bytes in `out`: an endless input such as /dev/zero stops at `limit` + 1 bytes.
+/// Retries on EINTR. Does not close `fd`. Thread-safe for distinct descriptors.
+ReadResult read_bounded(int fd, std::uint64_t limit, std::string& out);
 
 /// How walk_files treats what it meets.
 struct WalkVisitor {

@@ -72,6 +72,9 @@ public:
     /// Whether an input of `size` bytes is within --max-file-size; when it is not, it is listed
     /// as skipped under `name`. Sources ask before reading a large object (a blob's header).
     bool admit(const std::string& name, std::uint64_t size);
+    /// --max-file-size in bytes: a source that cannot know an input's size before reading it
+    /// (standard input, a pipe, a device) reads at most this much plus one byte.
+    std::uint64_t max_size() const noexcept { return m_options.max_file_size; }
     /// Scans one chunk: size (unless unlimited), decode stage (a binary chunk is listed as
     /// skipped), matcher, filter chain. Counts it in items and bytes when `counted`. Throws what
     /// Scanner::scan_chunk throws.

@@ -1,0 +1,38 @@
+// Hardening (issue 14): inputs that used to exhaust memory, crash or pass silently.
+#include "../support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using testing::secretscan;
+using testing::TempDir;
+
+namespace {
+const std::string aws_key = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+}
+
+TEST_CASE("hardening: an endless device stops at --max-file-size and is listed as skipped", "[hardening]")
+{
+    // /dev/zero has no size to check first: it is read in blocks up to the limit, then skipped.
+    const auto r = secretscan({"scan", "-v", "--max-file-size", "100000", "/dev/zero"});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("secretscan: skipped /dev/zero: larger than --max-file-size (more than 100000 bytes)\n") != std::string::npos);
+    CHECK((r.out + r.err).find("scanned 0 files (0 bytes), skipped 1") != std::string::npos);
+}
+
+TEST_CASE("hardening: standard input is bounded by --max-file-size and read in blocks", "[hardening]")
+{
+    // More than the limit: skipped and said, nothing scanned.
+    const auto big = secretscan({"scan", "-v", "--max-file-size", "1000", "-"}, "", {}, std::string(5000, 'a') + aws_key + "\n");
+    INFO(big.err);
+    CHECK(big.exit_code == 0);
+    CHECK(big.err.find("secretscan: skipped -: larger than --max-file-size (more than 1000 bytes)\n") != std::string::npos);
+    // A key across the first 64 KiB block boundary is found whole, at its place.
+    const std::string filler(65536 - 10, 'x');
+    const auto r = secretscan({"scan", "-"}, "", {}, "line one\n" + filler.substr(9) + "\nk=" + aws_key + "\n");
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("-:3:3: aws-access-key-id: AKIA\u2026\n") == 0);
+}
