@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
 using testing::secretscan;
@@ -35,4 +36,17 @@ TEST_CASE("hardening: standard input is bounded by --max-file-size and read in b
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("-:3:3: aws-access-key-id: AKIA\u2026\n") == 0);
+}
+
+TEST_CASE("hardening: a git-secrets pattern with a huge repetition count is an error naming it, not a crash", "[hardening][git-secrets]")
+{
+    TempDir d;
+    testing::git_init(d.path());
+    testing::write_file(d / "f.txt", "aaa\n");
+    testing::sh("git config --add secrets.patterns 'a{99999999999999999999}'", d.path());
+    std::filesystem::create_symlink(SECRETSCAN_BINARY, d / "git-secrets"); // the drop-in is the binary under that name
+    const auto r = testing::run({d / "git-secrets", "--scan", "f.txt"}, d.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "git-secrets: pattern 'a{99999999999999999999}': repetition count {99999999999999999999} is larger than 1000 "
+                   "(RE2's limit); use a smaller count\n");
 }

@@ -83,6 +83,11 @@ bool interval(const std::string& ere, std::size_t i, std::size_t& len, std::stri
     }
     if (j >= ere.size() || ere[j] != '}' || (lo.empty() && hi.empty())) return false;
     len = j - i + 1;
+    // RE2 takes counts up to 1000 and reads a larger one that overflows as literal text; GNU grep
+    // refuses it. Refuse it here, naming it, rather than match "{999...}" literally.
+    for (const std::string* count : {&lo, &hi})
+        if (count->size() > 4 || (!count->empty() && std::stoi(*count) > 1000))
+            fail(ere, "repetition count {" + ere.substr(i + 1, len - 2) + "} is larger than 1000 (RE2's limit); use a smaller count");
     re2_form = "{" + (lo.empty() ? std::string("0") : lo) + (comma ? "," + hi : "") + "}";
     return true;
 }
@@ -252,7 +257,7 @@ private:
             if (close == std::string::npos) return false;
             for (std::size_t k = j; k < close; ++k)
                 if (m_ere[k] != ',' && !std::isdigit(static_cast<unsigned char>(m_ere[k]))) return false;
-            optional = lo.empty() || std::stoul(lo) == 0;
+            optional = lo.find_first_not_of('0') == std::string::npos; // {,n} or {0...}: digits only, never converted
             m_i = close + 1;
             return true;
         }

@@ -46,6 +46,12 @@ TEST_CASE("ERE to RE2: what RE2 cannot express is an error naming the pattern", 
     CHECK_THROWS_WITH(ere_to_re2("abc\\"), "pattern 'abc\\': trailing backslash");
     CHECK_THROWS_WITH(ere_to_re2("[abc"), "pattern '[abc': unclosed bracket expression '['");
     CHECK_THROWS_WITH(ere_to_re2("(ab"), "pattern '(ab': unmatched '('");
+    // Issue 14, item 15: a count too large for stoul used to escape as std::out_of_range.
+    CHECK_THROWS_WITH(ere_to_re2("a{99999999999999999999}"), "pattern 'a{99999999999999999999}': repetition count "
+                                                             "{99999999999999999999} is larger than 1000 (RE2's limit); use a smaller count");
+    CHECK_THROWS_WITH(ere_word_regex("x(ab){2,1001}"), "pattern 'x(ab){2,1001}': repetition count {2,1001} is larger than 1000 "
+                                                       "(RE2's limit); use a smaller count");
+    CHECK(ere_to_re2("a{1000}") == "a{1000}");
 }
 
 TEST_CASE("ERE required literals: alternations, optional groups, classes", "[git-secrets][ere]")
