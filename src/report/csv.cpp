@@ -2,12 +2,18 @@
 
 #include "report/common.hpp"
 
+#include <string_view>
+
 namespace secretscan::report {
 
 namespace {
 
-std::string csv_field(const std::string& s)
+/// One RFC 4180 cell. A cell a spreadsheet would read as a formula (starting with = + - @, a tab
+/// or a carriage return: a file named "=HYPERLINK(...)", an author, a secret) gets a leading
+/// apostrophe, which spreadsheets show as text (OWASP, "CSV Injection").
+std::string csv_field(const std::string& cell)
 {
+    const std::string s = !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos ? "'" + cell : cell;
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
     for (char c : s) {

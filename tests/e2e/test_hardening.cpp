@@ -50,3 +50,17 @@ TEST_CASE("hardening: a git-secrets pattern with a huge repetition count is an e
     CHECK(r.err == "git-secrets: pattern 'a{99999999999999999999}': repetition count {99999999999999999999} is larger than 1000 "
                    "(RE2's limit); use a smaller count\n");
 }
+
+TEST_CASE("hardening: CSV cells a spreadsheet would run as formulas are neutralised", "[hardening][reports]")
+{
+    TempDir d;
+    testing::write_file(d / "=HYPERLINK(1)", "k=" + aws_key + "\n");
+    testing::write_file(d / "@SUM(1)", "k=" + aws_key + "\n");
+    testing::write_file(d / "plain", "k=" + aws_key + "\n");
+    const auto r = secretscan({"--format", "csv", "scan", "."}, d.path());
+    CHECK(r.exit_code == 1);
+    const std::string rest = ",file,1,3,AKIA\u2026,,,,1,true,false,";
+    CHECK(r.out.find("\r\naws-access-key-id,'=HYPERLINK(1)" + rest) != std::string::npos);
+    CHECK(r.out.find("\r\naws-access-key-id,'@SUM(1)" + rest) != std::string::npos);
+    CHECK(r.out.find("\r\naws-access-key-id,plain" + rest) != std::string::npos);
+}
