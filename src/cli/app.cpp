@@ -8,6 +8,7 @@
 #include "cli/cli.hpp"
 #include "cli/docgen.hpp"
 #include "util/i18n.hpp"
+#include "util/strings.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -38,7 +39,17 @@ void add_global_options(CLI::App& app, Args& a)
     app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false)->type_name("PATH");
     app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
     app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable")->allow_extra_args(false)->type_name("ID");
-    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this many bytes")->capture_default_str()->type_name("BYTES");
+    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this (bytes, or with K, M, G: KiB, MiB, GiB)")
+        ->capture_default_str()
+        ->transform(CLI::Validator(
+            [](std::string& text) -> std::string {
+                std::uint64_t bytes = 0;
+                if (!parse_size(text, bytes)) return "'" + text + "' is not a size: give bytes, or a number with K, M or G (10M)";
+                text = std::to_string(bytes);
+                return {};
+            },
+            ""))
+        ->type_name("BYTES");
     app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str()->type_name("N");
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob, the scan's phase timings and what the filter chain dropped, on stderr");

@@ -2,6 +2,7 @@
 // String helpers: ASCII case, kebab-case ids, UTF-8 code points. Internal.
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,30 @@ inline std::vector<std::string> split_nonempty(std::string_view s, std::string_v
         at = end + 1;
     }
     return out;
+}
+
+/// A size as people write it: decimal digits and an optional unit, K, M, G or T (KiB, MiB, GiB,
+/// TiB; "KB", "KiB" and lower case too), e.g. "10M" = 10485760. Nothing else: no sign, no
+/// fraction, no blank. Returns false for anything else or a value over 2^64 - 1.
+inline bool parse_size(std::string_view text, std::uint64_t& bytes)
+{
+    std::size_t digits = 0;
+    std::uint64_t n = 0;
+    for (; digits < text.size() && text[digits] >= '0' && text[digits] <= '9'; ++digits) {
+        if (n > (UINT64_MAX - 9) / 10) return false;
+        n = n * 10 + static_cast<std::uint64_t>(text[digits] - '0');
+    }
+    const std::string unit = ascii_lower(text.substr(digits));
+    static constexpr std::string_view units = "kmgt";
+    int shift = 0;
+    if (!unit.empty()) {
+        const std::size_t at = units.find(unit[0]);
+        if (at == std::string_view::npos || (unit.size() > 1 && unit.substr(1) != "b" && unit.substr(1) != "ib")) return false;
+        shift = 10 * static_cast<int>(at + 1);
+    }
+    if (digits == 0 || (shift && n > (UINT64_MAX >> shift))) return false;
+    bytes = n << shift;
+    return true;
 }
 
 /// Number of Unicode code points in UTF-8 text (counts bytes that are not continuation bytes).

@@ -64,3 +64,21 @@ TEST_CASE("hardening: CSV cells a spreadsheet would run as formulas are neutrali
     CHECK(r.out.find("\r\naws-access-key-id,'@SUM(1)" + rest) != std::string::npos);
     CHECK(r.out.find("\r\naws-access-key-id,plain" + rest) != std::string::npos);
 }
+
+TEST_CASE("hardening: --max-file-size takes bytes or K, M, G and refuses anything else", "[hardening][cli]")
+{
+    TempDir d;
+    testing::write_file(d / "big.txt", std::string(2000, 'a') + "\n");
+    const auto k = secretscan({"-v", "--max-file-size", "1K", "scan", "big.txt"}, d.path());
+    CHECK(k.exit_code == 0);
+    CHECK(k.err.find("secretscan: skipped big.txt: larger than --max-file-size (2001 bytes)\n") != std::string::npos);
+    const auto m = secretscan({"-v", "--max-file-size", "2kib", "scan", "big.txt"}, d.path());
+    CHECK(m.err.find("skipped big.txt") == std::string::npos);
+    // "-1" used to wrap to 2^64 - 1: no limit at all.
+    for (const std::string bad : {"-1", "1.5M", "10 M", "99999999999999999999", "17179869184G", "M"}) {
+        const auto r = secretscan({"--max-file-size", bad, "scan", "big.txt"}, d.path());
+        INFO(bad);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("secretscan: error: --max-file-size: '" + bad + "' is not a size: give bytes, or a number with K, M or G (10M)\n") == 0);
+    }
+}
