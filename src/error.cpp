@@ -1,6 +1,13 @@
 #include <secretscan/error.hpp>
 
+#include "util/strings.hpp"
+
 namespace secretscan {
+
+std::string escape_controls(const std::string& message)
+{
+    return printable(message, "\n\t");
+}
 
 int exit_code_for(ErrorKind kind) noexcept
 {

@@ -28,12 +28,18 @@ enum class ErrorCause {
 /// Exit code for an error kind: 2 for usage and config errors, 3 for runtime errors.
 int exit_code_for(ErrorKind kind) noexcept;
 
+/// `message` with every control byte but newline and tab (C0, DEL, and C1 in UTF-8) written as
+/// \xHH: a rule id, key or path quoted from untrusted input can neither cut the message short
+/// (a NUL) nor drive the terminal (ESC).
+std::string escape_controls(const std::string& message);
+
 /// An error with a kind and a complete, user-facing message ("file:line:col: rule x: what; what
-/// to do"). Thrown by the library; caught once, in the CLI's run(). Thread-safe to copy.
+/// to do"), control bytes escaped (escape_controls). Thrown by the library; caught once, in the
+/// CLI's run(). Thread-safe to copy.
 class Error : public std::runtime_error {
 public:
     Error(ErrorKind kind, const std::string& message, ErrorCause cause = ErrorCause::unspecified)
-        : std::runtime_error(message), m_kind(kind), m_cause(cause)
+        : std::runtime_error(escape_controls(message)), m_kind(kind), m_cause(cause)
     {
     }
     ErrorKind kind() const noexcept { return m_kind; }

@@ -218,10 +218,10 @@ int run(int argc, char** argv)
     try {
         return dispatch(a, table, app, docs);
     } catch (const Error& e) {
-        std::cerr << "secretscan: " << tr("error: ") << e.what() << '\n';
+        std::cerr << "secretscan: " << tr("error: ") << e.what() << '\n'; // control bytes escaped by Error
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        std::cerr << "secretscan: " << tr("internal error: ") << e.what() << '\n';
+        std::cerr << "secretscan: " << tr("internal error: ") << printable(e.what(), "\n\t") << '\n';
         return 3;
     }
 }

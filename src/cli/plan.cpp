@@ -9,6 +9,7 @@
 #include "cli/cli.hpp"
 #include "util/files.hpp"
 #include "util/i18n.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -149,13 +150,13 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     const std::unique_ptr<FindingSink> sink = make_report_sink(out, plan.report);
     const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
     if (file) file->commit();
-    for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << w << '\n';
+    for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << printable(w) << '\n';
     std::vector<std::string> drops = s.stats.drops; // workers finish in any order
     std::sort(drops.begin(), drops.end());
     for (const auto& d : drops) std::cerr << "secretscan: dropped " << d << '\n';
     if (a.verbose) {
         for (const auto& n : s.notes) std::cerr << "secretscan: " << n << '\n';
-        for (const auto& k : s.stats.skipped) std::cerr << "secretscan: " << format(tr("skipped {0}: {1}"), {k.name, k.reason}) << '\n';
+        for (const auto& k : s.stats.skipped) std::cerr << "secretscan: " << format(tr("skipped {0}: {1}"), {printable(k.name), printable(k.reason)}) << '\n';
         std::cerr << "secretscan: " << drops_note(s.dropped) << '\n';
     }
     // A machine-readable report, or one written to a file, still leaves a line in the log.

@@ -8,6 +8,7 @@
 
 #include "git/plumbing.hpp"
 #include "util/i18n.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -75,7 +76,7 @@ void HookSink::finish(const ScanSummary& summary)
     m_err << "secretscan: " << format(trn("{0} secret in {1}:", "{0} secrets in {1}:", n), {std::to_string(n), what()}) << '\n';
     std::set<std::string> rules;
     for (const Finding& f : m_findings) {
-        m_err << display_position(f) << ": " << f.rule_id << ": " << (m_redact ? redact(f.secret) : f.secret);
+        m_err << printable(display_position(f)) << ": " << printable(f.rule_id) << ": " << printable(m_redact ? redact(f.secret) : f.secret);
         if (!f.validation.empty()) m_err << " (" << f.validation << ")";
         if (!f.commit.empty()) m_err << ' ' << format(tr("(commit {0})"), {f.commit.substr(0, 12)});
         m_err << '\n';

@@ -1,6 +1,7 @@
 // --format text: one line per finding, then a summary line.
 
 #include "report/common.hpp"
+#include "util/strings.hpp"
 
 namespace secretscan::report {
 
@@ -18,13 +19,16 @@ private:
         const char* dim = o.color ? "\033[2m" : "";
         const char* reset = o.color ? "\033[0m" : "";
         for (const Finding& f : findings) {
-            out << bold << display_position(f) << reset << ": " << red << f.rule_id << reset << ": " << shown_secret(f, o);
+            // Names and secrets come from the scanned files and commits: no raw control byte
+            // reaches the terminal.
+            out << bold << printable(display_position(f)) << reset << ": " << red << printable(f.rule_id) << reset << ": "
+                << printable(shown_secret(f, o));
             if (!f.validation.empty()) out << " (" << f.validation << ")";
             if (!f.decoder.empty()) out << " (in " << f.decoder << "-decoded text)";
             if (!f.commit.empty()) {
                 out << dim << " (";
                 if (f.source != SourceKind::commit_message) out << "commit " << f.commit.substr(0, 12) << ", ";
-                out << f.author << ", " << f.date.substr(0, 10) << ")" << reset;
+                out << printable(f.author) << ", " << f.date.substr(0, 10) << ")" << reset;
             }
             if (f.occurrences > 1) out << " [" << f.occurrences << " occurrences]";
             if (f.present_at_head == 0) out << " (only in history)";

@@ -37,6 +37,31 @@ inline std::vector<std::string> split_nonempty(std::string_view s, std::string_v
     return out;
 }
 
+/// `s` safe to print on a terminal: each C0 control byte, DEL and each C1 control (U+0080 to
+/// U+009F) becomes \xHH, so that a file name, an author or a rule id cannot move the cursor,
+/// recolour the screen or hide text; `keep` lists control bytes to leave as they are (such as
+/// "\n" for a multi-line message). Other bytes, UTF-8 included, are unchanged.
+inline std::string printable(std::string_view s, std::string_view keep = {})
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    const auto escape = [&out](unsigned char b) { out.append({'\\', 'x', hex[b >> 4], hex[b & 15]}); };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const bool c1 = b == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+        if ((b < 0x20 || b == 0x7F) && keep.find(s[i]) == std::string_view::npos) {
+            escape(b);
+        } else if (c1) {
+            escape(static_cast<unsigned char>(s[++i]));
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 /// A size as people write it: decimal digits and an optional unit, K, M, G or T (KiB, MiB, GiB,
 /// TiB; "KB", "KiB" and lower case too), e.g. "10M" = 10485760. Nothing else: no sign, no
 /// fraction, no blank. Returns false for anything else or a value over 2^64 - 1.

@@ -82,3 +82,19 @@ TEST_CASE("hardening: --max-file-size takes bytes or K, M, G and refuses anythin
         CHECK(r.err.find("secretscan: error: --max-file-size: '" + bad + "' is not a size: give bytes, or a number with K, M or G (10M)\n") == 0);
     }
 }
+
+TEST_CASE("hardening: control bytes from files and packs never reach the terminal raw", "[hardening][cli]")
+{
+    TempDir d;
+    // A file name with an escape sequence that would clear the screen.
+    testing::write_file(d / "a\033[2Jb.txt", "k=" + aws_key + "\n");
+    const auto r = secretscan({"scan", "."}, d.path());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("a\\x1b[2Jb.txt:1:3: aws-access-key-id: AKIA\u2026\n") == 0);
+    // A NUL in a rule id used to cut the error message short; an ESC recoloured the terminal.
+    testing::write_file(d / "pack.yaml", "rules:\n  - id: \"ab\\0cd\\e[31m\"\n    name: x\n    regex: 'x'\n");
+    const auto bad = secretscan({"--rules", "pack.yaml", "scan", "pack.yaml"}, d.path());
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: pack.yaml:2:5: rule ab\\x00cd\\x1b[31m: an id is lowercase kebab-case ([a-z0-9-], starting "
+                     "with a letter)\n");
+}
