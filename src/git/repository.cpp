@@ -105,8 +105,14 @@ Commit peel_commit(git_repository* repo, const std::string& spec)
 {
     git_object* raw = nullptr;
     const int rc = git_revparse_single(&raw, repo, spec.c_str());
-    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
+    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC) {
+        git_reference* ref = nullptr;
+        if (git_reference_dwim(&ref, repo, spec.c_str()) == 0) { // a ref whose object is gone: damaged, not unknown
+            const Reference named(ref);
+            peeled_commit(named.get()); // throws Error(runtime) naming the missing object
+        }
         throw Error(ErrorKind::usage, spec + ": unknown revision (git log would say the same); check the range");
+    }
     check(rc, "resolve revision", spec, ErrorKind::usage);
     Object obj(raw);
     git_object* peeled = nullptr;
@@ -121,12 +127,39 @@ Object try_revparse(git_repository* repo, const std::string& spec) noexcept
     return Object(raw);
 }
 
-std::optional<git_oid> peeled_commit(git_reference* ref) noexcept
+namespace {
+
+/// Error(runtime) for a ref whose object cannot be read: a damaged repository.
+[[noreturn]] void damaged(const std::string& ref, const git_oid& id)
 {
+    const git_error* e = git_error_last();
+    throw Error(ErrorKind::runtime, "ref " + ref + " points to " + to_hex(id) + ", which cannot be read (" +
+                                        std::string(e && e->message ? e->message : "libgit2 error") +
+                                        "): the repository is damaged; git fsck says what is missing");
+}
+
+} // namespace
+
+std::optional<git_oid> peeled_commit(git_reference* ref)
+{
+    const std::string name = git_reference_name(ref);
+    git_reference* resolved_raw = nullptr;
+    const int resolved_rc = git_reference_resolve(&resolved_raw, ref);
+    if (resolved_rc == GIT_ENOTFOUND) return std::nullopt; // a symbolic ref to a branch that is gone: nothing to read
+    check(resolved_rc, "resolve ref", name);
+    const Reference resolved(resolved_raw);
+    // Read the object itself: a missing or corrupt one must stop the scan (git: "fatal: bad
+    // object"), not leave the ref out as if it held nothing.
+    const git_oid target = *git_reference_target(resolved.get());
     git_object* raw = nullptr;
-    if (git_reference_peel(&raw, ref, GIT_OBJECT_COMMIT) != 0) return std::nullopt; // a ref to a tree or blob
-    Object obj(raw);
-    return *git_object_id(obj.get());
+    if (git_object_lookup(&raw, git_reference_owner(ref), &target, GIT_OBJECT_ANY) != 0) damaged(name, target);
+    const Object obj(raw);
+    git_object* peeled = nullptr;
+    const int rc = git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT);
+    if (rc == GIT_EPEEL || rc == GIT_EINVALIDSPEC) return std::nullopt; // a tag or ref to a tree or blob
+    if (rc != 0) damaged(name, target);
+    const Object commit(peeled);
+    return *git_object_id(commit.get());
 }
 
 std::vector<git_oid> merge_heads(git_repository* repo)

@@ -97,8 +97,10 @@ Commit peel_commit(git_repository* repo, const std::string& spec);
 /// The object `spec` names, or null when it names nothing. Never throws.
 Object try_revparse(git_repository* repo, const std::string& spec) noexcept;
 
-/// The commit a reference points to (through tags), or nullopt for a ref to a tree or blob.
-std::optional<git_oid> peeled_commit(git_reference* ref) noexcept;
+/// The commit a reference points to (through tags), or nullopt for a ref to a tree or blob, or
+/// a symbolic ref to a branch that no longer exists. Throws Error(runtime) when the object it
+/// points to (or a tag's target) is missing or cannot be read: a damaged repository.
+std::optional<git_oid> peeled_commit(git_reference* ref);
 
 /// The commits being merged (MERGE_HEAD), empty when no merge is in progress. Throws
 /// Error(runtime) when MERGE_HEAD exists but cannot be read.

@@ -98,3 +98,21 @@ TEST_CASE("hardening: control bytes from files and packs never reach the termina
     CHECK(bad.err == "secretscan: error: pack.yaml:2:5: rule ab\\x00cd\\x1b[31m: an id is lowercase kebab-case ([a-z0-9-], starting "
                      "with a letter)\n");
 }
+
+TEST_CASE("hardening: history of a repository whose tip commit is missing is an error, not a clean pass", "[hardening][history]")
+{
+    TempDir d;
+    testing::git_init(d.path());
+    testing::sh("echo one > f && git add f && git commit -qm one && echo two > f && git commit -qam two", d.path());
+    const std::string tip = testing::git({"rev-parse", "HEAD"}, d.path()).out.substr(0, 40);
+    std::filesystem::remove(d / (".git/objects/" + tip.substr(0, 2) + "/" + tip.substr(2)));
+    // It used to say "warning: no commits to scan" and exit 0, where git says "fatal: bad object".
+    const auto r = secretscan({"history"}, d.path());
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "secretscan: error: ref refs/heads/main points to " + tip + ", which cannot be read (object not found - no match for id (" +
+                       tip + ")): the repository is damaged; git fsck says what is missing\n");
+    // Named in a range: the same error, not "unknown revision" (the ref exists; its object does not).
+    const auto named = secretscan({"history", "main"}, d.path());
+    CHECK(named.exit_code == 3);
+    CHECK(named.err == r.err);
+}
