@@ -63,12 +63,24 @@ std::string redact_in(std::string_view line, std::string_view secret)
 
 std::string redact_line(const Finding& f)
 {
-    std::vector<std::string> secrets = f.line_secrets;
-    secrets.push_back(f.secret);
-    std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    std::string line = f.line_text;
-    for (const std::string& s : secrets) line = redact_in(line, s);
-    return line;
+    if (f.line_spans.empty()) return redact_in(f.line_text, f.secret);
+    std::vector<LineSpan> spans = f.line_spans;
+    std::sort(spans.begin(), spans.end(), [](const LineSpan& a, const LineSpan& b) { return a.begin < b.begin; });
+    const std::string_view line = f.line_text;
+    std::string out;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < spans.size();) {
+        LineSpan merged = spans[i];
+        for (++i; i < spans.size() && spans[i].begin < merged.end; ++i) merged.end = std::max(merged.end, spans[i].end);
+        merged.begin = std::max(merged.begin, at); // never show a byte twice
+        const std::size_t end = std::min(merged.end, line.size());
+        if (merged.begin >= end) continue;
+        out.append(line.substr(at, merged.begin - at));
+        out.append(merged.cut ? "\u2026" : redact(line.substr(merged.begin, end - merged.begin)));
+        at = end;
+    }
+    out.append(line.substr(std::min(at, line.size())));
+    return out;
 }
 
 std::string display_location(const Finding& f)

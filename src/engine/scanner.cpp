@@ -128,17 +128,26 @@ void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out
     out.push_back(std::move(f));
 }
 
-/// Sets each finding's line_secrets: the text at every finding's secret range (`ranges`, parallel
-/// to `out`; a decoded finding's is its encoded span) that lies on the finding's line.
-void fill_line_secrets(std::string_view text, const LineIndex& lines, const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
-                       std::vector<Finding>& out)
+/// Cuts each finding's line_text (the whole line until now) to at most max_line_text bytes around
+/// its secret (`ranges`, parallel to `out`; a decoded finding's is its encoded span), on UTF-8
+/// boundaries, and sets its line_spans: each of `secrets` (every rule's matches, reported or
+/// not, and every finding's range) on that line, clipped to what is kept.
+void place_line_text(const LineIndex& lines, const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
+                     const std::vector<std::pair<std::size_t, std::size_t>>& secrets, std::vector<Finding>& out)
 {
-    for (Finding& f : out) {
-        const std::size_t line_begin = lines.start_of(f.line);
-        const std::size_t line_end = line_begin + lines.line_text(f.line).size();
-        for (const auto& [b, e] : ranges) {
-            const std::size_t from = std::max(b, line_begin), to = std::min(e, line_end);
-            if (from < to) f.line_secrets.emplace_back(text.substr(from, to - from));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        Finding& f = out[i];
+        const std::size_t line_begin = lines.start_of(f.line), line_size = lines.line_text(f.line).size();
+        const std::size_t own = std::min(std::max(ranges[i].first, line_begin) - line_begin, line_size);
+        std::size_t from = own > max_line_text / 10 && line_size > max_line_text ? own - max_line_text / 10 : 0;
+        std::size_t to = std::min(line_size, from + max_line_text);
+        const auto continuation = [&f](std::size_t at) { return at < f.line_text.size() && (static_cast<unsigned char>(f.line_text[at]) & 0xC0) == 0x80; };
+        while (continuation(from)) ++from;
+        while (to > from && continuation(to)) --to;
+        f.line_text = f.line_text.substr(from, to - from);
+        for (const auto& [b, e] : secrets) {
+            const std::size_t lo = std::max(b, line_begin + from), hi = std::min(e, line_begin + to);
+            if (lo < hi) f.line_spans.push_back({lo - line_begin - from, hi - line_begin - from, b < line_begin + from});
         }
     }
 }
@@ -169,12 +178,14 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
 }
 
 std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                            std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const
+                                            std::vector<TraceEntry>* trace, std::vector<MatchResult>& results,
+                                            std::vector<std::pair<std::size_t, std::size_t>>& every_secret) const
 {
     std::vector<RawMatch> raw, rejected; // rejected: token rules' matches their validators reject
     find_matches(m_matcher, text, where.path, added_lines, raw);
     std::vector<Kept> passed;
     for (const RawMatch& m : raw) {
+        every_secret.emplace_back(m.secret_begin, m.secret_end); // redacted in line_text even when not reported
         MatchResult result;
         if (auto drop = m_chain.check_match(MatchView{m.rule, text, m.secret_begin, m.secret_end, where.path, m.begin}, result)) {
             const bool format_rule = m_chain.rules()[m.rule].detector.empty(); // a detector's extractor knows no format
@@ -205,7 +216,8 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
                                          std::vector<TraceEntry>* trace, int depth) const
 {
     std::vector<MatchResult> results;
-    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, results);
+    std::vector<std::pair<std::size_t, std::size_t>> every_secret; // every rule's matches, reported or not
+    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, results, every_secret);
     std::vector<std::pair<const Decoder*, DecodedSpan>> spans;
     if (depth < max_decode_depth)
         for (const auto& decoder : m_decoders) {
@@ -239,7 +251,10 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
             if (out.size() > ranges.size()) ranges.emplace_back(span.begin, span.end);
         }
     }
-    if (depth == 0) fill_line_secrets(text, lines, ranges, out);
+    if (depth == 0) {
+        every_secret.insert(every_secret.end(), ranges.begin(), ranges.end());
+        place_line_text(lines, ranges, every_secret, out);
+    }
     return out;
 }
 

@@ -116,3 +116,38 @@ TEST_CASE("hardening: history of a repository whose tip commit is missing is an 
     CHECK(named.exit_code == 3);
     CHECK(named.err == r.err);
 }
+
+TEST_CASE("hardening: a finding's line never shows another secret, allowlisted or cut, in clear", "[hardening][reports]")
+{
+    TempDir d;
+    const std::string secret_key = "wJalrXUtnFEMIK7MDENGbPxRfiCYzq3x9Kq2Vb8L";
+    // The access key id is allowlisted by the configuration: not reported, yet still a secret
+    // on the line of the secret key's finding.
+    testing::write_file(d / "allow.yaml", "allowlist:\n  secrets: ['^AKIAIDVW']\n");
+    testing::write_file(d / "a.env", "AWS_ACCESS_KEY_ID=" + aws_key + " aws_secret_access_key=\"" + secret_key + "\"\n");
+    const auto report = testing::scan_json({"--config", "allow.yaml", "scan", "a.env"}, d.path());
+    REQUIRE(report["findings"].size() == 1);
+    CHECK(report["findings"][0]["rule_id"] == "aws-secret-access-key");
+    CHECK(report["findings"][0]["line_text"] == "AWS_ACCESS_KEY_ID=AKIA\u2026 aws_secret_access_key=\"wJal\u2026\"");
+
+    // A one-line service-account JSON: its 1,600-byte private key runs past the 1,000 bytes kept
+    // of the line; none of it shows beyond its first four characters.
+    std::string der;
+    for (int i = 0; i < 1200; ++i) der += static_cast<char>((i * 37 + 11) % 256);
+    const std::string body = testing::base64_of(der);
+    std::string pem = "-----BEGIN PRIVATE KEY-----\\n";
+    for (std::size_t at = 0; at < body.size(); at += 64) pem += body.substr(at, 64) + "\\n";
+    pem += "-----END PRIVATE KEY-----\\n";
+    testing::write_file(d / "sa.json", "{\"type\": \"service_account\", \"project_id\": \"demo-1234\", \"private_key_id\": \"" +
+                                           std::string(40, 'a') + "\", \"private_key\": \"" + pem +
+                                           "\", \"client_email\": \"svc@demo-1234.iam.gserviceaccount.com\"}\n");
+    const auto sa = testing::scan_json({"scan", "sa.json"}, d.path());
+    REQUIRE(sa["findings"].size() == 1);
+    const std::string line = sa["findings"][0]["line_text"];
+    CHECK(line.size() <= 1000);
+    CHECK(line.find("\"private_key\": \"----\u2026") != std::string::npos);
+    for (std::size_t at = 0; at + 12 <= body.size(); at += 12) {
+        INFO("a piece of the key at " << at);
+        CHECK(line.find(body.substr(at, 12)) == std::string::npos);
+    }
+}

@@ -22,6 +22,14 @@ enum class SourceKind {
 /// "file", "stdin", "staged", "blob", "commit-message", "tag-message" or "message-file".
 std::string_view to_string(SourceKind k) noexcept;
 
+/// A secret's place on a finding's line_text: bytes [begin, end). `cut` when the secret starts
+/// before line_text does (a line over 1,000 bytes is kept as the 1,000 bytes around its finding).
+struct LineSpan {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool cut = false;
+};
+
 /// One reported secret. A finding is one (rule, secret, path); in history it is attributed to
 /// the first commit (parents first) whose content holds it, and later commits that still hold it
 /// add to `occurrences`.
@@ -50,10 +58,10 @@ struct Finding {
     int present_at_head = -1;
     bool baseline_expired = false; ///< matched a baseline entry whose `expires` date has passed
     std::string decoder;     ///< the decoder whose output held the secret (decoder.hpp); empty: the text itself
-    /// Every secret on line_text as written there: this finding's (its encoded text when it was
-    /// decoded) and any other finding's of the same line, clipped to the line. What a redacted
-    /// report hides in line_text (redact_line).
-    std::vector<std::string> line_secrets;
+    /// Every secret on line_text, as byte ranges of line_text: this finding's (its encoded text
+    /// when it was decoded) and any other finding's on the same line. What a redacted report
+    /// hides in line_text (redact_line).
+    std::vector<LineSpan> line_spans;
 };
 
 /// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes: stable across
@@ -67,8 +75,10 @@ std::string redact(std::string_view secret);
 /// `line` with every occurrence of `secret` replaced by redact(secret).
 std::string redact_in(std::string_view line, std::string_view secret);
 
-/// The finding's line_text with each of its line_secrets (longest first) and its secret
-/// redacted: no secret of the line, encoded or not, is left in it.
+/// The finding's line_text with each of its line_spans redacted (redact(), or a lone "…" for a
+/// secret that starts before line_text), overlapping spans as one; without line_spans (a finding
+/// made outside the scanner), each occurrence of its secret. No secret of the line, encoded or
+/// not, is left in it, however long the line.
 std::string redact_line(const Finding& f);
 
 /// The place a finding is shown at: its path, else its source_name.

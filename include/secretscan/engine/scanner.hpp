@@ -79,7 +79,8 @@ private:
     std::vector<Finding> scan_span(const Decoder& decoder, const DecodedSpan& span, std::string_view text, const LineIndex& lines,
                                    const Provenance& where, int depth) const;
     std::vector<RawMatch> kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                       std::vector<TraceEntry>* trace, std::vector<MatchResult>& results) const;
+                                       std::vector<TraceEntry>* trace, std::vector<MatchResult>& results,
+                                       std::vector<std::pair<std::size_t, std::size_t>>& every_secret) const;
 
     const Matcher& m_matcher;
     const FilterChain& m_chain;
