@@ -40,6 +40,7 @@ std::vector<Rule> select_rules(const Args& a, const Config& cfg)
     };
     for (const auto& pack : cfg.rule_packs) {
         if (!fs::exists(pack, ec)) throw Error(ErrorKind::config, cfg.origin.at(pack) + ": rules: " + pack + ": no such rule pack");
+        if (cfg.inside.count(pack)) sel.pack_roots[pack] = cfg.inside.at(pack);
         add_pack(pack);
     }
     for (const auto& pack : a.rule_packs) add_pack(pack);
@@ -66,7 +67,7 @@ std::vector<BaselineEntry> load_baselines(const Args& a, const Config& cfg)
                       << " does not exist (create it: secretscan baseline create " << file << ")\n";
             continue;
         }
-        for (auto& e : load_baseline(file)) all.push_back(std::move(e));
+        for (auto& e : load_baseline(file, cfg.inside.count(file) ? cfg.inside.at(file) : "")) all.push_back(std::move(e));
     }
     for (const auto& file : a.baselines)
         for (auto& e : load_baseline(file)) all.push_back(std::move(e));

@@ -2,12 +2,13 @@
 #include <secretscan/error.hpp>
 
 #include "util/files.hpp"
+#include "util/yaml.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <ctime>
-#include <fstream>
+#include <sstream>
 #include <set>
 
 namespace secretscan {
@@ -38,7 +39,7 @@ BaselineEntry parse_entry(const std::string& line)
     if (!j.is_object()) throw Error(ErrorKind::config, "not a JSON object (one entry per line)");
     static const std::set<std::string> known = {"fingerprint", "rule_id", "path", "line", "commit", "reason", "expires"};
     for (const auto& [k, v] : j.items())
-        if (!known.count(k)) throw Error(ErrorKind::config, "unknown key '" + k + "' (expected fingerprint, rule_id, path, line, commit, reason, expires)");
+        if (!known.count(k)) throw Error(ErrorKind::config, unknown_key(k) + " (expected fingerprint, rule_id, path, line, commit, reason, expires)");
     auto text = [&j](const char* key) -> std::string {
         if (!j.contains(key) || j[key].is_null()) return "";
         if (!j[key].is_string()) throw Error(ErrorKind::config, std::string("'") + key + "' must be a string");
@@ -58,10 +59,9 @@ BaselineEntry parse_entry(const std::string& line)
 
 } // namespace
 
-std::vector<BaselineEntry> load_baseline(const std::string& path)
+std::vector<BaselineEntry> load_baseline(const std::string& path, const std::string& inside)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::usage, path + ": cannot read the baseline: " + errno_message());
+    std::istringstream in(read_input_file(path, "baseline", inside));
     std::vector<BaselineEntry> out;
     std::size_t n = 0;
     for (std::string line; std::getline(in, line);) {

@@ -1,10 +1,12 @@
 #include <secretscan/config/config.hpp>
+#include <secretscan/engine/glob.hpp>
 #include <secretscan/error.hpp>
 
 #include "git/repository.hpp"
 #include "util/files.hpp"
 #include "util/regex.hpp"
 #include "util/strings.hpp"
+#include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -20,12 +22,12 @@ namespace {
 
 std::string mark_text(const std::string& file, const YAML::Mark& m)
 {
-    return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+    return yaml_place(file, m);
 }
 
 [[noreturn]] void fail(const std::string& file, const YAML::Mark& m, const std::string& what)
 {
-    throw Error(ErrorKind::config, (m.line >= 0 ? mark_text(file, m) : file) + ": " + what);
+    throw Error(ErrorKind::config, yaml_place(file, m) + ": " + what);
 }
 
 std::vector<std::string> strings(const std::string& file, const YAML::Node& n, const std::string& key)
@@ -44,15 +46,25 @@ struct Reader {
     const std::string& path;
     fs::path base; ///< relative names in the file are relative to its folder
     Config& into;
+    const std::string& inside; ///< the repository top files named here must stay in, or ""
+
+    /// `name` made absolute, checked to stay inside the repository when it must, and recorded.
+    std::string file_named(const std::string& key, const std::string& name, const YAML::Node& at)
+    {
+        const std::string full = (base / name).lexically_normal().string();
+        if (!inside.empty() && !resolves_inside(full, inside))
+            fail(path, at.Mark(), key + ": " + full + " is outside the repository " + inside +
+                                      " (symbolic links resolved); a repository's .secretscan.yaml may name only files inside it: "
+                                      "name it with --" + (key == "rules" ? "rules" : "baseline") + ", --config or the user configuration");
+        if (!inside.empty()) into.inside[full] = inside;
+        into.origin[full] = mark_text(path, at.Mark());
+        return full;
+    }
 
     void rules(const YAML::Node& v)
     {
         const auto packs = strings(path, v, "rules");
-        for (std::size_t i = 0; i < packs.size(); ++i) {
-            const std::string full = (base / packs[i]).lexically_normal().string();
-            into.rule_packs.push_back(full);
-            into.origin[full] = mark_text(path, v[i].Mark());
-        }
+        for (std::size_t i = 0; i < packs.size(); ++i) into.rule_packs.push_back(file_named("rules", packs[i], v[i]));
     }
 
     void disable(const YAML::Node& v)
@@ -67,19 +79,28 @@ struct Reader {
     void baseline(const YAML::Node& v)
     {
         if (!v.IsScalar()) fail(path, v.Mark(), "'baseline' must be a file name");
-        const std::string full = (base / v.Scalar()).lexically_normal().string();
-        into.baselines.push_back(full);
-        into.origin[full] = mark_text(path, v.Mark());
+        into.baselines.push_back(file_named("baseline", v.Scalar(), v));
+    }
+
+    void paths(const YAML::Node& v)
+    {
+        const auto globs = strings(path, v, "paths");
+        for (std::size_t i = 0; i < globs.size(); ++i) {
+            const std::string why = glob_error(globs[i]);
+            if (!why.empty()) fail(path, v[i].Mark(), "allowlist path glob " + quoted_if_printable(globs[i], "(not printable)") + ": " + why);
+            into.allowlist.paths.push_back(globs[i]);
+        }
     }
 
     void allowlist(const YAML::Node& v)
     {
         if (!v.IsMap()) fail(path, v.Mark(), "'allowlist' must be a mapping (paths, secrets, stopwords)");
+        check_keys(v, [this](const YAML::Mark& m, const std::string& what) { fail(path, m, what); });
         for (const auto& a : v) {
             const std::string k = a.first.Scalar();
-            const auto values = k == "paths" || k == "secrets" || k == "stopwords" ? strings(path, a.second, k) : std::vector<std::string>{};
+            const auto values = k == "secrets" || k == "stopwords" ? strings(path, a.second, k) : std::vector<std::string>{};
             if (k == "paths") {
-                into.allowlist.paths.insert(into.allowlist.paths.end(), values.begin(), values.end());
+                paths(a.second);
             } else if (k == "secrets") {
                 for (std::size_t i = 0; i < values.size(); ++i) {
                     const RE2 re(values[i], re2_options());
@@ -89,7 +110,7 @@ struct Reader {
             } else if (k == "stopwords") {
                 for (const auto& w : values) into.allowlist.stopwords.push_back(ascii_lower(w));
             } else {
-                fail(path, a.first.Mark(), "unknown allowlist key '" + k + "' (expected paths, secrets, stopwords)");
+                fail(path, a.first.Mark(), unknown_key(k, "allowlist key") + " (expected paths, secrets, stopwords)");
             }
         }
     }
@@ -97,29 +118,21 @@ struct Reader {
 
 } // namespace
 
-void load_config_file(const std::string& path, Config& into)
+void load_config_file(const std::string& path, Config& into, const std::string& inside)
 {
-    std::string text;
-    if (!read_whole_file(path, text)) throw Error(ErrorKind::usage, path + ": cannot read the configuration file: " + errno_message());
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        fail(path, e.mark, "invalid YAML: " + e.msg);
-    }
+    const YAML::Node root = load_untrusted_yaml(read_input_file(path, "configuration file", inside), path);
     into.files.push_back(path);
     if (root.IsNull()) return; // an empty file
     if (!root.IsMap()) fail(path, root.Mark(), "a configuration file is a mapping (rules, disable, allowlist, baseline)");
-    Reader r{path, fs::absolute(path).parent_path(), into};
-    std::set<std::string> seen_keys;
+    Reader r{path, fs::absolute(path).parent_path(), into, inside};
+    check_keys(root, [&path](const YAML::Mark& m, const std::string& what) { fail(path, m, what); });
     for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
-        if (!seen_keys.insert(key).second) fail(path, kv.first.Mark(), "'" + key + "' is given twice");
         if (key == "rules") r.rules(kv.second);
         else if (key == "disable") r.disable(kv.second);
         else if (key == "baseline") r.baseline(kv.second);
         else if (key == "allowlist") r.allowlist(kv.second);
-        else fail(path, kv.first.Mark(), "unknown key '" + key + "' (expected rules, disable, allowlist, baseline)");
+        else fail(path, kv.first.Mark(), unknown_key(key) + " (expected rules, disable, allowlist, baseline)");
     }
 }
 
@@ -136,7 +149,9 @@ Config load_config(const std::string& dir, const std::string& explicit_file)
     if (const git::Repository repo = git::try_open(dir))
         if (const auto top = git::workdir(repo.get())) {
             const fs::path repo_config = fs::path(*top) / ".secretscan.yaml";
-            if (fs::exists(repo_config, ec)) load_config_file(repo_config.string(), c);
+            std::string inside = *top; // libgit2 ends it with '/'
+            while (inside.size() > 1 && inside.back() == '/') inside.pop_back();
+            if (fs::exists(fs::symlink_status(repo_config, ec))) load_config_file(repo_config.string(), c, inside);
         }
     if (!explicit_file.empty()) load_config_file(explicit_file, c);
     return c;

@@ -34,7 +34,48 @@ bool segments_match(const std::vector<std::string>& g, std::size_t gi, const std
     return pi < p.size() && segment_match(g[gi], p[pi]) && segments_match(g, gi + 1, p, pi + 1);
 }
 
+/// The end of the bracket expression opening at glob[open] (the index of its ']'), or npos.
+/// Sets `why` for a reversed range.
+std::size_t bracket_end(const std::string& glob, std::size_t open, std::string& why)
+{
+    std::size_t i = open + 1;
+    if (i < glob.size() && (glob[i] == '!' || glob[i] == '^')) ++i;
+    const std::size_t first = i;
+    for (; i < glob.size(); ++i) {
+        if (glob[i] == ']' && i > first) return i;
+        if (glob[i] == '[' && i + 1 < glob.size() && glob[i + 1] == ':') { // [:class:]
+            const std::size_t end = glob.find(":]", i + 2);
+            if (end == std::string::npos) return std::string::npos;
+            i = end + 1;
+            continue;
+        }
+        if (i + 2 < glob.size() && glob[i + 1] == '-' && glob[i + 2] != ']') { // a range
+            if (static_cast<unsigned char>(glob[i + 2]) < static_cast<unsigned char>(glob[i]) && why.empty())
+                why = "the range '" + glob.substr(i, 3) + "' is reversed (it can match nothing)";
+            i += 2;
+        }
+    }
+    return std::string::npos;
+}
+
 } // namespace
+
+std::string glob_error(const std::string& glob)
+{
+    if (glob.empty()) return "an empty glob";
+    for (std::size_t i = 0; i < glob.size(); ++i) {
+        if (glob[i] == '\\') {
+            if (++i == glob.size()) return "it ends in a lone '\\'";
+        } else if (glob[i] == '[') {
+            std::string why;
+            const std::size_t end = bracket_end(glob, i, why);
+            if (end == std::string::npos) return "a '[' without a closing ']'";
+            if (!why.empty()) return why;
+            i = end;
+        }
+    }
+    return "";
+}
 
 bool glob_match(const std::string& glob, const std::string& path)
 {

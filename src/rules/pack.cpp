@@ -7,6 +7,7 @@
 #include "util/files.hpp"
 #include "util/regex.hpp"
 #include "util/strings.hpp"
+#include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -84,7 +85,7 @@ struct Field {
             if (name == v) return e;
             known += (known.empty() ? "" : ", ") + name;
         }
-        fail("'" + key + "' is one of " + known + " (got '" + v + "')");
+        fail("'" + key + "' is one of " + known + " (got " + quoted_if_printable(v, "something else") + ")");
     }
 };
 
@@ -102,16 +103,17 @@ void read_validator(const Field& f)
     if (find_validator(f.rule.validate)) return;
     std::string known;
     for (std::string_view n : validator_names()) known += (known.empty() ? "" : ", ") + std::string(n);
-    f.fail("unknown validator '" + f.rule.validate + "' (known: " + known + ")");
+    f.fail("unknown validator " + quoted_if_printable(f.rule.validate, "name") + " (known: " + known + ")");
 }
 
 void read_allowlist(const Field& f)
 {
     if (!f.value.IsMap()) f.fail("'allowlist' must be a mapping");
+    check_keys(f.value, [&f](const YAML::Mark& m, const std::string& what) { fail(mark_of(f.file, m), f.rule.id, what); });
     for (const auto& kv : f.value) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = kv.first.Scalar();
         if (key != "stopwords")
-            fail(mark_of(f.file, kv.first.Mark()), f.rule.id, "unknown allowlist key '" + key + "' (expected: stopwords)");
+            fail(mark_of(f.file, kv.first.Mark()), f.rule.id, unknown_key(key, "allowlist key") + " (expected: stopwords)");
         for (auto& s : Field{kv.second, key, f.file, f.rule}.list()) f.rule.allowlist.stopwords.push_back(ascii_lower(s));
     }
 }
@@ -145,14 +147,14 @@ const std::map<std::string, KeyReader>& key_readers()
              if (find_detector(f.rule.detector)) return;
              std::string known;
              for (std::string_view n : detector_names()) known += (known.empty() ? "" : ", ") + std::string(n);
-             f.fail("unknown detector '" + f.rule.detector + "' (known: " + known + ")");
+             f.fail("unknown detector " + quoted_if_printable(f.rule.detector, "name") + " (known: " + known + ")");
          }},
         {"extract", [](const Field& f) {
              f.rule.extract = f.scalar();
              if (find_extractor(f.rule.extract)) return;
              std::string known;
              for (std::string_view n : extractor_names()) known += (known.empty() ? "" : ", ") + std::string(n);
-             f.fail("unknown extractor '" + f.rule.extract + "' (known: " + known + ")");
+             f.fail("unknown extractor " + quoted_if_printable(f.rule.extract, "name") + " (known: " + known + ")");
          }},
         {"paths", [](const Field& f) { f.rule.paths = f.list(); }},
         {"confidence", [](const Field& f) {
@@ -196,11 +198,14 @@ Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
     r.mark = at;
     if (const auto id = node["id"]) r.id = Field{id, "id", file, r}.scalar();
     if (r.id.empty()) fail(at, "", "rule without an 'id'");
-    if (!is_kebab_case(r.id)) fail(at, r.id, "an id is lowercase kebab-case ([a-z0-9-], starting with a letter)");
+    if (!is_kebab_case(r.id))
+        fail(at, quoted_if_printable(r.id, "").empty() ? "" : r.id, "an id is lowercase kebab-case ([a-z0-9-], starting with a letter)");
+    check_keys(node, [&](const YAML::Mark& m, const std::string& what) { fail(mark_of(file, m), r.id, what); });
     for (const auto& kv : node) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = kv.first.Scalar();
         const auto reader = key_readers().find(key);
-        if (reader == key_readers().end()) fail(mark_of(file, kv.first.Mark()), r.id, "unknown key '" + key + "'");
+        if (reader == key_readers().end())
+            fail(mark_of(file, kv.first.Mark()), r.id, unknown_key(key));
         reader->second(Field{kv.second, key, file, r});
     }
     if (r.name.empty()) r.name = r.id;
@@ -216,18 +221,16 @@ Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
 
 } // namespace
 
-std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex)
+std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex, bool shipped)
 {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception& e) {
-        fail(mark_of(name, e.mark), "", "invalid YAML: " + e.msg);
-    }
+    if (yaml_text.size() > max_input_file_size)
+        throw Error(ErrorKind::config, name + ": larger than 16 MiB (the limit for rule packs); split it into several packs");
+    YAML::Node root = load_untrusted_yaml(std::string(yaml_text), name, shipped);
     if (!root.IsMap()) fail(mark_of(name, root.Mark()), "", "a rule pack is a mapping with a 'rules' list");
+    check_keys(root, [&name](const YAML::Mark& m, const std::string& what) { fail(mark_of(name, m), "", what); });
     for (const auto& kv : root) {
-        const auto key = kv.first.as<std::string>();
-        if (key != "rules") fail(mark_of(name, kv.first.Mark()), "", "unknown top-level key '" + key + "' (expected 'rules')");
+        const std::string key = kv.first.Scalar();
+        if (key != "rules") fail(mark_of(name, kv.first.Mark()), "", unknown_key(key, "top-level key") + " (expected 'rules')");
     }
     const YAML::Node rules = root["rules"];
     if (!rules || !rules.IsSequence()) fail(mark_of(name, root.Mark()), "", "'rules' must be a list of rules");
@@ -236,11 +239,9 @@ std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name
     return out;
 }
 
-std::vector<Rule> load_pack_file(const std::string& path)
+std::vector<Rule> load_pack_file(const std::string& path, const std::string& inside)
 {
-    std::string text;
-    if (!read_whole_file(path, text)) throw Error(ErrorKind::config, path + ": cannot read rule pack: " + errno_message());
-    return parse_pack(text, path, true);
+    return parse_pack(read_input_file(path, "rule pack", inside), path, true);
 }
 
 } // namespace secretscan

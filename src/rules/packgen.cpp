@@ -111,7 +111,7 @@ std::string pack_code(const std::string& path)
     std::string text;
     if (!read_whole_file(path, text)) throw Error(ErrorKind::config, path + ": cannot read");
     const std::string name = pack_name(path);
-    const std::vector<Rule> rules = parse_pack(text, name, true);
+    const std::vector<Rule> rules = parse_pack(text, name, true, true);
     std::ostringstream arrays, records;
     for (std::size_t i = 0; i < rules.size(); ++i) records << record(rules[i], i, arrays);
     std::ostringstream code;

@@ -47,6 +47,72 @@ ReadResult read_bounded(int fd, std::uint64_t limit, std::string& out)
     }
 }
 
+bool resolves_inside(const fs::path& path, const fs::path& root)
+{
+    std::error_code ec;
+    const fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    if (ec) return false;
+    const fs::path r = fs::weakly_canonical(fs::absolute(root, ec), ec);
+    if (ec || r.empty() || p.empty()) return false;
+    auto pi = p.begin();
+    for (auto ri = r.begin(); ri != r.end(); ++ri, ++pi) {
+        if (ri->empty() && std::next(ri) == r.end()) break; // a trailing '/' of the root
+        if (pi == p.end() || *pi != *ri) return false;
+    }
+    return true;
+}
+
+namespace {
+
+/// Opens `path` for reading once it is known to be a regular file; throws Error(config).
+int open_regular(const std::string& path, const std::string& what)
+{
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) throw Error(ErrorKind::config, path + ": cannot read the " + what + ": " + errno_message());
+    const std::string not_regular = path + ": the " + what + " is not a regular file (" +
+                                    (S_ISDIR(st.st_mode) ? "a directory" : "a FIFO, socket or device") + "); name a file";
+    if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::config, not_regular);
+    const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) throw Error(ErrorKind::config, path + ": cannot read the " + what + ": " + errno_message());
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { // replaced in between
+        close(fd);
+        throw Error(ErrorKind::config, not_regular);
+    }
+    return fd;
+}
+
+} // namespace
+
+std::string read_input_file(const std::string& path, const std::string& what, const std::string& inside)
+{
+    std::string target = path;
+    if (!inside.empty()) {
+        std::error_code ec;
+        target = fs::canonical(path, ec).string();
+        if (ec) throw Error(ErrorKind::config, path + ": cannot read the " + what + ": " + ec.message());
+        if (!resolves_inside(target, inside))
+            throw Error(ErrorKind::config, path + ": the " + what + " resolves to " + target + ", outside the repository " + inside +
+                                               "; a repository's .secretscan.yaml may name only files inside it");
+    }
+    const int fd = open_regular(target, what);
+    std::string out;
+    char buf[65536];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const std::string why = errno_message();
+            close(fd);
+            throw Error(ErrorKind::config, path + ": cannot read the " + what + ": " + why);
+        }
+        out.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), max_input_file_size + 1 - out.size()));
+        if (out.size() > max_input_file_size) break;
+    }
+    close(fd);
+    if (out.size() > max_input_file_size)
+        throw Error(ErrorKind::config, path + ": the " + what + " is larger than 16 MiB (the limit for configuration files, rule packs and baselines); make it smaller or split it");
+    return out;
+}
+
 void walk_files(const fs::path& root, const WalkVisitor& visit)
 {
     std::error_code ec;

@@ -31,6 +31,21 @@ enum class ReadResult {
 /// Retries on EINTR. Does not close `fd`. Thread-safe for distinct descriptors.
 ReadResult read_bounded(int fd, std::uint64_t limit, std::string& out);
 
+/// The most bytes a configuration file, rule pack or baseline may have (16 MiB).
+inline constexpr std::size_t max_input_file_size = std::size_t{16} << 20;
+
+/// Whether `path`, with its symbolic links resolved (std::filesystem::weakly_canonical, so it
+/// need not exist), is the folder `root` (resolved too) or below it; compares whole path
+/// components, so /repo2 is not inside /repo. False when either cannot be resolved.
+bool resolves_inside(const std::filesystem::path& path, const std::filesystem::path& root);
+
+/// Reads a configuration file, rule pack or baseline (`what`, for messages): it must be a
+/// regular file (symbolic links followed) of at most max_input_file_size bytes and, when
+/// `inside` is not empty, resolve to a path inside that folder (resolves_inside). Never opens a
+/// FIFO or device, never reads more than the limit plus one byte. Throws Error(config)
+/// "PATH: what is wrong; what to do" for each of these and when it cannot be read.
+std::string read_input_file(const std::string& path, const std::string& what, const std::string& inside = "");
+
 /// How walk_files treats what it meets.
 struct WalkVisitor {
     /// Each regular file below the root (never a symbolic link, never a `.git` file, never

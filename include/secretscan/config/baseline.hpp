@@ -22,9 +22,13 @@ struct BaselineEntry {
     std::string expires;     ///< YYYY-MM-DD after which it no longer suppresses; empty: never
 };
 
-/// Reads a baseline. Throws Error(config) naming the file and line of a malformed entry;
-/// Error(usage) when the file cannot be read.
-std::vector<BaselineEntry> load_baseline(const std::string& path);
+/// Reads a baseline: a regular file (symbolic links followed) of at most 16 MiB, inside the
+/// folder `inside` (symbolic links resolved) when that is not empty (a baseline a repository's
+/// .secretscan.yaml names). JSON Lines, so YAML anchors and aliases cannot occur. Throws
+/// Error(config) naming the file and line of a malformed entry (an unknown key is quoted only
+/// when short and printable), and naming the file when it cannot be read, is not a regular
+/// file, is larger than 16 MiB or resolves outside `inside`.
+std::vector<BaselineEntry> load_baseline(const std::string& path, const std::string& inside = "");
 
 /// The baseline for `findings`, keeping the reason and expiry of entries of `previous` with the
 /// same fingerprint; one entry per fingerprint, sorted by fingerprint (stable across branches).

@@ -28,16 +28,27 @@ struct Config {
     std::vector<std::string> files;      ///< the configuration files read, in order
     /// Where each rule pack, disabled id and baseline was written ("file:line:col"), for errors.
     std::map<std::string, std::string> origin;
+    /// Each rule pack and baseline a repository's .secretscan.yaml names -> the repository's top,
+    /// which every file it leads to must resolve inside (load_pack_file, load_baseline).
+    std::map<std::string, std::string> inside;
 };
 
 /// Reads one configuration file into `into` (lists append). Keys: rules, disable, allowlist
-/// {paths, secrets, stopwords}, baseline. Throws Error(config) naming the file, line and column
-/// for malformed YAML, a key given twice, an unknown key, a wrongly typed value or an invalid
-/// allowlist regex; Error(usage) when the file cannot be read.
-void load_config_file(const std::string& path, Config& into);
+/// {paths, secrets, stopwords}, baseline. The file must be a regular file of at most 16 MiB
+/// without YAML anchors or aliases. When `inside` is not empty (the repository's own
+/// .secretscan.yaml: untrusted), the file and every rule pack and baseline it names must
+/// resolve, symbolic links followed, inside that folder. Throws Error(config) naming the file,
+/// line and column for malformed YAML, an anchor or alias, a key that is not a name or is given
+/// twice, an unknown key, a wrongly typed value, an invalid allowlist glob or regex, or a file
+/// named outside `inside`; naming the file when it cannot be read, is not a regular file, is too
+/// large or resolves outside `inside`. A key from the file is quoted only when it is at most 64
+/// printable bytes ("an unknown key" otherwise), so an error never echoes a line of a file that
+/// is not a configuration file.
+void load_config_file(const std::string& path, Config& into, const std::string& inside = "");
 
 /// The layered configuration for a scan started in `dir`: the user config and the work tree's
-/// .secretscan.yaml when they exist, then `explicit_file` (must exist) when not empty.
+/// .secretscan.yaml when they exist (the latter confined to the work tree, see load_config_file),
+/// then `explicit_file` (must exist) when not empty. Throws as load_config_file.
 Config load_config(const std::string& dir, const std::string& explicit_file);
 
 } // namespace secretscan

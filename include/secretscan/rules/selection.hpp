@@ -3,6 +3,7 @@
 
 #include <secretscan/rules/rule.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,14 @@ struct RuleSelection {
     bool builtin = true;                  ///< include the shipped packs
     std::vector<std::string> extra_packs; ///< files, or directories whose *.yaml / *.yml are loaded (in name order)
     std::vector<std::string> disabled;    ///< rule ids to drop (from --disable-rule)
+    /// Extra pack -> the folder every file it names must resolve inside (symbolic links
+    /// followed): the packs a repository's .secretscan.yaml names stay in the repository.
+    std::map<std::string, std::string> pack_roots;
 };
 
 /// Loads the selected rules: built-in first, then the extra packs in order. Throws
-/// Error(config) on a bad pack or a duplicate id (naming both places); Error(usage) when an
+/// Error(config) on a bad pack (load_pack_file: not a regular file, over 16 MiB, outside its
+/// pack_roots folder, malformed) or a duplicate id (naming both places); Error(usage) when an
 /// extra pack does not exist or a disabled id names no loaded rule (both come from the command
 /// line: ids disabled in a configuration file are checked where the file is read).
 std::vector<Rule> load_rules(const RuleSelection& selection);

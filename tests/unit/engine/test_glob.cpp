@@ -29,3 +29,19 @@ TEST_CASE("allowlist globs: segments, **, and names at any depth", "[config]")
     CHECK_FALSE(glob_match("*.yml", "yml"));
     CHECK(glob_match("*yml", "yml"));
 }
+
+TEST_CASE("glob_error: a reversed range, an unclosed bracket, a lone backslash and an empty glob are invalid", "[config][regression]")
+{
+    using secretscan::glob_error;
+    CHECK(glob_error("[z-a]") == "the range 'z-a' is reversed (it can match nothing)");
+    CHECK(glob_error("src/[!9-0]*.env") == "the range '9-0' is reversed (it can match nothing)");
+    CHECK(glob_error("[abc") == "a '[' without a closing ']'");
+    CHECK(glob_error("a\\") == "it ends in a lone '\\'");
+    CHECK(glob_error("") == "an empty glob");
+    CHECK(glob_error("[a-z]*.ini").empty());
+    CHECK(glob_error("[]a]").empty());
+    CHECK(glob_error("[!a-]x").empty());
+    CHECK(glob_error("[[:digit:]-]").empty());
+    CHECK(glob_error("\\[literal").empty());
+    CHECK(glob_error("**/testdata/**").empty());
+}

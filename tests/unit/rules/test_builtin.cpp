@@ -56,7 +56,7 @@ TEST_CASE("the built-in tables are the packs, field by field, in file-name order
     std::sort(files.begin(), files.end());
     std::vector<Rule> parsed;
     for (const auto& f : files)
-        for (Rule& r : parse_pack(testing::read_file(std::string(SECRETSCAN_SOURCE_DIR) + "/patterns/" + f), "patterns/" + f, true))
+        for (Rule& r : parse_pack(testing::read_file(std::string(SECRETSCAN_SOURCE_DIR) + "/patterns/" + f), "patterns/" + f, true, true))
             parsed.push_back(std::move(r));
     const std::vector<Rule> built = builtin_rules();
     REQUIRE(built.size() == parsed.size());

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using namespace secretscan;
 
 namespace {
@@ -130,4 +132,71 @@ TEST_CASE("load_rules rejects duplicate ids (config error) and unknown disabled 
     RuleSelection one;
     one.disabled = {"jwt"};
     for (const Rule& r : load_rules(one)) CHECK(r.id != "jwt");
+}
+
+TEST_CASE("a pack key that is a list or a mapping is an error at its place, not an internal error", "[rules][regression]")
+{
+    CHECK(error_of("? [a]\n") == "pack.yaml:1:3: a key must be a name, not a list or a mapping"); // bytes 3f205b615d0a
+    CHECK(error_of("rules:\n  - id: x\n    ? {a: b}\n    : 1\n") == "pack.yaml:3:7: rule x: a key must be a name, not a list or a mapping");
+    CHECK(error_of("rules:\n  - id: x\n    regex: a\n    keywords: [a]\n    allowlist:\n      ? [s]\n      : [w]\n") ==
+          "pack.yaml:6:9: rule x: a key must be a name, not a list or a mapping");
+    CHECK(error_of("rules:\n  - id: x\n    secret_group: [1]\n") == "pack.yaml:3:19: rule x: 'secret_group' must be an integer");
+    CHECK(error_of("rules:\n  - id: [x]\n") == "pack.yaml:2:9: 'id' must be a string");
+}
+
+TEST_CASE("a key given twice in a pack, a rule or its allowlist is an error naming it", "[rules][regression]")
+{
+    CHECK(error_of("rules:\n  - id: x\n    regex: a\n    keywords: [a]\n    regex: b\n") == "pack.yaml:5:5: rule x: 'regex' is given twice");
+    CHECK(error_of("rules:\n  - id: x\n    regex: a\n    keywords: [a]\n    allowlist:\n      stopwords: [a]\n      stopwords: [b]\n") ==
+          "pack.yaml:7:7: rule x: 'stopwords' is given twice");
+    CHECK(error_of("rules: []\nrules:\n  - id: x\n") == "pack.yaml:2:1: 'rules' is given twice");
+}
+
+TEST_CASE("YAML anchors and aliases are refused in a pack, and so is a huge number of nodes", "[rules][regression]")
+{
+    // The start of a "billion laughs": each level doubles what the one before expands to.
+    CHECK(error_of("a: &a [x, x]\nb: &b [*a, *a]\nrules: [*b]\n") ==
+          "pack.yaml:1:4: a YAML anchor (&name) is not allowed (aliases to it can expand a small file into gigabytes); write the value out");
+    CHECK(error_of("rules:\n  - id: x\n    regex: a\n    keywords: &k [a]\n") ==
+          "pack.yaml:4:15: a YAML anchor (&name) is not allowed (aliases to it can expand a small file into gigabytes); write the value out");
+    std::string many = "rules:\n  - id: x\n    regex: a\n    keywords: [";
+    for (int i = 0; i < 250'000; ++i) many += "k,";
+    many += "k]\n"; // the 250,001st node is the 249,991st keyword
+    CHECK(error_of(many) == "pack.yaml:4:499996: more than 250000 YAML nodes (the limit for one file); split the file");
+    CHECK(error_of(std::string((16 << 20) + 1, '#')) == "pack.yaml: larger than 16 MiB (the limit for rule packs); split it into several packs");
+}
+
+TEST_CASE("pack errors quote a key or value only when it is short and printable", "[rules][regression]")
+{
+    // What /etc/shadow's first line looks like to YAML: a mapping with one long key.
+    const std::string shadow = "root:$6$" + std::string(86, 'x') + ":19000:0:99999:7:::\n";
+    CHECK(error_of(shadow) == "pack.yaml:1:1: an unknown top-level key (expected 'rules')");
+    CHECK(error_of("rules:\n  - id: x\n    " + std::string(65, 'k') + ": 1\n") == "pack.yaml:3:5: rule x: an unknown key");
+    CHECK(error_of("rules:\n  - id: x\n    kind: \"a\\tb\"\n") == "pack.yaml:3:11: rule x: 'kind' is one of token, generic, url (got something else)");
+    CHECK(error_of("rules:\n  - id: x\n    " + std::string(64, 'k') + ": 1\n") == "pack.yaml:3:5: rule x: unknown key '" + std::string(64, 'k') + "'");
+}
+
+TEST_CASE("load_pack_file reads only a regular file of at most 16 MiB, inside its folder when it must", "[rules][regression]")
+{
+    testing::TempDir dir;
+    auto load_error_of = [](const std::string& path, const std::string& inside) -> std::string {
+        try {
+            load_pack_file(path, inside);
+        } catch (const Error& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    CHECK(load_error_of(dir.path(), "") == dir.path() + ": the rule pack is not a regular file (a directory); name a file");
+    CHECK(load_error_of("/dev/zero", "") == "/dev/zero: the rule pack is not a regular file (a FIFO, socket or device); name a file");
+    testing::write_file(dir / "big.yaml", std::string((16 << 20) + 1, '#'));
+    CHECK(load_error_of(dir / "big.yaml", "") ==
+          dir / "big.yaml" + ": the rule pack is larger than 16 MiB (the limit for configuration files, rule packs and baselines); make it smaller or split it");
+    testing::write_file(dir / "outside.yaml", "rules: []\n");
+    testing::write_file(dir / "repo/x", "");
+    std::filesystem::create_symlink(dir / "outside.yaml", dir / "repo/link.yaml");
+    CHECK(load_error_of(dir / "repo/link.yaml", dir / "repo") == dir / "repo/link.yaml" + ": the rule pack resolves to " + dir / "outside.yaml" +
+                                                                     ", outside the repository " + dir / "repo" +
+                                                                     "; a repository's .secretscan.yaml may name only files inside it");
+    CHECK(load_pack_file(dir / "repo/link.yaml", "").empty()); // a pack the user names may be anywhere
 }
