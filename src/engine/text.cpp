@@ -1,5 +1,6 @@
 #include <secretscan/engine/text.hpp>
 
+#include "util/encoding.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -10,8 +11,13 @@ Encoding detect_encoding(std::string_view bytes) noexcept
 {
     auto byte = [&bytes](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
     if (bytes.size() >= 3 && byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) return Encoding::utf8_bom;
-    if (bytes.size() >= 2 && byte(0) == 0xFF && byte(1) == 0xFE) return Encoding::utf16le;
-    if (bytes.size() >= 2 && byte(0) == 0xFE && byte(1) == 0xFF) return Encoding::utf16be;
+    if (bytes.size() >= 2 && ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF))) {
+        // A UTF-16 byte order mark, or two stray bytes before UTF-8 text: decided by what
+        // follows, so that "\xFF\xFEpassword=..." is not read as CJK and its secrets missed.
+        const std::string_view rest = bytes.substr(2, binary_probe_bytes);
+        const bool utf8_after = rest.find('\0') == std::string_view::npos && is_printable_text_prefix(rest);
+        if (!utf8_after) return byte(0) == 0xFF ? Encoding::utf16le : Encoding::utf16be;
+    }
     const std::size_t n = std::min(bytes.size(), binary_probe_bytes);
     std::size_t nul_even = 0, nul_odd = 0;
     for (std::size_t i = 0; i < n; ++i) {

@@ -156,3 +156,12 @@ TEST_CASE("hardening: a finding's line never shows another secret, allowlisted o
         CHECK(line.find(body.substr(at, 12)) == std::string::npos);
     }
 }
+
+TEST_CASE("hardening: two bytes FF FE before UTF-8 text do not hide its secrets", "[hardening][text]")
+{
+    TempDir d;
+    testing::write_file(d / "bom.txt", "\xFF\xFEpassword=x\nk=" + aws_key + "\n");
+    const auto r = testing::secretscan({"scan", "bom.txt"}, d.path());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("bom.txt:2:3: aws-access-key-id: AKIA\u2026\n") == 0);
+}

@@ -13,6 +13,12 @@ TEST_CASE("encodings are detected as git and editors would", "[text]")
     CHECK(detect_encoding("\xFE\xFF\0h\0i"s) == Encoding::utf16be);
     CHECK(detect_encoding("k\0e\0y\0=\0v\0"s) == Encoding::utf16le);
     CHECK(detect_encoding("\0k\0e\0y\0=\0v"s) == Encoding::utf16be);
+    // Issue 14, item 5: FF FE or FE FF before UTF-8 text is not a byte order mark; the content
+    // decides. Japanese in UTF-16 (no NUL, not UTF-8) stays UTF-16.
+    CHECK(detect_encoding("\xFF\xFEpassword=hunter2\n"s) == Encoding::utf8);
+    CHECK(detect_encoding("\xFE\xFFk=v\n"s) == Encoding::utf8);
+    CHECK(detect_encoding("\xFF\xFE\xE5\x65\x2C\x67\x9E\x8A"s) == Encoding::utf16le); // 日本語
+    CHECK(detect_encoding("\xFE\xFF\x65\xE5\x67\x2C\x8A\x9E"s) == Encoding::utf16be);
     // A stray trailing NUL in text stays text; many NULs and control bytes are binary.
     CHECK(detect_encoding("line one\nline two\n}\0"s) == Encoding::utf8);
     CHECK(detect_encoding("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0"s) == Encoding::binary);
