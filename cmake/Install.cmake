@@ -45,7 +45,7 @@ foreach(mo ${SECRETSCAN_CATALOGUES})
   get_filename_component(lang ${dir} NAME)
   install(FILES ${mo} DESTINATION ${CMAKE_INSTALL_LOCALEDIR}/${lang}/LC_MESSAGES COMPONENT runtime)
 endforeach()
-install(FILES README.md docs/config.md docs/hooks.md docs/ci.md docs/rules.md docs/git-secrets-compat.md
+install(FILES README.md docs/config.md docs/hooks.md docs/ci.md docs/rules.md docs/git-secrets-compat.md docs/security.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT runtime)
 # The script that picks the commits a CI run scans, run by action.yml and the GitLab template
 # from here (docs/ci.md).
