@@ -5,6 +5,7 @@
 #include "util/parallel.hpp"
 #include "util/stopwatch.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -22,7 +23,8 @@ struct HistorySource::State {
     std::vector<const Change*> unique; // item -> the first (path, blob) holding each unique blob
     OidMap<std::size_t> blob_index;    // blob -> item
     std::vector<NamedTag> tags;        // annotated tags whose messages are scanned
-    std::size_t messages_at = 0, tags_at = 0, items = 0; // where each kind of item starts
+    std::vector<Change> loose;         // blobs that refs reach without a commit (blobs_outside_commits)
+    std::size_t messages_at = 0, tags_at = 0, loose_at = 0, items = 0; // where each kind of item starts
 
     git_repository* worker_repo(unsigned w)
     {
@@ -122,6 +124,7 @@ public:
         fill_commits();
         mark_present_at_head(m_s, by_item, m_findings);
         add_tags(by_item);
+        add_loose(by_item);
         return std::move(m_findings);
     }
 
@@ -169,6 +172,17 @@ private:
         }
     }
 
+    /// Findings in blobs that a ref reaches without a commit, named by the ref (and path in its tree).
+    void add_loose(const std::vector<std::vector<Finding>>& by_item)
+    {
+        for (std::size_t i = 0; i < m_s.loose.size(); ++i)
+            for (Finding f : by_item[m_s.loose_at + i]) {
+                f.path = m_s.loose[i].path;
+                f.source_name.clear();
+                if (m_seen.emplace(key(f, f.path), m_findings.size()).second) m_findings.push_back(std::move(f));
+            }
+    }
+
     HistorySource::State& m_s;
     std::map<std::string, std::size_t> m_seen; // key -> index in m_findings, or known_before
     std::vector<Finding> m_findings;
@@ -194,8 +208,15 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");
     m->shallow = shallow_boundary(m->repo.get());
-    m->commits = list_commits(m->repo.get(), m_options.ranges, m->shallow, m->tags);
-    if (m->commits.empty()) summary.warnings.push_back("no commits to scan");
+    // A revision that names a blob or a tree (a pushed tag to one) is read as such; the rest
+    // are commits. Only excludes left (^A): no commit to scan, not every ref.
+    std::vector<std::string> ranges;
+    for (const std::string& r : m_options.ranges)
+        if (!blobs_of_object(m->repo.get(), r, m->loose)) ranges.push_back(r);
+    const bool only_objects = !m_options.ranges.empty() &&
+                              std::all_of(ranges.begin(), ranges.end(), [](const std::string& r) { return r.rfind('^', 0) == 0; });
+    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags);
+    if (m->commits.empty() && m->loose.empty()) summary.warnings.push_back("no commits to scan");
     summary.notes.push_back("listed " + std::to_string(m->commits.size()) + " commits " + clock.at());
     OidSet in_range;
     if (!m_options.ranges.empty()) in_range.insert(m->commits.begin(), m->commits.end());
@@ -209,7 +230,9 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     else if (m_options.ranges.empty()) m->tags = all_tags(m->repo.get());
     m->messages_at = m->unique.size();
     m->tags_at = m->messages_at + (m_options.messages ? m->commits.size() : 0);
-    m->items = m->tags_at + m->tags.size();
+    if (m_options.ranges.empty()) m->loose = blobs_outside_commits(m->repo.get());
+    m->loose_at = m->tags_at + m->tags.size();
+    m->items = m->loose_at + m->loose.size();
     return m->items;
 }
 
@@ -223,6 +246,7 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
         const git::Commit c = git::lookup_commit(repo, id, hex);
         return read_message(git_commit_message_raw(c.get()), {SourceKind::commit_message, "", "commit " + hex.substr(0, 12) + " message"}, out);
     }
+    if (item >= m->loose_at) return read_blob(repo, m->loose[item - m->loose_at], out);
     const NamedTag& t = m->tags[item - m->tags_at];
     git_tag* raw = nullptr;
     if (git_tag_lookup(&raw, repo, &t.second) != 0) return; // a lightweight tag: no message

@@ -197,6 +197,53 @@ std::vector<NamedTag> all_tags(git_repository* repo)
     return tags;
 }
 
+namespace {
+
+/// Appends the blobs of `object` (a blob, or a tree's) named after `name`; false for a commit.
+bool append_blobs(git_repository* repo, git_object* object, const std::string& name, std::vector<Change>& out)
+{
+    if (git_object_type(object) == GIT_OBJECT_BLOB) out.push_back({name, *git_object_id(object)});
+    else if (git_object_type(object) == GIT_OBJECT_TREE) changed_blobs(repo, nullptr, reinterpret_cast<git_tree*>(object), name + ":", out);
+    else return false;
+    return true;
+}
+
+} // namespace
+
+bool blobs_of_object(git_repository* repo, const std::string& spec, std::vector<Change>& out)
+{
+    if (spec.empty() || spec[0] == '^' || spec.find("..") != std::string::npos) return false;
+    const git::Object named = git::try_revparse(repo, spec);
+    if (!named) return false;
+    // Through annotated tags only (libgit2 peels a commit "to any type" to its tree).
+    git_object* raw = nullptr;
+    const bool tag = git_object_type(named.get()) == GIT_OBJECT_TAG;
+    if ((tag ? git_object_peel(&raw, named.get(), GIT_OBJECT_ANY) : git_object_dup(&raw, named.get())) != 0) return false;
+    const git::Object object(raw);
+    return append_blobs(repo, object.get(), spec, out);
+}
+
+std::vector<Change> blobs_outside_commits(git_repository* repo)
+{
+    std::vector<Change> out;
+    git_reference_iterator* raw = nullptr;
+    git::check(git_reference_iterator_new(&raw, repo), "list refs");
+    const git::ReferenceIterator it(raw);
+    git_reference* ref = nullptr;
+    int rc;
+    while ((rc = git_reference_next(&ref, it.get())) == 0) {
+        const git::Reference owned(ref);
+        if (git_reference_type(ref) != GIT_REFERENCE_DIRECT || git::peeled_commit(ref)) continue; // peeled_commit throws when damaged
+        const std::string name = git_reference_name(ref);
+        git_object* target = nullptr;
+        git::check(git_reference_peel(&target, ref, GIT_OBJECT_ANY), "read the object of ref", name);
+        const git::Object object(target);
+        append_blobs(repo, target, name, out);
+    }
+    if (rc != GIT_ITEROVER) git::check(rc, "list refs");
+    return out;
+}
+
 void changed_blobs(git_repository* repo, git_tree* before, git_tree* now, const std::string& prefix, std::vector<Change>& out)
 {
     const std::size_t n = git_tree_entrycount(now);

@@ -45,6 +45,19 @@ std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::s
 /// Every annotated or lightweight tag (refs/tags/*), for their messages. Throws Error(runtime).
 std::vector<NamedTag> all_tags(git_repository* repo);
 
+struct Change;
+
+/// The blobs that refs reach without a commit: a ref or tag (through annotated tags) to a blob
+/// is one Change named after the ref ("refs/tags/key"), to a tree each of its blobs
+/// ("refs/tags/dir:path/in/tree"). A full history scan reads them too (git log --all would not
+/// show them). Throws Error(runtime) for an unreadable object.
+std::vector<Change> blobs_outside_commits(git_repository* repo);
+
+/// When `spec` is one revision (not A..B, A...B or ^A) that names, through annotated tags, a
+/// blob or a tree: its blobs as blobs_outside_commits names them (after `spec`), and true.
+/// False, with nothing appended, for a commit, a range or a name that resolves to nothing.
+bool blobs_of_object(git_repository* repo, const std::string& spec, std::vector<Change>& out);
+
 /// A (path, blob) pair that a commit adds.
 struct Change {
     std::string path;

@@ -23,6 +23,15 @@ std::vector<std::string> pushed_ranges(git_repository* repo, const std::string& 
     const bool known = !zero(remote_sha) && git_oid_fromstr(&remote, remote_sha.c_str()) == 0 &&
                        git_object_lookup(&raw, repo, &remote, GIT_OBJECT_COMMIT) == 0;
     const git::Object remote_commit(raw);
+    // A tag to a blob or a tree: its content is what the push adds (HistorySource reads it).
+    if (const git::Object local = git::try_revparse(repo, local_sha)) {
+        git_object* peeled = nullptr;
+        const bool tag = git_object_type(local.get()) == GIT_OBJECT_TAG; // "any type" would peel a commit to its tree
+        if ((tag ? git_object_peel(&peeled, local.get(), GIT_OBJECT_ANY) : git_object_dup(&peeled, local.get())) == 0) {
+            const git::Object target(peeled);
+            if (git_object_type(peeled) != GIT_OBJECT_COMMIT) return {local_sha};
+        }
+    }
     if (known) return {remote_sha + ".." + local_sha};
     // A new branch (or a remote tip we do not have): what no remote-tracking ref already holds.
     std::vector<std::string> out{local_sha};

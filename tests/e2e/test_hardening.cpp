@@ -165,3 +165,29 @@ TEST_CASE("hardening: two bytes FF FE before UTF-8 text do not hide its secrets"
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("bom.txt:2:3: aws-access-key-id: AKIA\u2026\n") == 0);
 }
+
+TEST_CASE("hardening: tags that point at a blob or a tree are scanned, and pushing a harmless one is not blocked", "[hardening][history]")
+{
+    TempDir d;
+    const std::string repo = d / "r";
+    testing::git_init_with_hooks(repo);
+    testing::sh("echo x > a && git add a && git commit -qm one"
+                " && git tag blobtag $(printf 'k=%s\\n' " + aws_key + " | git hash-object -w --stdin)"
+                " && mkdir d && printf 'k=%s\\n' " + aws_key + " > d/key.txt && git add d && git tag -a -m tree treetag $(git write-tree)"
+                " && git rm -rq --cached d && rm -r d"
+                " && git tag harmless $(echo hello | git hash-object -w --stdin)", repo);
+    // history used to pass these with exit 0: no commit holds them.
+    const auto report = testing::scan_json({"history"}, repo);
+    CHECK(testing::locations(report) == std::vector<std::string>{"refs/tags/blobtag:1:3:aws-access-key-id",
+                                                                  "refs/tags/treetag:d/key.txt:1:3:aws-access-key-id"});
+    // pre-push: a tag to a harmless blob goes through; one to a tree holding a key is stopped.
+    testing::sh("git init -q --bare ../remote.git && git remote add origin ../remote.git", repo);
+    REQUIRE(testing::secretscan({"install"}, repo).exit_code == 0);
+    const std::vector<std::string> env{"PATH=" + testing::binary_dir() + ":/usr/bin:/bin"};
+    const auto harmless = testing::git({"push", "origin", "harmless"}, repo, env);
+    INFO(harmless.err);
+    CHECK(harmless.exit_code == 0);
+    const auto blocked = testing::git({"push", "origin", "treetag"}, repo, env);
+    CHECK(blocked.exit_code != 0);
+    CHECK(blocked.err.find(":d/key.txt:1:3: aws-access-key-id: AKIA\u2026") != std::string::npos);
+}
