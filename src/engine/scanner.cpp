@@ -1,7 +1,13 @@
 #include <secretscan/engine/scanner.hpp>
 
+#include "util/strings.hpp"
+
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace secretscan {
 
@@ -14,6 +20,45 @@ constexpr std::size_t max_decode_context = 256; // bytes of an encoded span's li
 struct Kept {
     RawMatch match;
     MatchResult result;
+};
+
+/// Whether each line of one text holds an inline allow marker, each line searched once however
+/// many matches it holds (a minified line with 20,000 keys was searched 20,000 times).
+class MarkedLines {
+public:
+    explicit MarkedLines(const LineIndex& lines) : m_lines(lines) {}
+    bool operator()(std::size_t line)
+    {
+        const auto [it, fresh] = m_known.try_emplace(line, false);
+        if (fresh) it->second = holds_allow_marker(m_lines.line_text(line));
+        return it->second;
+    }
+
+private:
+    const LineIndex& m_lines;
+    std::unordered_map<std::size_t, bool> m_known;
+};
+
+/// Columns of byte offsets in one text, each counted from the offset asked before it when that is
+/// on the same line: offsets asked in about text order cost their distance, not their column
+/// (LineIndex::column_of counts from the line's start: quadratic on a long line of findings).
+class Columns {
+public:
+    Columns(std::string_view text, const LineIndex& lines) : m_text(text), m_lines(lines) {}
+    std::size_t of(std::size_t offset)
+    {
+        const std::size_t start = m_lines.start_of(m_lines.line_of(offset));
+        if (start != m_start) m_start = m_offset = start, m_column = 1;
+        if (offset >= m_offset) m_column += utf8_length(m_text.substr(m_offset, offset - m_offset));
+        else m_column -= utf8_length(m_text.substr(offset, m_offset - offset));
+        m_offset = offset;
+        return m_column;
+    }
+
+private:
+    std::string_view m_text;
+    const LineIndex& m_lines;
+    std::size_t m_start = static_cast<std::size_t>(-1), m_offset = 0, m_column = 1;
 };
 
 /// The matcher's matches in `text`; with added lines, only around them: each run of added
@@ -91,7 +136,8 @@ void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std:
     matches = std::move(kept);
 }
 
-Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, const LineIndex& lines, const Provenance& where)
+Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, const LineIndex& lines, Columns& columns,
+                     const Provenance& where)
 {
     const RawMatch& m = k.match;
     Finding f;
@@ -102,7 +148,7 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
     f.decoder = k.result.decoder;
     f.secret = k.result.decoder.empty() ? std::string(text.substr(m.secret_begin, m.secret_end - m.secret_begin)) : k.result.secret;
     f.line = lines.line_of(m.secret_begin); // a finding is located at its secret's first byte
-    f.column = lines.column_of(m.secret_begin);
+    f.column = columns.of(m.secret_begin);
     f.end_line = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
     f.line_text.assign(lines.line_text(f.line).substr(0, max_line_text));
     f.source = where.source;
@@ -128,19 +174,44 @@ void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out
     out.push_back(std::move(f));
 }
 
+/// The secrets line `line`'s text as a finding shows it (its first max_line_text bytes) must
+/// hide, from the secret ranges on that line (`starts`: range index by begin): each range's text
+/// clipped to the line, when it starts in the kept text or its text occurs there. Each distinct
+/// text once, so a long line with thousands of findings gives each a few, not thousands.
+std::vector<std::string> line_secrets_of(std::string_view text, const LineIndex& lines, std::size_t line,
+                                         const std::vector<std::pair<std::size_t, std::size_t>>& ranges)
+{
+    const std::size_t line_begin = lines.start_of(line);
+    const std::string_view whole = lines.line_text(line);
+    const std::string_view kept = whole.substr(0, max_line_text);
+    const std::size_t line_end = line_begin + whole.size();
+    std::vector<std::string> out;
+    std::unordered_set<std::string_view> seen;
+    for (const auto& [b, e] : ranges) {
+        const std::size_t from = std::max(b, line_begin), to = std::min(e, line_end);
+        if (from >= to) continue;
+        const std::string_view piece = text.substr(from, to - from);
+        if ((from < line_begin + kept.size() || kept.find(piece) != std::string_view::npos) && seen.insert(piece).second)
+            out.emplace_back(piece);
+    }
+    return out;
+}
+
 /// Sets each finding's line_secrets: the text at every finding's secret range (`ranges`, parallel
-/// to `out`; a decoded finding's is its encoded span) that lies on the finding's line.
+/// to `out`; a decoded finding's is its encoded span) that lies on the finding's line, as far as
+/// its line_text shows it. Each line's list is made once, from the ranges that touch it.
 void fill_line_secrets(std::string_view text, const LineIndex& lines, const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
                        std::vector<Finding>& out)
 {
-    for (Finding& f : out) {
-        const std::size_t line_begin = lines.start_of(f.line);
-        const std::size_t line_end = line_begin + lines.line_text(f.line).size();
-        for (const auto& [b, e] : ranges) {
-            const std::size_t from = std::max(b, line_begin), to = std::min(e, line_end);
-            if (from < to) f.line_secrets.emplace_back(text.substr(from, to - from));
-        }
+    std::map<std::size_t, std::vector<std::pair<std::size_t, std::size_t>>> touching; // line with findings -> its ranges
+    for (const Finding& f : out) touching.try_emplace(f.line);
+    for (const auto& [b, e] : ranges) {
+        const std::size_t first = lines.line_of(b), last = lines.line_of(e > b ? e - 1 : b);
+        for (auto it = touching.lower_bound(first); it != touching.end() && it->first <= last; ++it) it->second.emplace_back(b, e);
     }
+    std::map<std::size_t, std::vector<std::string>> secrets;
+    for (auto& [line, on_line] : touching) secrets.emplace(line, line_secrets_of(text, lines, line, on_line));
+    for (Finding& f : out) f.line_secrets = secrets[f.line];
 }
 
 } // namespace
@@ -160,9 +231,11 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
     std::vector<TraceEntry> trace;
     std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, &trace);
     const LineIndex lines(text);
+    Columns columns(text, lines);
+    std::stable_sort(trace.begin(), trace.end(), [](const TraceEntry& a, const TraceEntry& b) { return a.secret_begin < b.secret_begin; });
     for (const TraceEntry& t : trace) {
         const std::size_t line = lines.line_of(t.secret_begin);
-        drops->push_back(chunk.where.name() + ":" + std::to_string(line) + ":" + std::to_string(lines.column_of(t.secret_begin)) +
+        drops->push_back(chunk.where.name() + ":" + std::to_string(line) + ":" + std::to_string(columns.of(t.secret_begin)) +
                          ": rule " + m_chain.rules()[t.rule].id + ", step " + std::string(to_string(t.drop.step)) + ": " + t.drop.reason);
     }
     return found;
@@ -216,22 +289,25 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     std::vector<Finding> out;
     if (matches.empty() && spans.empty()) return out;
     const LineIndex lines(text);
+    MarkedLines marked_lines(lines); // each line searched for a marker once, however many matches it has
+    const std::function<bool(std::size_t)> marked = std::ref(marked_lines);
+    Columns columns(text, lines);
     std::vector<std::pair<std::size_t, std::size_t>> ranges; // secret byte ranges of out's findings
     for (std::size_t i = 0; i < matches.size(); ++i) {
         const RawMatch& m = matches[i];
         const std::size_t first = lines.line_of(m.begin), last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
-        if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+        if (auto drop = m_chain.check_lines(first, last, added_lines, marked)) {
             record(m_chain, trace, m, std::move(*drop));
             continue;
         }
-        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, results[i]}, text, lines, where));
+        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, results[i]}, text, lines, columns, where));
         ranges.emplace_back(m.secret_begin, m.secret_end);
     }
     const std::size_t outer = out.size();
     for (const auto& [decoder, span] : spans) {
         for (Finding& f : scan_span(*decoder, span, text, lines, where, depth)) {
-            const std::size_t first = f.line, last = f.end_line;
-            if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+            f.column = columns.of(span.begin);
+            if (auto drop = m_chain.check_lines(f.line, f.end_line, added_lines, marked)) {
                 m_chain.count(drop->step);
                 continue;
             }
@@ -249,9 +325,11 @@ std::vector<Finding> Scanner::scan_span(const Decoder& decoder, const DecodedSpa
     // The layer is the span's line up to the span, then the decoded text: a key before the
     // encoded value names the decoded one (`password.hex=...`). Findings in that context are the
     // outer layer's to report.
-    std::size_t context = text.rfind('\n', span.begin == 0 ? 0 : span.begin - 1);
-    context = (context == std::string_view::npos || span.begin == 0) ? 0 : context + 1;
-    if (span.begin - context > max_decode_context) context = span.begin - max_decode_context;
+    // Only the max_decode_context bytes before the span are searched for its line's start: a
+    // long line with many spans is not searched back to its start for each.
+    const std::size_t floor = span.begin > max_decode_context ? span.begin - max_decode_context : 0;
+    const std::size_t newline = text.substr(floor, span.begin - floor).rfind('\n');
+    std::size_t context = newline == std::string_view::npos ? floor : floor + newline + 1;
     while (context < span.begin && (static_cast<unsigned char>(text[context]) & 0xc0) == 0x80) ++context;
     std::string layer(text.substr(context, span.begin - context));
     const std::size_t context_columns = LineIndex(layer).column_of(layer.size());
@@ -260,7 +338,7 @@ std::vector<Finding> Scanner::scan_span(const Decoder& decoder, const DecodedSpa
     std::erase_if(found, [&](const Finding& f) { return f.line == 1 && f.column < context_columns; });
     const std::size_t first = lines.line_of(span.begin), last = lines.line_of(span.end > span.begin ? span.end - 1 : span.begin);
     for (Finding& f : found) {
-        f.line = first, f.column = lines.column_of(span.begin), f.end_line = last;
+        f.line = first, f.end_line = last; // the caller sets the column (of span.begin)
         f.line_text.assign(lines.line_text(first).substr(0, max_line_text));
         const std::string name(span.decoder.empty() ? decoder.name() : span.decoder);
         f.decoder = f.decoder.empty() ? name : name + "/" + f.decoder;
