@@ -45,9 +45,10 @@ void check_unique_ids(const std::vector<Rule>& all)
 std::vector<Rule> load_rules(const RuleSelection& selection)
 {
     std::vector<Rule> all = selection.builtin ? builtin_rules() : std::vector<Rule>{};
+    RegexBudget budget; // the packs' regexes together (the shipped ones are checked at build time)
     for (const auto& path : selection.extra_packs)
         for (const auto& file : pack_files(path))
-            for (Rule& r : load_pack_file(file)) all.push_back(std::move(r));
+            for (Rule& r : load_pack_file(file, &budget)) all.push_back(std::move(r));
     check_unique_ids(all);
     for (const auto& id : selection.disabled)
         if (std::none_of(all.begin(), all.end(), [&id](const Rule& r) { return r.id == id; }))

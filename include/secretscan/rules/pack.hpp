@@ -4,20 +4,31 @@
 
 #include <secretscan/rules/rule.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace secretscan {
 
+/// What the regexes checked so far have cost to compile, for a limit on all the packs one run
+/// loads (docs/rules.md, "Regex size"). One per run; not shared between threads.
+struct RegexBudget {
+    std::int64_t used = 0; ///< RE2 instructions (RE2::ProgramSize) of the regexes checked so far
+};
+
 /// Parses one pack. `name` is used in messages and SourceMark::file. When `check_regex` is true
 /// every regex is compiled once with RE2 to reject bad syntax here, with the file, line, column
-/// and rule id. Rules get RuleOrigin::pack. Throws Error(config) on malformed YAML, a missing or
-/// mistyped key, an unknown key or value, a bad regex, or a rule without keywords.
-std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex);
+/// and rule id, and its size is checked: at most 50,000 RE2 instructions per regex and, when
+/// `budget` is given, 2,000,000 for every regex it has counted (docs/rules.md, "Regex size"); a
+/// regex far over the limit fails within some 40 ms instead of compiling for seconds. Rules get
+/// RuleOrigin::pack. Throws Error(config) on malformed YAML, a missing or mistyped key, an
+/// unknown key or value, a bad or too large regex, or a rule without keywords.
+std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex, RegexBudget* budget = nullptr);
 
-/// Reads and parses a pack file (see parse_pack). Throws Error(config) when it cannot be read.
-std::vector<Rule> load_pack_file(const std::string& path);
+/// Reads and parses a pack file (see parse_pack), its regexes checked and counted in `budget`
+/// when given. Throws Error(config) when it cannot be read.
+std::vector<Rule> load_pack_file(const std::string& path, RegexBudget* budget = nullptr);
 
 /// The shipped rules (patterns/*.yaml, in file-name order), parsed and checked at build time by
 /// secretscan-packgen into one constant table per pack: no YAML is parsed at run time. Each call
