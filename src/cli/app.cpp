@@ -50,7 +50,7 @@ void add_global_options(CLI::App& app, Args& a)
             },
             ""))
         ->type_name("BYTES");
-    app.add_option("--threads", a.threads, "Worker threads (0 = one per core)")->capture_default_str()->type_name("N");
+    app.add_option("--threads", a.threads, "Worker threads (0 = one per core; at most 4 per core and 256)")->capture_default_str()->type_name("N");
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob, the scan's phase timings and what the filter chain dropped, on stderr");
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");

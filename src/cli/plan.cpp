@@ -9,6 +9,7 @@
 #include "cli/cli.hpp"
 #include "util/files.hpp"
 #include "util/i18n.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -107,6 +108,18 @@ std::string drops_note(const DropCounts& dropped)
            (note.empty() ? "" : ": " + note);
 }
 
+/// --threads as run_scan gets it: more than max_worker_threads() is that many, with a warning.
+unsigned worker_threads(unsigned asked)
+{
+    const unsigned most = max_worker_threads();
+    if (asked <= most) return asked;
+    std::cerr << "secretscan: " << tr("warning: ")
+              << format(tr("--threads {0} is more than the {1} worker threads a scan runs at most (4 per core, at most 256); using {1}"),
+                        {std::to_string(asked), std::to_string(most)})
+              << '\n';
+    return most;
+}
+
 } // namespace
 
 Plan resolve(const Args& a, const std::string& command, Context context)
@@ -132,7 +145,7 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
     p.scan.max_file_size = a.max_file_size;
-    p.scan.threads = a.threads;
+    p.scan.threads = worker_threads(a.threads);
     p.scan.explain_drops = a.explain_drops;
     p.report = report_options(a, command);
     p.report.rules = &p.matcher->rules();

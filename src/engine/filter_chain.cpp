@@ -18,6 +18,12 @@
 
 namespace secretscan {
 
+bool holds_allow_marker(std::string_view line) noexcept
+{
+    return std::any_of(std::begin(inline_allow_markers), std::end(inline_allow_markers),
+                       [line](std::string_view m) { return line.find(m) != std::string_view::npos; });
+}
+
 std::string_view to_string(FilterStep s) noexcept
 {
     switch (s) {
@@ -46,12 +52,6 @@ std::string two_decimals(double v)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", std::floor(v * 100) / 100);
     return buf;
-}
-
-bool has_allow_marker(std::string_view line)
-{
-    return std::any_of(std::begin(inline_allow_markers), std::end(inline_allow_markers),
-                       [line](std::string_view m) { return line.find(m) != std::string_view::npos; });
 }
 
 bool touches(const std::vector<std::size_t>& added, std::size_t first, std::size_t last)
@@ -252,8 +252,14 @@ bool FilterChain::preferred(std::size_t a, std::size_t b) const noexcept
 std::optional<Drop> FilterChain::check_lines(std::size_t first, std::size_t last, const std::vector<std::size_t>* added,
                                              std::string_view first_text, std::string_view last_text) const
 {
+    return check_lines(first, last, added, [&](std::size_t line) { return holds_allow_marker(line == first ? first_text : last_text); });
+}
+
+std::optional<Drop> FilterChain::check_lines(std::size_t first, std::size_t last, const std::vector<std::size_t>* added,
+                                             const std::function<bool(std::size_t)>& marked) const
+{
     if (added && !touches(*added, first, last)) return Drop{FilterStep::added_lines, "it is on no line the commit adds"};
-    if (m_inline_markers && (has_allow_marker(first_text) || (last != first && has_allow_marker(last_text))))
+    if (m_inline_markers && (marked(first) || (last != first && marked(last))))
         return Drop{FilterStep::inline_marker, "its line holds an inline allow marker (secretscan:allow)"};
     return std::nullopt;
 }

@@ -1,7 +1,13 @@
 #include <secretscan/engine/scanner.hpp>
 
+#include "util/strings.hpp"
+
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace secretscan {
 
@@ -14,6 +20,45 @@ constexpr std::size_t max_decode_context = 256; // bytes of an encoded span's li
 struct Kept {
     RawMatch match;
     MatchResult result;
+};
+
+/// Whether each line of one text holds an inline allow marker, each line searched once however
+/// many matches it holds (a minified line with 20,000 keys was searched 20,000 times).
+class MarkedLines {
+public:
+    explicit MarkedLines(const LineIndex& lines) : m_lines(lines) {}
+    bool operator()(std::size_t line)
+    {
+        const auto [it, fresh] = m_known.try_emplace(line, false);
+        if (fresh) it->second = holds_allow_marker(m_lines.line_text(line));
+        return it->second;
+    }
+
+private:
+    const LineIndex& m_lines;
+    std::unordered_map<std::size_t, bool> m_known;
+};
+
+/// Columns of byte offsets in one text, each counted from the offset asked before it when that is
+/// on the same line: offsets asked in about text order cost their distance, not their column
+/// (LineIndex::column_of counts from the line's start: quadratic on a long line of findings).
+class Columns {
+public:
+    Columns(std::string_view text, const LineIndex& lines) : m_text(text), m_lines(lines) {}
+    std::size_t of(std::size_t offset)
+    {
+        const std::size_t start = m_lines.start_of(m_lines.line_of(offset));
+        if (start != m_start) m_start = m_offset = start, m_column = 1;
+        if (offset >= m_offset) m_column += utf8_length(m_text.substr(m_offset, offset - m_offset));
+        else m_column -= utf8_length(m_text.substr(offset, m_offset - offset));
+        m_offset = offset;
+        return m_column;
+    }
+
+private:
+    std::string_view m_text;
+    const LineIndex& m_lines;
+    std::size_t m_start = static_cast<std::size_t>(-1), m_offset = 0, m_column = 1;
 };
 
 /// The matcher's matches in `text`; with added lines, only around them: each run of added
@@ -91,7 +136,8 @@ void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std:
     matches = std::move(kept);
 }
 
-Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, const LineIndex& lines, const Provenance& where)
+Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, const LineIndex& lines, Columns& columns,
+                     const Provenance& where)
 {
     const RawMatch& m = k.match;
     Finding f;
@@ -102,9 +148,9 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
     f.decoder = k.result.decoder;
     f.secret = k.result.decoder.empty() ? std::string(text.substr(m.secret_begin, m.secret_end - m.secret_begin)) : k.result.secret;
     f.line = lines.line_of(m.secret_begin); // a finding is located at its secret's first byte
-    f.column = lines.column_of(m.secret_begin);
+    f.column = columns.of(m.secret_begin);
     f.end_line = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
-    f.line_text.assign(lines.line_text(f.line).substr(0, max_line_text));
+    // line_text: set by place_line_text, once every finding of the text is known
     f.source = where.source;
     f.path = where.path;
     f.source_name = where.source_name;
@@ -128,26 +174,33 @@ void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out
     out.push_back(std::move(f));
 }
 
-/// Cuts each finding's line_text (the whole line until now) to at most max_line_text bytes around
-/// its secret (`ranges`, parallel to `out`; a decoded finding's is its encoded span), on UTF-8
-/// boundaries, and sets its line_spans: each of `secrets` (every rule's matches, reported or
-/// not, and every finding's range) on that line, clipped to what is kept.
+/// Sets each finding's line_text: at most max_line_text bytes of its line around its secret
+/// (`ranges`, parallel to `out`; a decoded finding's is its encoded span), on UTF-8 boundaries;
+/// and its line_spans: each of `secrets` (every rule's matches, reported or not, and every
+/// finding's range) within that text. Sorted once, so a long line with thousands of findings
+/// costs n log n, not n squared.
 void place_line_text(const LineIndex& lines, const std::vector<std::pair<std::size_t, std::size_t>>& ranges,
-                     const std::vector<std::pair<std::size_t, std::size_t>>& secrets, std::vector<Finding>& out)
+                     std::vector<std::pair<std::size_t, std::size_t>> secrets, std::vector<Finding>& out)
 {
+    std::sort(secrets.begin(), secrets.end());
+    std::size_t longest = 0;
+    for (const auto& [b, e] : secrets) longest = std::max(longest, e - b);
     for (std::size_t i = 0; i < out.size(); ++i) {
         Finding& f = out[i];
-        const std::size_t line_begin = lines.start_of(f.line), line_size = lines.line_text(f.line).size();
-        const std::size_t own = std::min(std::max(ranges[i].first, line_begin) - line_begin, line_size);
-        std::size_t from = own > max_line_text / 10 && line_size > max_line_text ? own - max_line_text / 10 : 0;
-        std::size_t to = std::min(line_size, from + max_line_text);
-        const auto continuation = [&f](std::size_t at) { return at < f.line_text.size() && (static_cast<unsigned char>(f.line_text[at]) & 0xC0) == 0x80; };
+        const std::string_view line = lines.line_text(f.line);
+        const std::size_t line_begin = lines.start_of(f.line);
+        const std::size_t own = std::min(std::max(ranges[i].first, line_begin) - line_begin, line.size());
+        std::size_t from = own > max_line_text / 10 && line.size() > max_line_text ? own - max_line_text / 10 : 0;
+        std::size_t to = std::min(line.size(), from + max_line_text);
+        const auto continuation = [&line](std::size_t at) { return at < line.size() && (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80; };
         while (continuation(from)) ++from;
         while (to > from && continuation(to)) --to;
-        f.line_text = f.line_text.substr(from, to - from);
-        for (const auto& [b, e] : secrets) {
-            const std::size_t lo = std::max(b, line_begin + from), hi = std::min(e, line_begin + to);
-            if (lo < hi) f.line_spans.push_back({lo - line_begin - from, hi - line_begin - from, b < line_begin + from});
+        f.line_text.assign(line.substr(from, to - from));
+        const std::size_t window = line_begin + from, window_end = line_begin + to;
+        auto it = std::lower_bound(secrets.begin(), secrets.end(), std::make_pair(window > longest ? window - longest : 0, std::size_t{0}));
+        for (; it != secrets.end() && it->first < window_end; ++it) {
+            const std::size_t lo = std::max(it->first, window), hi = std::min(it->second, window_end);
+            if (lo < hi) f.line_spans.push_back({lo - window, hi - window, it->first < window});
         }
     }
 }
@@ -169,9 +222,11 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
     std::vector<TraceEntry> trace;
     std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, &trace);
     const LineIndex lines(text);
+    Columns columns(text, lines);
+    std::stable_sort(trace.begin(), trace.end(), [](const TraceEntry& a, const TraceEntry& b) { return a.secret_begin < b.secret_begin; });
     for (const TraceEntry& t : trace) {
         const std::size_t line = lines.line_of(t.secret_begin);
-        drops->push_back(chunk.where.name() + ":" + std::to_string(line) + ":" + std::to_string(lines.column_of(t.secret_begin)) +
+        drops->push_back(chunk.where.name() + ":" + std::to_string(line) + ":" + std::to_string(columns.of(t.secret_begin)) +
                          ": rule " + m_chain.rules()[t.rule].id + ", step " + std::string(to_string(t.drop.step)) + ": " + t.drop.reason);
     }
     return found;
@@ -228,22 +283,25 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     std::vector<Finding> out;
     if (matches.empty() && spans.empty()) return out;
     const LineIndex lines(text);
+    MarkedLines marked_lines(lines); // each line searched for a marker once, however many matches it has
+    const std::function<bool(std::size_t)> marked = std::ref(marked_lines);
+    Columns columns(text, lines);
     std::vector<std::pair<std::size_t, std::size_t>> ranges; // secret byte ranges of out's findings
     for (std::size_t i = 0; i < matches.size(); ++i) {
         const RawMatch& m = matches[i];
         const std::size_t first = lines.line_of(m.begin), last = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
-        if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+        if (auto drop = m_chain.check_lines(first, last, added_lines, marked)) {
             record(m_chain, trace, m, std::move(*drop));
             continue;
         }
-        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, results[i]}, text, lines, where));
+        out.push_back(make_finding(m_chain.rules()[m.rule], Kept{m, results[i]}, text, lines, columns, where));
         ranges.emplace_back(m.secret_begin, m.secret_end);
     }
     const std::size_t outer = out.size();
     for (const auto& [decoder, span] : spans) {
         for (Finding& f : scan_span(*decoder, span, text, lines, where, depth)) {
-            const std::size_t first = f.line, last = f.end_line;
-            if (auto drop = m_chain.check_lines(first, last, added_lines, lines.line_text(first), lines.line_text(last))) {
+            f.column = columns.of(span.begin);
+            if (auto drop = m_chain.check_lines(f.line, f.end_line, added_lines, marked)) {
                 m_chain.count(drop->step);
                 continue;
             }
@@ -264,9 +322,11 @@ std::vector<Finding> Scanner::scan_span(const Decoder& decoder, const DecodedSpa
     // The layer is the span's line up to the span, then the decoded text: a key before the
     // encoded value names the decoded one (`password.hex=...`). Findings in that context are the
     // outer layer's to report.
-    std::size_t context = text.rfind('\n', span.begin == 0 ? 0 : span.begin - 1);
-    context = (context == std::string_view::npos || span.begin == 0) ? 0 : context + 1;
-    if (span.begin - context > max_decode_context) context = span.begin - max_decode_context;
+    // Only the max_decode_context bytes before the span are searched for its line's start: a
+    // long line with many spans is not searched back to its start for each.
+    const std::size_t floor = span.begin > max_decode_context ? span.begin - max_decode_context : 0;
+    const std::size_t newline = text.substr(floor, span.begin - floor).rfind('\n');
+    std::size_t context = newline == std::string_view::npos ? floor : floor + newline + 1;
     while (context < span.begin && (static_cast<unsigned char>(text[context]) & 0xc0) == 0x80) ++context;
     std::string layer(text.substr(context, span.begin - context));
     const std::size_t context_columns = LineIndex(layer).column_of(layer.size());
@@ -275,8 +335,7 @@ std::vector<Finding> Scanner::scan_span(const Decoder& decoder, const DecodedSpa
     std::erase_if(found, [&](const Finding& f) { return f.line == 1 && f.column < context_columns; });
     const std::size_t first = lines.line_of(span.begin), last = lines.line_of(span.end > span.begin ? span.end - 1 : span.begin);
     for (Finding& f : found) {
-        f.line = first, f.column = lines.column_of(span.begin), f.end_line = last;
-        f.line_text.assign(lines.line_text(first).substr(0, max_line_text));
+        f.line = first, f.end_line = last; // the caller sets the column (of span.begin)
         const std::string name(span.decoder.empty() ? decoder.name() : span.decoder);
         f.decoder = f.decoder.empty() ? name : name + "/" + f.decoder;
     }

@@ -181,8 +181,15 @@ const std::map<std::string, KeyReader>& key_readers()
     return readers;
 }
 
-void check_regex(const Rule& r)
+void check_regex(const Rule& r, RegexBudget* budget)
 {
+    int size = 0;
+    if (std::string why = regex_size_problem(r.regex, size); !why.empty()) fail(r.regex_mark, r.id, why);
+    if (budget && (budget->used += size) > max_total_program_size)
+        fail(r.regex_mark, r.id,
+             "the regexes of the packs loaded so far compile to " + std::to_string(budget->used) + " RE2 instructions, more than the limit of " +
+                 std::to_string(max_total_program_size) + " for all packs together; simplify the largest regexes (smaller counted "
+                 "repetitions, ASCII classes) or load fewer rules");
     const RE2 re(r.regex, re2_options());
     if (!re.ok()) fail(r.regex_mark, r.id, "invalid regex: " + re.error() + "; fix the 'regex' (RE2 syntax)");
     if (r.secret_group > re.NumberOfCapturingGroups())
@@ -190,7 +197,7 @@ void check_regex(const Rule& r)
                                      std::to_string(re.NumberOfCapturingGroups()) + " capture groups");
 }
 
-Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
+Rule read_rule(const YAML::Node& node, const std::string& file, bool check, RegexBudget* budget)
 {
     const SourceMark at = mark_of(file, node.Mark());
     if (!node.IsMap()) fail(at, "", "each rule must be a mapping");
@@ -215,13 +222,13 @@ Rule read_rule(const YAML::Node& node, const std::string& file, bool check)
         fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter (or 'paths' naming the files it reads whole)");
     if (r.regex.empty()) return r;
     r.regex = apply_boundary(r.regex, r.boundary);
-    if (check) check_regex(r);
+    if (check) check_regex(r, budget);
     return r;
 }
 
 } // namespace
 
-std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex, bool shipped)
+std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex, bool shipped, RegexBudget* budget)
 {
     if (yaml_text.size() > max_input_file_size)
         throw Error(ErrorKind::config, name + ": larger than 16 MiB (the limit for rule packs); split it into several packs");
@@ -235,13 +242,13 @@ std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name
     const YAML::Node rules = root["rules"];
     if (!rules || !rules.IsSequence()) fail(mark_of(name, root.Mark()), "", "'rules' must be a list of rules");
     std::vector<Rule> out;
-    for (const auto& node : rules) out.push_back(read_rule(node, name, check_regex));
+    for (const auto& node : rules) out.push_back(read_rule(node, name, check_regex, budget));
     return out;
 }
 
-std::vector<Rule> load_pack_file(const std::string& path, const std::string& inside)
+std::vector<Rule> load_pack_file(const std::string& path, const std::string& inside, RegexBudget* budget)
 {
-    return parse_pack(read_input_file(path, "rule pack", inside), path, true);
+    return parse_pack(read_input_file(path, "rule pack", inside), path, true, false, budget);
 }
 
 } // namespace secretscan

@@ -45,11 +45,12 @@ void check_unique_ids(const std::vector<Rule>& all)
 std::vector<Rule> load_rules(const RuleSelection& selection)
 {
     std::vector<Rule> all = selection.builtin ? builtin_rules() : std::vector<Rule>{};
+    RegexBudget budget; // the packs' regexes together (the shipped ones are checked at build time)
     for (const auto& path : selection.extra_packs) {
         const auto root = selection.pack_roots.find(path);
         const std::string inside = root == selection.pack_roots.end() ? "" : root->second;
         for (const auto& file : pack_files(path))
-            for (Rule& r : load_pack_file(file, inside)) all.push_back(std::move(r));
+            for (Rule& r : load_pack_file(file, inside, &budget)) all.push_back(std::move(r));
     }
     check_unique_ids(all);
     for (const auto& id : selection.disabled)

@@ -3,16 +3,30 @@
 #include <algorithm>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 namespace secretscan {
 
-unsigned effective_threads(unsigned threads) noexcept
+namespace {
+
+unsigned cores() noexcept
 {
-    if (threads) return threads;
     const unsigned hw = std::thread::hardware_concurrency();
     return hw ? hw : 1;
+}
+
+} // namespace
+
+unsigned max_worker_threads() noexcept
+{
+    return std::min(4 * cores(), 256u);
+}
+
+unsigned effective_threads(unsigned threads) noexcept
+{
+    return std::min(threads ? threads : cores(), max_worker_threads());
 }
 
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsigned, std::size_t)>& fn,
@@ -35,7 +49,12 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsi
         }
     };
     std::vector<std::thread> pool;
-    for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    try {
+        for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    } catch (const std::system_error&) {
+        // No more threads (a process or memory limit): the ones started share the work. A thread
+        // left running while this unwinds would terminate the program.
+    }
     work(0);
     for (auto& t : pool) t.join();
     if (error) std::rethrow_exception(error);

@@ -52,6 +52,9 @@ std::string_view to_string(FilterStep s) noexcept;
 /// Markers that, anywhere on the line where a match starts or ends, drop it.
 inline constexpr std::string_view inline_allow_markers[] = {"secretscan:allow", "gitleaks:allow", "pragma: allowlist secret"};
 
+/// Whether `line` holds one of inline_allow_markers: linear in its length. Thread-safe.
+bool holds_allow_marker(std::string_view line) noexcept;
+
 /// Why a match was dropped: the step and, for people, what in the match made it drop
 /// ("the secret's entropy 2.1 is below the floor 3.0").
 struct Drop {
@@ -126,6 +129,13 @@ public:
     /// its first and last lines.
     std::optional<Drop> check_lines(std::size_t first, std::size_t last, const std::vector<std::size_t>* added,
                                     std::string_view first_text, std::string_view last_text) const;
+
+    /// check_lines with the inline_marker step asking `marked(line)` (1-based) whether a line
+    /// holds a marker, called only when markers are honoured. A caller checking many matches of
+    /// one text remembers the answer per line, so a long line with thousands of matches is
+    /// searched once, not once per match (hardening issue, item 11).
+    std::optional<Drop> check_lines(std::size_t first, std::size_t last, const std::vector<std::size_t>* added,
+                                    const std::function<bool(std::size_t)>& marked) const;
 
     /// The finding steps (allowlist, baseline, confidence). A finding whose baseline entry has
     /// expired is kept and marked baseline_expired.

@@ -21,7 +21,7 @@ namespace secretscan {
 /// Settings shared by every scan.
 struct ScanOptions {
     std::uint64_t max_file_size = 10u << 20; ///< bytes; larger inputs are skipped and listed
-    unsigned threads = 0;                    ///< 0 = one per core
+    unsigned threads = 0;                    ///< 0 = one per core; at most 4 per core and 256 (more is that many)
     bool explain_drops = false;              ///< list every dropped match in ScanStats::drops
 };
 

@@ -190,6 +190,8 @@ std::string ere_to_re2(const std::string& ere)
 std::string ere_word_regex(const std::string& ere)
 {
     const std::string re = "(?m)(?:^|[^0-9A-Za-z_\\n])(" + ere_to_re2(ere) + ")(?:[^0-9A-Za-z_\\n]|$)";
+    int size = 0; // a size limit, as for pack rules (util/regex.hpp)
+    if (std::string why = regex_size_problem(re, size); !why.empty()) fail(ere, why);
     const RE2 check(re, re2_options());
     if (!check.ok()) fail(ere, "not a valid regular expression: " + check.error());
     return re;

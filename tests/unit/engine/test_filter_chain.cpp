@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <vector>
+
 using namespace secretscan;
 
 namespace {
@@ -106,6 +109,28 @@ TEST_CASE("filter chain: line steps, added lines then inline markers", "[filter-
     CHECK(chain.check_lines(3, 3, &added, "k = v # secretscan:allow", "")->step == FilterStep::inline_marker);
     CHECK(chain.check_lines(1, 2, nullptr, "k = v", "end # gitleaks:allow")->step == FilterStep::inline_marker);
     CHECK_FALSE(no_markers.check_lines(3, 3, &added, "k = v # secretscan:allow", ""));
+}
+
+TEST_CASE("filter chain: the marker step asks the caller about the match's first and last lines only", "[filter-chain]")
+{
+    // The scanner answers from a per-line memo (hardening issue, item 11): the chain must not ask
+    // about other lines, nor at all when the added-lines step drops the match or markers are off.
+    const std::vector<Rule> rules{rule("tok")};
+    const std::vector<std::size_t> added{3, 7};
+    const FilterChain chain(rules), no_markers(rules, {}, false);
+    std::vector<std::size_t> asked;
+    const std::function<bool(std::size_t)> marked = [&asked](std::size_t line) {
+        asked.push_back(line);
+        return line == 9;
+    };
+    CHECK_FALSE(chain.check_lines(2, 5, nullptr, marked));
+    CHECK(asked == std::vector<std::size_t>{2, 5});
+    CHECK(chain.check_lines(9, 9, nullptr, marked)->step == FilterStep::inline_marker);
+    CHECK(chain.check_lines(4, 6, &added, marked)->step == FilterStep::added_lines);
+    CHECK_FALSE(no_markers.check_lines(9, 9, nullptr, marked));
+    CHECK(asked == std::vector<std::size_t>{2, 5, 9});
+    CHECK(secretscan::holds_allow_marker("x = 1 # pragma: allowlist secret"));
+    CHECK_FALSE(secretscan::holds_allow_marker("x = 1 # allowlist"));
 }
 
 TEST_CASE("filter chain: finding steps, allowlist, baseline with expiry, confidence", "[filter-chain]")

@@ -200,3 +200,52 @@ TEST_CASE("load_pack_file reads only a regular file of at most 16 MiB, inside it
                                                                      "; a repository's .secretscan.yaml may name only files inside it");
     CHECK(load_pack_file(dir / "repo/link.yaml", "").empty()); // a pack the user names may be anywhere
 }
+
+namespace {
+
+/// A pack of `n` rules k0, k1, ... (or `prefix` 0, ...) whose regexes are `k{i}x(` + `body` + `)`,
+/// one rule per 4 lines (rule i's regex on line 4 i + 4).
+std::string pack_of(int n, const std::string& body, const std::string& prefix = "k")
+{
+    std::string yaml = "rules:\n";
+    for (int i = 0; i < n; ++i) {
+        const std::string k = prefix + std::to_string(i);
+        yaml += "  - id: " + k + "\n    keywords: [" + k + "x]\n    regex: '" + k + "x(" + body + ")'\n    name: " + k + "\n";
+    }
+    return yaml;
+}
+
+} // namespace
+
+// Hardening issue, item 12: 600 rules like k{i}x([\pL\pN]{1,250}) compiled for 66 s (each some
+// 335,000 RE2 instructions). The first one is now refused, within milliseconds, naming its rule,
+// its place and what to do.
+TEST_CASE("a rule whose regex compiles to too large a program is refused at once", "[rules][dos]")
+{
+    const std::string err = error_of(pack_of(600, "[\\pL\\pN]{1,250}"));
+    CHECK(err.starts_with("pack.yaml:4:12: rule k0: the regex is too large to compile within 4 MiB, far over the limit of 50000 RE2 instructions"));
+    CHECK(err.find("simplify the regex: a smaller counted repetition") != std::string::npos);
+    // Over the limit, though RE2 compiles it: 52 copies of the class, about 69,700 instructions.
+    const std::string over = error_of(pack_of(1, "[\\pL\\pN]{1,52}"));
+    CHECK(over.starts_with("pack.yaml:4:12: rule k0: the regex compiles to "));
+    CHECK(over.find(" RE2 instructions, more than the limit of 50000; simplify the regex") != std::string::npos);
+    CHECK(error_of(pack_of(3, "[\\pL\\pN]{1,30}")) == "no error"); // about 40,000 each: within the limit
+}
+
+TEST_CASE("the regexes of all the packs a run loads have a total size limit", "[rules][dos]")
+{
+    // 40 rules of about 40,200 instructions each pass one by one; 50 go over 2,000,000 together,
+    // counted across the packs of one load_rules, and the message names the rule that went over.
+    testing::TempDir d;
+    testing::write_file(d / "a.yaml", pack_of(40, "[\\pL\\pN]{1,30}"));
+    testing::write_file(d / "b.yaml", pack_of(10, "[\\pL\\pN]{1,30}", "m"));
+    RuleSelection sel;
+    sel.builtin = false;
+    sel.extra_packs = {d / "a.yaml"};
+    CHECK(load_error(sel) == "no error");
+    sel.extra_packs.push_back(d / "b.yaml");
+    const std::string err = load_error(sel);
+    CHECK(err.starts_with("config: " + d / "b.yaml:"));
+    CHECK(err.find(": rule m9: the regexes of the packs loaded so far compile to ") != std::string::npos);
+    CHECK(err.find("more than the limit of 2000000 for all packs together; simplify the largest regexes") != std::string::npos);
+}
