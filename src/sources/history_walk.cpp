@@ -1,6 +1,7 @@
 #include "sources/history_walk.hpp"
 
 #include <ctime>
+#include <functional>
 #include <fstream>
 #include <queue>
 
@@ -19,10 +20,9 @@ OidSet shallow_boundary(git_repository* repo)
 
 namespace {
 
-/// Every ref (branches, tags, remotes, stash, notes...) and HEAD, peeled to commits.
-std::vector<git_oid> all_ref_tips(git_repository* repo)
+/// Calls `visit` with every ref (branches, tags, remotes, stash, notes...). Throws Error(runtime).
+void for_each_ref(git_repository* repo, const std::function<void(git_reference*)>& visit)
 {
-    std::vector<git_oid> tips;
     git_reference_iterator* raw = nullptr;
     git::check(git_reference_iterator_new(&raw, repo), "list refs");
     const git::ReferenceIterator it(raw);
@@ -30,9 +30,19 @@ std::vector<git_oid> all_ref_tips(git_repository* repo)
     int rc;
     while ((rc = git_reference_next(&ref, it.get())) == 0) {
         const git::Reference owned(ref);
-        if (const auto id = git::peeled_commit(owned.get())) tips.push_back(*id);
+        visit(owned.get());
     }
     if (rc != GIT_ITEROVER) git::check(rc, "list refs");
+}
+
+/// Every ref and HEAD, peeled to commits.
+std::vector<git_oid> all_ref_tips(git_repository* repo)
+{
+    std::vector<git_oid> tips;
+    for_each_ref(repo, [&tips](git_reference* ref) {
+        if (const auto id = git::peeled_commit(ref)) tips.push_back(*id);
+    });
+    git_reference* ref = nullptr;
     if (git_repository_head_unborn(repo) == 0 && git_repository_head(&ref, repo) == 0) {
         const git::Reference head(ref);
         if (const auto id = git::peeled_commit(head.get())) tips.push_back(*id);
@@ -226,21 +236,14 @@ bool blobs_of_object(git_repository* repo, const std::string& spec, std::vector<
 std::vector<Change> blobs_outside_commits(git_repository* repo)
 {
     std::vector<Change> out;
-    git_reference_iterator* raw = nullptr;
-    git::check(git_reference_iterator_new(&raw, repo), "list refs");
-    const git::ReferenceIterator it(raw);
-    git_reference* ref = nullptr;
-    int rc;
-    while ((rc = git_reference_next(&ref, it.get())) == 0) {
-        const git::Reference owned(ref);
-        if (git_reference_type(ref) != GIT_REFERENCE_DIRECT || git::peeled_commit(ref)) continue; // peeled_commit throws when damaged
+    for_each_ref(repo, [repo, &out](git_reference* ref) {
+        if (git_reference_type(ref) != GIT_REFERENCE_DIRECT || git::peeled_commit(ref)) return; // peeled_commit throws when damaged
         const std::string name = git_reference_name(ref);
         git_object* target = nullptr;
         git::check(git_reference_peel(&target, ref, GIT_OBJECT_ANY), "read the object of ref", name);
         const git::Object object(target);
         append_blobs(repo, target, name, out);
-    }
-    if (rc != GIT_ITEROVER) git::check(rc, "list refs");
+    });
     return out;
 }
 

@@ -13,6 +13,14 @@ using testing::TempDir;
 
 namespace {
 const std::string aws_key = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+
+/// `secretscan scan NAME` in a fresh folder holding one file NAME with `content`.
+testing::RunResult scan_one(const std::string& name, const std::string& content)
+{
+    TempDir d;
+    testing::write_file(d / name, content);
+    return testing::secretscan({"scan", name}, d.path());
+}
 }
 
 TEST_CASE("hardening: an endless device stops at --max-file-size and is listed as skipped", "[hardening]")
@@ -87,14 +95,13 @@ TEST_CASE("hardening: --max-file-size takes bytes or K, M, G and refuses anythin
 
 TEST_CASE("hardening: control bytes from files and packs never reach the terminal raw", "[hardening][cli]")
 {
-    TempDir d;
     // A file name with an escape sequence that would clear the screen.
-    testing::write_file(d / "a\033[2Jb.txt", "k=" + aws_key + "\n");
-    const auto r = testing::secretscan({"scan", "."}, d.path());
+    const auto r = scan_one("a\033[2Jb.txt", "k=" + aws_key + "\n");
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("a\\x1b[2Jb.txt:1:3: aws-access-key-id: AKIA\u2026\n") == 0);
     // A NUL in a rule id used to cut the error message short; an ESC recoloured the terminal.
     // A pack error now leaves out an id that is not printable...
+    TempDir d;
     testing::write_file(d / "pack.yaml", "rules:\n  - id: \"ab\\0cd\\e[31m\"\n    name: x\n    regex: 'x'\n");
     const auto bad = testing::secretscan({"--rules", "pack.yaml", "scan", "pack.yaml"}, d.path());
     CHECK(bad.exit_code == 2);
@@ -159,9 +166,7 @@ TEST_CASE("hardening: a finding's line never shows another secret, allowlisted o
 
 TEST_CASE("hardening: two bytes FF FE before UTF-8 text do not hide its secrets", "[hardening][text]")
 {
-    TempDir d;
-    testing::write_file(d / "bom.txt", "\xFF\xFEpassword=x\nk=" + aws_key + "\n");
-    const auto r = testing::secretscan({"scan", "bom.txt"}, d.path());
+    const auto r = scan_one("bom.txt", "\xFF\xFEpassword=x\nk=" + aws_key + "\n");
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("bom.txt:2:3: aws-access-key-id: AKIA\u2026\n") == 0);
 }
