@@ -116,19 +116,35 @@ std::string read_input_file(const std::string& path, const std::string& what, co
 void walk_files(const fs::path& root, const WalkVisitor& visit)
 {
     std::error_code ec;
+    // The iterator passes over a folder it may not open without a word: ask first, so that the
+    // folder named is an error and one below it is reported as unreadable.
+    if (::access(root.c_str(), R_OK | X_OK) != 0)
+        throw Error(ErrorKind::runtime, root.string() + ": cannot read directory: " + errno_message());
     fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
     if (ec) throw Error(ErrorKind::runtime, root.string() + ": cannot read directory: " + ec.message());
     for (; it != end; it.increment(ec)) {
         if (ec) {
-            if (visit.unreadable) visit.unreadable(it->path(), ec.message());
+            const bool stopped = it == end; // the iterator gave up: say so rather than end short
+            if (visit.unreadable) visit.unreadable(stopped ? root : it->path(), stopped ? "the walk stopped: " + ec.message() : ec.message());
+            if (stopped) break;
             ec.clear();
             continue;
         }
         const fs::file_status st = it->symlink_status(ec);
-        if (ec || fs::is_symlink(st)) continue;
+        if (ec) { // a path longer than PATH_MAX, or an entry gone since it was listed: said, not passed over
+            if (visit.unreadable) visit.unreadable(it->path(), ec.message());
+            ec.clear();
+            continue;
+        }
+        if (fs::is_symlink(st)) continue;
         const bool is_git = it->path().filename() == ".git"; // a folder, or a linked worktree's file
         if (fs::is_directory(st)) {
-            if (is_git || (visit.ignored && visit.ignored(it->path(), true))) it.disable_recursion_pending();
+            if (is_git || (visit.ignored && visit.ignored(it->path(), true))) {
+                it.disable_recursion_pending();
+            } else if (::access(it->path().c_str(), R_OK | X_OK) != 0) {
+                if (visit.unreadable) visit.unreadable(it->path(), errno_message());
+                it.disable_recursion_pending();
+            }
             // Of a repository's own folder only its config is text a person edits, and it holds
             // remote URLs and http.extraheader values with credentials in them.
             if (is_git && visit.git_config && fs::is_regular_file(fs::symlink_status(it->path() / "config", ec)) && !ec) visit.file(it->path() / "config");

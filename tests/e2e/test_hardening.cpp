@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <string>
+#include <unistd.h>
+#include <vector>
 
 
 using testing::TempDir;
@@ -195,4 +197,39 @@ TEST_CASE("hardening: tags that point at a blob or a tree are scanned, and pushi
     const auto blocked = testing::git({"push", "origin", "treetag"}, repo, env);
     CHECK(blocked.exit_code != 0);
     CHECK(blocked.err.find(":d/key.txt:1:3: aws-access-key-id: AKIA\u2026") != std::string::npos);
+}
+
+TEST_CASE("hardening: folders that cannot be read are said, never passed over in silence", "[hardening][files]")
+{
+    TempDir d;
+    testing::write_file(d / "tree/open/a.txt", "hello\n");
+    testing::write_file(d / "tree/closed/k.txt", "k=" + aws_key + "\n");
+    std::filesystem::permissions(d / "tree/closed", std::filesystem::perms::none);
+    std::filesystem::permissions(d.path(), std::filesystem::perms::owner_all | std::filesystem::perms::others_read |
+                                               std::filesystem::perms::others_exec); // the temporary folder is 0700
+    // As root every folder is readable: drop to nobody, as a user without access would be.
+    std::vector<std::string> as_user{"env", "HOME=" + d.path()};
+    if (getuid() == 0) as_user = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + d.path()};
+    const auto run_as = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), SECRETSCAN_BINARY);
+        args.insert(args.begin(), as_user.begin(), as_user.end());
+        return testing::run(args, d.path());
+    };
+    const auto below = run_as({"scan", "-v", "tree"});
+    CHECK(below.exit_code == 0);
+    CHECK(below.err.find("secretscan: skipped tree/closed: unreadable: Permission denied\n") != std::string::npos);
+    CHECK((below.out + below.err).find("scanned 1 file (6 bytes), skipped 1") != std::string::npos);
+    const auto named = run_as({"scan", "tree/closed"});
+    CHECK(named.exit_code == 3);
+    CHECK(named.err == "secretscan: error: tree/closed: cannot read directory: Permission denied\n");
+    std::filesystem::permissions(d / "tree/closed", std::filesystem::perms::owner_all);
+
+    // Paths longer than PATH_MAX (4096 bytes) are listed as skipped, not left out.
+    std::string deep = "deep";
+    for (int i = 0; i < 25; ++i) deep += "/d" + std::to_string(i) + std::string(197, 'x');
+    testing::sh("d=deep; mkdir $d; cd $d; for i in $(seq 0 24); do n=d$i$(printf 'x%.0s' $(seq 197)); mkdir $n; cd $n; done;"
+                " printf 'k=%s\\n' " + aws_key + " > k.txt", d.path());
+    const auto long_paths = testing::secretscan({"scan", "-v", "deep"}, d.path());
+    CHECK(long_paths.exit_code == 0);
+    CHECK(long_paths.err.find("secretscan: skipped " + deep + "/k.txt: unreadable: File name too long\n") != std::string::npos);
 }
