@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace secretscan::cli {
@@ -52,8 +53,13 @@ int hook_command(const Args& a)
 {
     const std::vector<std::string>& rest = a.hook_args;
     if (rest.size() < 3) throw Error(ErrorKind::usage, "hook: expected NAME SCOPE SHIM-PATH [ARGS...] (the installed hooks pass them)");
-    const Plan plan = resolve(a, "hook");
-    const HookContext ctx{*plan.scanner, plan.scan, plan.report.redact, std::cin, std::cerr};
+    std::optional<Plan> plan;
+    try {
+        plan.emplace(resolve(a, "hook")); // the configuration: a bad one must still say how to go on
+    } catch (const Error& e) {
+        return hook_failed_closed(std::cerr, rest[0], e);
+    }
+    const HookContext ctx{*plan->scanner, plan->scan, plan->report.redact, std::cin, std::cerr};
     return run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
 }
 

@@ -42,7 +42,12 @@ bool is_one_of(const std::string& name, const std::vector<std::string>& names)
 /// secret", then how to go on.
 class HookSink : public FindingSink {
 public:
-    HookSink(std::ostream& err, std::string name, bool redact) : m_err(err), m_name(std::move(name)), m_redact(redact) {}
+    /// `message_file`: the commit message file git gave commit-msg (in a linked worktree it is
+    /// not .git/COMMIT_EDITMSG, where .git is a file), named in the advice.
+    HookSink(std::ostream& err, std::string name, bool redact, std::string message_file)
+        : m_err(err), m_name(std::move(name)), m_redact(redact), m_message_file(std::move(message_file))
+    {
+    }
     bool finding(const Finding& f) override
     {
         m_findings.push_back(f);
@@ -64,6 +69,7 @@ private:
     std::ostream& m_err;
     std::string m_name;
     bool m_redact;
+    std::string m_message_file;
     std::vector<Finding> m_findings;
 };
 
@@ -89,7 +95,7 @@ void HookSink::advise(const std::set<std::string>& rules) const
 {
     m_err << (m_name == "pre-push" ? tr("The push was blocked. To go on:") : tr("The commit was blocked. To go on:")) << '\n';
     if (m_name == "commit-msg")
-        m_err << tr("  - take the secret out of the message (your text is kept in .git/COMMIT_EDITMSG);") << '\n';
+        m_err << format(tr("  - take the secret out of the message (your text is kept in {0});"), {m_message_file}) << '\n';
     else if (m_name == "pre-push")
         m_err << tr("  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
                     "pushing publishes history;") << '\n';
@@ -130,7 +136,7 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
     }
     const std::unique_ptr<Source> source = source_for(name, args, input);
     if (!source) return 0;
-    HookSink sink(ctx.err, name, ctx.redact);
+    HookSink sink(ctx.err, name, ctx.redact, name == "commit-msg" && !args.empty() ? args[0] : "");
     run_scan(*source, ctx.scanner, ctx.options, sink);
     return sink.blocked() ? 1 : 0;
 }
@@ -162,15 +168,20 @@ int run_hook(const HookContext& ctx, const std::string& name, const std::string&
         }
         return check(ctx, name, args, input);
     } catch (const Error& e) {
-        ctx.err << "secretscan: " << tr("error: ") << e.what() << "\nsecretscan: "
-                << format(tr("the {0} check could not run, so it failed closed. Fix the cause, or bypass once: {1}"), {name, bypass_for(name)})
-                << '\n';
-        return exit_code_for(e.kind());
+        return hook_failed_closed(ctx.err, name, e);
     } catch (const std::exception& e) {
         ctx.err << "secretscan: " << tr("internal error: ") << e.what() << "\nsecretscan: "
                 << format(tr("the {0} check could not run, so it failed closed. Bypass once: {1}"), {name, bypass_for(name)}) << '\n';
         return 3;
     }
+}
+
+int hook_failed_closed(std::ostream& err, const std::string& name, const Error& e)
+{
+    err << "secretscan: " << tr("error: ") << e.what() << "\nsecretscan: "
+        << format(tr("the {0} check could not run, so it failed closed. Fix the cause, or bypass once: {1}"), {name, bypass_for(name)})
+        << '\n';
+    return exit_code_for(e.kind());
 }
 
 } // namespace secretscan

@@ -233,3 +233,26 @@ TEST_CASE("hardening: folders that cannot be read are said, never passed over in
     CHECK(long_paths.exit_code == 0);
     CHECK(long_paths.err.find("secretscan: skipped " + deep + "/k.txt: unreadable: File name too long\n") != std::string::npos);
 }
+
+TEST_CASE("hardening: hook advice that works where it is followed", "[hardening][hooks]")
+{
+    TempDir d;
+    const std::string repo = d / "main", wt = d / "wt";
+    testing::git_init_with_hooks(repo);
+    testing::sh("git commit -q --allow-empty -m init && git worktree add -q ../wt", repo);
+    REQUIRE(testing::secretscan({"install"}, repo).exit_code == 0);
+    const std::vector<std::string> env{"PATH=" + testing::binary_dir() + ":/usr/bin:/bin"};
+    // In a linked worktree .git is a file: the message is kept in the worktree's own git folder.
+    testing::sh("echo b > b && git add b", wt);
+    const auto msg = testing::git({"commit", "-q", "-m", "uses " + aws_key}, wt, env);
+    CHECK(msg.exit_code != 0);
+    CHECK(msg.err.find("  - take the secret out of the message (your text is kept in " + repo + "/.git/worktrees/wt/COMMIT_EDITMSG);\n") !=
+          std::string::npos);
+    // A configuration that does not load blocks the commit, and says how to go on anyway.
+    testing::write_file(repo + "/.secretscan.yaml", "bogus: 1\n");
+    testing::sh("echo a > a && git add a", repo);
+    const auto bad = testing::git({"commit", "-q", "-m", "x"}, repo, env);
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err == "secretscan: error: " + repo + "/.secretscan.yaml:1:1: unknown key 'bogus' (expected rules, disable, allowlist, baseline)\n"
+                     "secretscan: the pre-commit check could not run, so it failed closed. Fix the cause, or bypass once: git commit --no-verify\n");
+}

@@ -2,6 +2,7 @@
 // The check an installed hook runs (`secretscan hook NAME SCOPE SHIM [ARGS...]`): the hook it
 // chains first, then the scan for that hook, reported on stderr by the hook sink.
 
+#include <secretscan/error.hpp>
 #include <secretscan/engine/pipeline.hpp>
 
 #include <istream>
@@ -30,5 +31,10 @@ struct HookContext {
 /// repository's own hook. Never throws.
 int run_hook(const HookContext& ctx, const std::string& name, const std::string& scope, const std::string& shim,
              const std::vector<std::string>& args);
+
+/// What a hook says when its check cannot run (`e`: a configuration that does not load, a
+/// damaged repository...): the error, that it failed closed, and how to bypass hook `name` once,
+/// on `err`. Returns the exit code for `e` (2 or 3), which blocks the commit or push.
+int hook_failed_closed(std::ostream& err, const std::string& name, const Error& e);
 
 } // namespace secretscan
