@@ -75,7 +75,11 @@ private:
 
 void HookSink::finish(const ScanSummary& summary)
 {
-    for (const auto& w : summary.warnings) m_err << "secretscan: " << tr("warning: ") << w << '\n';
+    for (const auto& w : summary.warnings) m_err << "secretscan: " << tr("warning: ") << printable(w) << '\n';
+    // What the check passed over (binary, over --max-file-size, unreadable) is said every time:
+    // a hook that lets a file through unread must not do it in silence.
+    for (const auto& k : summary.stats.skipped)
+        m_err << "secretscan: " << format(tr("not checked: {0}: {1}"), {printable(k.name), printable(k.reason)}) << '\n';
     if (m_findings.empty()) return;
     sort_findings(m_findings);
     const std::size_t n = m_findings.size();

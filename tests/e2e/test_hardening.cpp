@@ -256,3 +256,17 @@ TEST_CASE("hardening: hook advice that works where it is followed", "[hardening]
     CHECK(bad.err == "secretscan: error: " + repo + "/.secretscan.yaml:1:1: unknown key 'bogus' (expected rules, disable, allowlist, baseline)\n"
                      "secretscan: the pre-commit check could not run, so it failed closed. Fix the cause, or bypass once: git commit --no-verify\n");
 }
+
+TEST_CASE("hardening: a hook names every staged file it does not check", "[hardening][hooks]")
+{
+    TempDir d;
+    testing::git_init_with_hooks(d.path());
+    REQUIRE(testing::secretscan({"install"}, d.path()).exit_code == 0);
+    testing::write_file(d / "big.log", std::string(11u << 20, 'a') + "\nk=" + aws_key + "\n");
+    testing::write_file(d / "blob.bin", std::string("\0\0\0\x01\x02\x03", 6) + std::string(100, '\x07') + "k=" + aws_key + "\n");
+    testing::sh("git add big.log blob.bin", d.path());
+    const auto r = testing::git({"commit", "-q", "-m", "logs"}, d.path(), {"PATH=" + testing::binary_dir() + ":/usr/bin:/bin"});
+    // It used to go through without a word.
+    CHECK(r.err == "secretscan: not checked: big.log: larger than --max-file-size (11534360 bytes)\n"
+                   "secretscan: not checked: blob.bin: binary (NUL byte in the first 8000 bytes)\n");
+}
