@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <csignal>
 #include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -165,6 +166,47 @@ std::vector<fs::path> files_below(const fs::path& root)
     return files;
 }
 
+namespace {
+
+// Temporary report files to remove if a signal ends the run before they are renamed into place:
+// a report holds (redacted) findings and must not be left behind. Plain arrays, so that the
+// handler only does what is async-signal-safe (unlink, sigaction, raise).
+constexpr int max_pending = 4;
+char pending[max_pending][4096];
+volatile sig_atomic_t pending_used[max_pending];
+
+void remove_pending_and_reraise(int sig)
+{
+    for (int i = 0; i < max_pending; ++i)
+        if (pending_used[i]) ::unlink(pending[i]);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, nullptr);
+    raise(sig);
+}
+
+/// Registers `path` for removal on SIGINT, SIGTERM or SIGHUP; the slot, or -1 when none is free
+/// or the path is too long (then a signal can leave it, mode 0600).
+int register_pending(const std::string& path)
+{
+    static const bool installed = [] {
+        struct sigaction sa {};
+        sa.sa_handler = remove_pending_and_reraise;
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+        return true;
+    }();
+    (void)installed;
+    for (int i = 0; i < max_pending; ++i)
+        if (!pending_used[i] && path.size() < sizeof pending[i]) {
+            std::memcpy(pending[i], path.c_str(), path.size() + 1);
+            pending_used[i] = 1;
+            return i;
+        }
+    return -1;
+}
+
+} // namespace
+
 OutputFile::OutputFile(std::string path, std::string what, mode_t mode) : m_path(std::move(path)), m_what(std::move(what))
 {
     struct stat st {};
@@ -180,6 +222,7 @@ OutputFile::OutputFile(std::string path, std::string what, mode_t mode) : m_path
     const int fd = mkstemp(tmpl.data()); // mode 0600
     if (fd < 0) throw Error(ErrorKind::runtime, m_what + " " + m_path + ": cannot create a file there: " + errno_message());
     m_temp = tmpl;
+    m_pending = register_pending(m_temp);
     if (fchmod(fd, mode) != 0 || close(fd) != 0) throw Error(ErrorKind::runtime, m_what + " " + m_temp + ": " + errno_message());
     m_out.open(m_temp, std::ios::binary | std::ios::trunc);
     if (!m_out) throw Error(ErrorKind::runtime, m_what + " " + m_temp + ": cannot open: " + errno_message());
@@ -188,6 +231,7 @@ OutputFile::OutputFile(std::string path, std::string what, mode_t mode) : m_path
 OutputFile::~OutputFile()
 {
     if (!m_committed && !m_temp.empty()) unlink(m_temp.c_str());
+    if (m_pending >= 0) pending_used[m_pending] = 0;
 }
 
 void OutputFile::commit()
@@ -201,6 +245,8 @@ void OutputFile::commit()
         if (fd >= 0) close(fd);
         if (!synced || std::rename(m_temp.c_str(), m_path.c_str()) != 0)
             throw Error(ErrorKind::runtime, m_what + " " + m_path + ": " + errno_message());
+        if (m_pending >= 0) pending_used[m_pending] = 0;
+        m_pending = -1;
     }
     m_committed = true;
 }

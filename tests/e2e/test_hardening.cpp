@@ -270,3 +270,21 @@ TEST_CASE("hardening: a hook names every staged file it does not check", "[harde
     CHECK(r.err == "secretscan: not checked: big.log: larger than --max-file-size (11534360 bytes)\n"
                    "secretscan: not checked: blob.bin: binary (NUL byte in the first 8000 bytes)\n");
 }
+
+TEST_CASE("hardening: a report's temporary file does not outlive a run ended by a signal", "[hardening][reports]")
+{
+    TempDir d;
+    const std::string bin = SECRETSCAN_BINARY;
+    for (const char* sig : {"TERM", "INT", "HUP"}) {
+        INFO(sig);
+        // The scan waits on standard input; the report is open as .out.json.XXXXXX beside out.json.
+        testing::sh("(sleep 5 | '" + bin + "' --output out.json --format json scan - & pid=$!;"
+                    " for i in $(seq 50); do ls -A | grep -q '^[.]out[.]json[.]' && break; sleep 0.1; done;"
+                    " ls -A > during; kill -" + std::string(sig) + " $pid; wait $pid || true); ls -A > after",
+                    d.path());
+        CHECK(testing::read_file(d / "during").find(".out.json.") != std::string::npos);
+        CHECK(testing::read_file(d / "after") == "after\nduring\n"); // no .out.json.XXXXXX, no out.json
+        std::filesystem::remove(d / "during");
+        std::filesystem::remove(d / "after");
+    }
+}
