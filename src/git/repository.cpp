@@ -103,16 +103,17 @@ Blob lookup_blob(git_repository* repo, const git_oid& id, const std::string& wha
 
 Commit peel_commit(git_repository* repo, const std::string& spec)
 {
+    // A ref by name first: its object is read by peeled_commit, which says when it is missing
+    // (git_revparse_single would only say "not found", and libgit2 1.5 leaks on that path).
+    git_reference* ref = nullptr;
+    if (git_reference_dwim(&ref, repo, spec.c_str()) == 0) {
+        const Reference named(ref);
+        if (const auto id = peeled_commit(named.get())) return lookup_commit(repo, *id, spec);
+    }
     git_object* raw = nullptr;
     const int rc = git_revparse_single(&raw, repo, spec.c_str());
-    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC) {
-        git_reference* ref = nullptr;
-        if (git_reference_dwim(&ref, repo, spec.c_str()) == 0) { // a ref whose object is gone: damaged, not unknown
-            const Reference named(ref);
-            peeled_commit(named.get()); // throws Error(runtime) naming the missing object
-        }
+    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
         throw Error(ErrorKind::usage, spec + ": unknown revision (git log would say the same); check the range");
-    }
     check(rc, "resolve revision", spec, ErrorKind::usage);
     Object obj(raw);
     git_object* peeled = nullptr;
