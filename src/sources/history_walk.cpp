@@ -61,11 +61,6 @@ Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges
     if (ranges.empty()) t.include = all_ref_tips(repo);
     auto resolve = [repo](const std::string& spec) { return *git_commit_id(git::peel_commit(repo, spec.empty() ? "HEAD" : spec).get()); };
     for (const std::string& r : ranges) {
-        if (r.find("..") == std::string::npos && r.rfind('^', 0) != 0) {
-            // A range that names an annotated tag includes the tag's message.
-            if (const git::Object o = git::try_revparse(repo, r); o && git_object_type(o.get()) == GIT_OBJECT_TAG)
-                named_tags.emplace_back(r, *git_object_id(o.get()));
-        }
         if (!r.empty() && r[0] == '^') {
             t.exclude.push_back(resolve(r.substr(1)));
         } else if (const auto dots3 = r.find("..."); dots3 != std::string::npos) {
@@ -79,7 +74,10 @@ Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges
             t.exclude.push_back(resolve(r.substr(0, dots2)));
             t.include.push_back(resolve(r.substr(dots2 + 2)));
         } else {
-            t.include.push_back(resolve(r));
+            t.include.push_back(resolve(r)); // first: it says when a ref's object is missing
+            // A range that names an annotated tag includes the tag's message.
+            if (const git::Object o = git::try_revparse(repo, r); o && git_object_type(o.get()) == GIT_OBJECT_TAG)
+                named_tags.emplace_back(r, *git_object_id(o.get()));
         }
     }
     return t;
@@ -223,6 +221,15 @@ bool append_blobs(git_repository* repo, git_object* object, const std::string& n
 bool blobs_of_object(git_repository* repo, const std::string& spec, std::vector<Change>& out)
 {
     if (spec.empty() || spec[0] == '^' || spec.find("..") != std::string::npos) return false;
+    git_reference* ref = nullptr;
+    if (git_reference_dwim(&ref, repo, spec.c_str()) == 0) { // a ref: read through peeled_commit, which
+        const git::Reference named(ref);                      // says when its object is missing
+        if (git::peeled_commit(named.get())) return false;
+        git_object* target = nullptr;
+        if (git_reference_peel(&target, named.get(), GIT_OBJECT_ANY) != 0) return false;
+        const git::Object object(target);
+        return append_blobs(repo, target, spec, out);
+    }
     const git::Object named = git::try_revparse(repo, spec);
     if (!named) return false;
     // Through annotated tags only (libgit2 peels a commit "to any type" to its tree).
