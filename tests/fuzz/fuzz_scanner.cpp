@@ -9,6 +9,7 @@
 #include <secretscan/error.hpp>
 #include <secretscan/rules/selection.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -52,6 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view bytes = fuzz::text(data, size);
     const auto a = scan(plain, bytes);
     const auto b = scan(bulk, bytes);
-    if (a && b && *a != *b) std::abort(); // the bulk prefilter must find what the plain one finds
+    if (a && b && *a != *b) { // the bulk prefilter must find what the plain one finds
+        for (const auto& [name, list] : {std::pair{"plain", &*a}, std::pair{"bulk", &*b}})
+            for (const std::string& f : *list) std::fprintf(stderr, "%s: %s\n", name, f.c_str());
+        std::abort();
+    }
     return 0;
 }
