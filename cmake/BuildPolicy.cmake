@@ -16,3 +16,11 @@ if(SECRETSCAN_SANITIZE)
   target_compile_options(secretscan_build_policy INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(secretscan_build_policy INTERFACE -fsanitize=address,undefined)
 endif()
+# Fuzzing (tests/fuzz, clang only): every project library and tool is instrumented for libFuzzer's
+# coverage and built with ASan and UBSan; only the fuzz targets link libFuzzer itself
+# (-fsanitize=fuzzer brings its own main, which the build-time generators must not get).
+if(SECRETSCAN_FUZZ)
+  target_compile_options(secretscan_build_policy INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(secretscan_build_policy INTERFACE -fsanitize=address,undefined)
+endif()

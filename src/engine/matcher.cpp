@@ -230,6 +230,28 @@ void Matcher::Impl::add_unfiltered(std::size_t i)
     unfiltered_rules.push_back(i);
 }
 
+namespace {
+
+/// Sorts out[first..] (one rule's matches) by start and drops each match that starts inside the
+/// one kept before it: a detector run on several windows (bulk prefilter) sees each window
+/// alone, and a value found from one key may hold the next key (`password = "a password = b"`),
+/// so its matches must be kept apart as one run over the whole text keeps them.
+void keep_apart(std::vector<RawMatch>& out, std::size_t first)
+{
+    const auto from = out.begin() + static_cast<std::ptrdiff_t>(first);
+    std::stable_sort(from, out.end(), [](const RawMatch& a, const RawMatch& b) { return a.begin < b.begin; });
+    std::size_t last_end = 0;
+    auto kept = from;
+    for (auto it = from; it != out.end(); ++it) {
+        if (it != from && it->begin < last_end) continue;
+        last_end = it->end;
+        *kept++ = *it;
+    }
+    out.erase(kept, out.end());
+}
+
+} // namespace
+
 /// With the bulk prefilter, a keyword rule runs only around its keywords' occurrences: the
 /// keyword's line and one line either side (to the end of the text for multiline rules); a
 /// detector, which reads a key's surroundings itself, gets the occurrences alone.
@@ -281,7 +303,9 @@ void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::v
     const CompiledRule& c = compile(ri);
     const std::vector<Window> whole{{0, text.size()}};
     if (c.detector) {
+        const std::size_t first = out.size();
         for (const Window& w : windows.empty() ? whole : windows) c.detector(rules[ri], ri, text, w.begin, w.end, out);
+        keep_apart(out, first);
         return;
     }
     std::vector<re2::StringPiece> groups(static_cast<std::size_t>(c.groups) + 1);

@@ -1,5 +1,6 @@
 #include <secretscan/error.hpp>
 #include <secretscan/engine/matcher.hpp>
+#include <secretscan/engine/scanner.hpp>
 #include <secretscan/rules/selection.hpp>
 
 #include <catch2/catch.hpp>
@@ -139,4 +140,48 @@ TEST_CASE("matcher: bulk windows keep the newline a trailing guard needs", "[mat
     };
     CHECK(run(false) == std::vector<std::size_t>{2, 17});
     CHECK(run(true) == std::vector<std::size_t>{2, 17});
+}
+
+TEST_CASE("matcher: a detector's matches stay apart across bulk windows", "[matcher]")
+{
+    // tests/fuzz/corpus/fuzz_scanner/bulk-overlap.txt (found by fuzz_scanner): UTF-16 text whose
+    // first password value, quoted, holds a second "password = ...". One run over the whole
+    // text gives the first key's match, which covers the second key; the bulk prefilter ran the
+    // detector on each keyword's window alone and also gave the second key's match, inside the
+    // first (matches of one rule overlapped) and kept by the filter chain: a finding that only
+    // history and directory scans reported.
+    const std::string input(
+        "\xff\xfe\x70\x00\x61\x00\x73\x00\x73\x00\x77\x00\x6f\x00\x72\x00\x64\x00\x20\x00\x3d\x00\x20\x00"
+        "\x22\x00\x73\x00\x33\x00\x63\x00\x72\x00\x33\x00\x74\x00\x56\x00\x61\x00\xff\xfe\x70\x00\x61\x00"
+        "\x73\x00\x73\x00\x77\x00\x6f\x00\x72\x00\x64\x00\x20\x00\x3d\x00\x20\x00\x22\x00\x73\x00\x32\x00"
+        "\x63\x00\x72\x00\x33\x00\x74\x00\x56\x00\x61\x00\x6c\x00\x75\x00\x65\x00\x39\x00\x22\x00\x6c\x00"
+        "\x75\x00\x65\x00\x39\x00\x22\x00\x0a\x00",
+        106);
+    const std::vector<Rule> rules = load_rules(RuleSelection{});
+    auto run = [&](bool bulk) {
+        const Matcher m(rules);
+        if (bulk) m.accelerate();
+        const FilterChain chain(m.rules());
+        const Scanner scanner(m, chain, standard_decoders());
+        const auto found = scanner.scan_chunk(Chunk(input, Provenance{SourceKind::file, "config/settings.env", ""}));
+        REQUIRE(found);
+        std::vector<std::string> out;
+        for (const Finding& f : *found) out.push_back(f.rule_id + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ":" + f.secret);
+        return out;
+    };
+    CHECK(run(false).empty());
+    CHECK(run(true).empty()); // was {"password-assignment:1:34:s2cr3tValue9"}
+
+    // The same in ASCII, at the matcher: one match of the rule, from the first key.
+    const std::string text = "password = \"s3cr3tVa password = \"s2cr3tValue9\"lue9\"\n";
+    for (bool bulk : {false, true}) {
+        const Matcher m(rules);
+        if (bulk) m.accelerate();
+        std::vector<RawMatch> found;
+        m.find(text, found);
+        std::vector<std::size_t> starts;
+        for (const RawMatch& f : found)
+            if (m.rules()[f.rule].id == "password-assignment") starts.push_back(f.begin);
+        CHECK(starts == std::vector<std::size_t>{0});
+    }
 }
