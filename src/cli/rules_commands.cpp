@@ -5,6 +5,7 @@
 
 #include "cli/cli.hpp"
 #include "util/i18n.hpp"
+#include "util/strings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -86,13 +87,15 @@ std::string wrapped(const std::string& text)
 
 void explain(const Rule& r)
 {
-    std::cout << r.id << ": " << r.name << ' ' << format(tr("(confidence {0})"), {to_string(r.confidence)}) << "\n\n";
-    std::cout << tr("Regex:    ") << r.regex << '\n' << tr("Keywords:");
-    for (const auto& k : r.keywords) std::cout << ' ' << k;
-    std::cout << '\n' << tr("Defined:  ") << r.mark.file << ':' << r.mark.line << "\n\n";
+    // A pack's texts are not trusted (a repository's .secretscan.yaml can add one): no raw control
+    // byte reaches the terminal.
+    std::cout << printable(r.id) << ": " << printable(r.name) << ' ' << format(tr("(confidence {0})"), {to_string(r.confidence)}) << "\n\n";
+    std::cout << tr("Regex:    ") << printable(r.regex) << '\n' << tr("Keywords:");
+    for (const auto& k : r.keywords) std::cout << ' ' << printable(k);
+    std::cout << '\n' << tr("Defined:  ") << printable(r.mark.file) << ':' << r.mark.line << "\n\n";
     if (!r.references.empty()) {
         std::cout << tr("Format documented at:") << '\n';
-        for (const auto& ref : r.references) std::cout << "  " << ref << '\n';
+        for (const auto& ref : r.references) std::cout << "  " << printable(ref) << '\n';
         std::cout << '\n';
     }
     if (!r.validate.empty())
@@ -100,9 +103,9 @@ void explain(const Rule& r)
     // The packs' texts are msgids too (po/: a rule's impact and remediation, translated where a
     // catalogue has them; English otherwise).
     if (const std::string impact = impact_of(r); !impact.empty())
-        std::cout << tr("What an attacker can do with it:") << '\n' << wrapped(tr(impact.c_str())) << "\n\n";
+        std::cout << tr("What an attacker can do with it:") << '\n' << printable(wrapped(tr(impact.c_str())), "\n") << "\n\n";
     const std::string remediation = tr(r.remediation.c_str());
-    std::cout << tr("If it leaked:") << '\n' << remediation;
+    std::cout << tr("If it leaked:") << '\n' << printable(remediation, "\n");
     if (!remediation.empty() && remediation.back() != '\n') std::cout << '\n';
 }
 
@@ -124,8 +127,8 @@ int rules_list(const Args& a)
     std::size_t width = 0;
     for (const Rule& r : rules) width = std::max(width, r.id.size());
     for (const Rule& r : rules)
-        std::cout << r.id << std::string(width - r.id.size() + 2, ' ') << to_string(r.confidence)
-                  << std::string(8 - to_string(r.confidence).size(), ' ') << r.name << '\n';
+        std::cout << printable(r.id) << std::string(width - r.id.size() + 2, ' ') << to_string(r.confidence)
+                  << std::string(8 - to_string(r.confidence).size(), ' ') << printable(r.name) << '\n';
     if (!a.quiet) std::cout << rules.size() << (rules.size() == 1 ? " rule\n" : " rules\n");
     return 0;
 }

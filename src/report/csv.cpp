@@ -1,6 +1,7 @@
 // --format csv: RFC 4180.
 
 #include "report/common.hpp"
+#include "util/strings.hpp"
 
 #include <string_view>
 
@@ -8,12 +9,14 @@ namespace secretscan::report {
 
 namespace {
 
-/// One RFC 4180 cell. A cell a spreadsheet would read as a formula (starting with = + - @, a tab
+/// One RFC 4180 cell, control bytes shown as \xHH. A cell a spreadsheet would read as a formula (starting with = + - @, a tab
 /// or a carriage return: a file named "=HYPERLINK(...)", an author, a secret) gets a leading
 /// apostrophe, which spreadsheets show as text (OWASP, "CSV Injection").
 std::string csv_field(const std::string& cell)
 {
-    const std::string s = !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos ? "'" + cell : cell;
+    // Control bytes as \xHH too: a spreadsheet or a terminal showing the file must not act on them.
+    const std::string text = printable(cell);
+    const std::string s = !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos ? "'" + text : text;
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
     for (char c : s) {

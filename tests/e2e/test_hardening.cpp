@@ -288,3 +288,20 @@ TEST_CASE("hardening: a report's temporary file does not outlive a run ended by 
         std::filesystem::remove(d / "after");
     }
 }
+
+TEST_CASE("hardening: CSV reports and rules explain escape control bytes too", "[hardening][reports]")
+{
+    TempDir d;
+    testing::write_file(d / "a\033]0;owned\007b.txt", "k=" + aws_key + "\n");
+    const auto csv = testing::secretscan({"--format", "csv", "scan", "."}, d.path());
+    CHECK(csv.exit_code == 1);
+    CHECK(csv.out.find("\r\naws-access-key-id,a\\x1b]0;owned\\x07b.txt,file,1,3,") != std::string::npos);
+    // A pack's rule name (a repository's configuration can add a pack) with ESC and a C1 CSI.
+    testing::write_file(d / "evil.yaml", "rules:\n  - id: evil-rule\n    name: \"N\\e[2J\\u009bname\"\n    regex: 'hello[0-9]+'\n"
+                                         "    keywords: [hello]\n");
+    const auto explain = testing::secretscan({"--rules", "evil.yaml", "rules", "explain", "evil-rule"}, d.path());
+    CHECK(explain.exit_code == 0);
+    CHECK(explain.out.find("evil-rule: N\\x1b[2J\\x9bname (confidence") == 0);
+    const auto list = testing::secretscan({"--rules", "evil.yaml", "-q", "rules", "list"}, d.path());
+    CHECK(list.out.find("N\\x1b[2J\\x9bname\n") != std::string::npos);
+}
