@@ -37,20 +37,28 @@ public:
         const fs::path rel = top ? fs::canonical(root, ec).lexically_relative(fs::canonical(*top, ec)) : fs::path();
         if (!top || ec || rel.empty() || *rel.begin() == "..") m_repo.reset(); // not inside a work tree
         else if (rel != ".") m_prefix = rel.generic_string() + "/";
+        git_index* index = nullptr;
+        if (m_repo && git_repository_index(&index, m_repo.get()) == 0) m_index = git::Index(index);
     }
 
+    /// Whether git ignores `p`: an ignore rule matches it and it is not tracked (git never
+    /// ignores a tracked file, nor a folder that holds one).
     bool operator()(const fs::path& p, bool is_dir) const
     {
         if (!m_repo) return false;
         std::string rel = m_prefix + p.lexically_relative(m_root).generic_string();
         if (is_dir) rel += '/';
         int flag = 0;
-        return git_ignore_path_is_ignored(&flag, m_repo.get(), rel.c_str()) == 0 && flag == 1;
+        if (git_ignore_path_is_ignored(&flag, m_repo.get(), rel.c_str()) != 0 || flag != 1) return false;
+        if (!m_index) return true;
+        std::size_t at = 0;
+        return is_dir ? git_index_find_prefix(&at, m_index.get(), rel.c_str()) != 0 : git_index_get_bypath(m_index.get(), rel.c_str(), 0) == nullptr;
     }
 
 private:
     fs::path m_root;
     git::Repository m_repo;
+    git::Index m_index; // null outside a repository or when the index cannot be read
     std::string m_prefix; // the root's path relative to the work tree's top, with a trailing '/'
 };
 

@@ -305,3 +305,17 @@ TEST_CASE("hardening: CSV reports and rules explain escape control bytes too", "
     const auto list = testing::secretscan({"--rules", "evil.yaml", "-q", "rules", "list"}, d.path());
     CHECK(list.out.find("N\\x1b[2J\\x9bname\n") != std::string::npos);
 }
+
+TEST_CASE("hardening: a tracked file is scanned even where .gitignore matches it", "[hardening][files]")
+{
+    TempDir d;
+    testing::git_init(d.path());
+    testing::write_file(d / ".gitignore", "*\n");
+    testing::write_file(d / "app.py", "k=" + aws_key + "\n");
+    testing::write_file(d / "sub/s.txt", "k=" + aws_key + "\n");
+    testing::write_file(d / "untracked.txt", "k=" + aws_key + "\n");
+    testing::sh("git add -f .gitignore app.py sub/s.txt && git commit -qm i", d.path());
+    // git never ignores a tracked file: neither does the scan (it used to pass both over in silence).
+    const auto report = testing::scan_json({"scan", "."}, d.path());
+    CHECK(testing::locations(report) == std::vector<std::string>{"app.py:1:3:aws-access-key-id", "sub/s.txt:1:3:aws-access-key-id"});
+}
