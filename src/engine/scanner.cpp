@@ -4,10 +4,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace secretscan {
 
