@@ -69,6 +69,7 @@ struct Plan {
     std::unique_ptr<Matcher> matcher;
     std::unique_ptr<FilterChain> chain; ///< the configuration's finding steps included
     std::unique_ptr<Scanner> scanner;
+    std::unique_ptr<Matcher> redact_only; ///< built-in rules left out, redacted from lines (Scanner::set_redact_only)
     ScanOptions scan;
     ReportOptions report;
 };

@@ -120,6 +120,19 @@ unsigned worker_threads(unsigned asked)
     return most;
 }
 
+/// The built-in rules `rules` leaves out (disabled, or --no-builtin): their matches are still
+/// redacted from reported lines. Null when every built-in rule is in use.
+std::unique_ptr<Matcher> redact_only_matcher(const std::vector<Rule>& rules)
+{
+    std::set<std::string> used;
+    for (const Rule& r : rules) used.insert(r.id);
+    RuleSelection all;
+    std::vector<Rule> off = load_rules(all);
+    std::erase_if(off, [&used](const Rule& r) { return used.count(r.id) != 0; });
+    if (off.empty()) return nullptr;
+    return std::make_unique<Matcher>(std::move(off));
+}
+
 } // namespace
 
 Plan resolve(const Args& a, const std::string& command, Context context)
@@ -144,6 +157,8 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     p.matcher = std::make_unique<Matcher>(std::move(rules));
     p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
+    p.redact_only = redact_only_matcher(p.matcher->rules());
+    p.scanner->set_redact_only(p.redact_only.get());
     p.scan.max_file_size = a.max_file_size;
     p.scan.threads = worker_threads(a.threads);
     p.scan.explain_drops = a.explain_drops;

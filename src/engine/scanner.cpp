@@ -172,6 +172,24 @@ void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out
     out.push_back(std::move(f));
 }
 
+/// Appends to `secrets` the matches of `redact_only` (no filter step) on each line that holds one
+/// of `out`'s findings, each line searched once.
+void redact_only_secrets(const Matcher& redact_only, const LineIndex& lines, const std::vector<Finding>& out, std::string_view path,
+                         std::vector<std::pair<std::size_t, std::size_t>>& secrets)
+{
+    std::vector<std::size_t> held;
+    for (const Finding& f : out) held.push_back(f.line);
+    std::sort(held.begin(), held.end());
+    held.erase(std::unique(held.begin(), held.end()), held.end());
+    std::vector<RawMatch> found;
+    for (const std::size_t line : held) {
+        found.clear();
+        redact_only.find(lines.line_text(line), found, path);
+        const std::size_t base = lines.start_of(line);
+        for (const RawMatch& m : found) secrets.emplace_back(base + m.secret_begin, base + m.secret_end);
+    }
+}
+
 /// Sets each finding's line_text: at most max_line_text bytes of its line around its secret
 /// (`ranges`, parallel to `out`; a decoded finding's is its encoded span), on UTF-8 boundaries;
 /// and its line_spans: each of `secrets` (every rule's matches, reported or not, and every
@@ -309,6 +327,7 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     }
     if (depth == 0) {
         every_secret.insert(every_secret.end(), ranges.begin(), ranges.end());
+        if (m_redact_only && !out.empty()) redact_only_secrets(*m_redact_only, lines, out, where.path, every_secret);
         place_line_text(lines, ranges, every_secret, out);
     }
     return out;

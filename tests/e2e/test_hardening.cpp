@@ -166,6 +166,33 @@ TEST_CASE("hardening: a finding's line never shows another secret, allowlisted o
     }
 }
 
+TEST_CASE("hardening: a rule switched off still has its secrets redacted from other findings' lines", "[hardening][reports]")
+{
+    TempDir d;
+    const std::string secret_key = "wJalrXUtnFEMIK7MDENGbPxRfiCYzq3x9Kq2Vb8L";
+    testing::write_file(d / "a.env", "AWS_ACCESS_KEY_ID=" + aws_key + " aws_secret_access_key=\"" + secret_key + "\"\n");
+    const std::string expected = "AWS_ACCESS_KEY_ID=AKIA\u2026 aws_secret_access_key=\"wJal\u2026\"";
+    // A committed configuration that disables the access key id's rule.
+    testing::git_init(d.path());
+    testing::write_file(d / ".secretscan.yaml", "disable: [aws-access-key-id]\n");
+    auto report = testing::scan_json({"scan", "a.env"}, d.path());
+    REQUIRE(report["findings"].size() == 1);
+    CHECK(report["findings"][0]["rule_id"] == "aws-secret-access-key");
+    CHECK(report["findings"][0]["line_text"] == expected);
+    // The same from the command line.
+    std::filesystem::remove(d / ".secretscan.yaml");
+    report = testing::scan_json({"--disable-rule", "aws-access-key-id", "scan", "a.env"}, d.path());
+    REQUIRE(report["findings"].size() == 1);
+    CHECK(report["findings"][0]["line_text"] == expected);
+    // --no-builtin with a pack of the user's own that finds only the secret key.
+    testing::write_file(d / "own.yaml", "rules:\n  - id: own-secret\n    name: Own secret\n    regex: 'aws_secret_access_key=\"([A-Za-z0-9/+]{40})\"'\n"
+                                        "    keywords: [aws_secret_access_key]\n");
+    report = testing::scan_json({"--no-builtin", "--rules", "own.yaml", "scan", "a.env"}, d.path());
+    REQUIRE(report["findings"].size() == 1);
+    CHECK(report["findings"][0]["rule_id"] == "own-secret");
+    CHECK(report["findings"][0]["line_text"] == expected);
+}
+
 TEST_CASE("hardening: two bytes FF FE before UTF-8 text do not hide its secrets", "[hardening][text]")
 {
     const auto r = scan_one("bom.txt", "\xFF\xFEpassword=x\nk=" + aws_key + "\n");

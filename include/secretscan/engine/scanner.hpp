@@ -73,6 +73,13 @@ public:
     const Matcher& matcher() const noexcept { return m_matcher; }
     const FilterChain& chain() const noexcept { return m_chain; }
 
+    /// Rules whose matches are redacted from findings' line texts but never reported: the
+    /// built-in rules a scan disabled (`disable:`, --disable-rule, --no-builtin), so that switching
+    /// a rule off never shows its secrets in clear on another finding's line. Only lines that hold
+    /// a finding are searched, with no filter step. `redact_only` must outlive the Scanner; null
+    /// (the default) searches nothing. Call before scanning; not thread-safe against scans.
+    void set_redact_only(const Matcher* redact_only) noexcept { m_redact_only = redact_only; }
+
 private:
     std::vector<Finding> scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                     std::vector<TraceEntry>* trace, int depth) const;
@@ -85,6 +92,7 @@ private:
     const Matcher& m_matcher;
     const FilterChain& m_chain;
     std::vector<std::shared_ptr<const Decoder>> m_decoders;
+    const Matcher* m_redact_only = nullptr;
 };
 
 } // namespace secretscan
