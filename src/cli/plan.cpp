@@ -180,6 +180,12 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
     if (file) file->commit();
     for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << printable(w) << '\n';
+    if (s.ignored && !a.quiet)
+        std::cerr << "secretscan: "
+                  << format(trn("{0} file or folder that .gitignore ignores was not scanned (--no-ignore scans it)",
+                                "{0} files and folders that .gitignore ignores were not scanned (--no-ignore scans them)", s.ignored),
+                            {std::to_string(s.ignored)})
+                  << '\n';
     std::vector<std::string> drops = s.stats.drops; // workers finish in any order
     std::sort(drops.begin(), drops.end());
     for (const auto& d : drops) std::cerr << "secretscan: dropped " << d << '\n';

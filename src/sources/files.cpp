@@ -91,10 +91,16 @@ void FilesSource::walk(const std::string& root, ScanSummary& summary)
     WalkVisitor visit;
     visit.file = [&found](const fs::path& p) { found.push_back({display_path(p), false}); };
     visit.git_config = true;
-    if (ignored) visit.ignored = [&ignored](const fs::path& p, bool dir) { return (*ignored)(p, dir); };
+    if (ignored)
+        visit.ignored = [&ignored, &summary](const fs::path& p, bool dir) {
+            const bool is = (*ignored)(p, dir);
+            summary.ignored += is;
+            return is;
+        };
     visit.unreadable = [&summary](const fs::path& p, const std::string& why) {
         summary.stats.skipped.push_back({display_path(p), "unreadable: " + why});
     };
+    visit.not_regular = [&summary](const fs::path& p, const std::string& what) { summary.stats.skipped.push_back({display_path(p), what}); };
     walk_files(root, visit);
     std::sort(found.begin(), found.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
     for (Item& item : found) add(std::move(item.path), false, summary);

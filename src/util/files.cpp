@@ -114,6 +114,23 @@ std::string read_input_file(const std::string& path, const std::string& what, co
     return out;
 }
 
+namespace {
+
+/// What an entry that is neither a regular file nor a folder is, and why it is not read.
+std::string kind_of(const fs::file_status& st)
+{
+    switch (st.type()) {
+    case fs::file_type::symlink: return "a symbolic link, not followed";
+    case fs::file_type::fifo: return "a FIFO, not read";
+    case fs::file_type::socket: return "a socket, not read";
+    case fs::file_type::block: return "a block device, not read";
+    case fs::file_type::character: return "a character device, not read";
+    default: return "not a regular file, not read";
+    }
+}
+
+} // namespace
+
 void walk_files(const fs::path& root, const WalkVisitor& visit)
 {
     std::error_code ec;
@@ -137,7 +154,11 @@ void walk_files(const fs::path& root, const WalkVisitor& visit)
             ec.clear();
             continue;
         }
-        if (fs::is_symlink(st)) continue;
+        if (!fs::is_regular_file(st) && !fs::is_directory(st)) {
+            if (visit.not_regular && it->path().filename() != ".git" && !(visit.ignored && visit.ignored(it->path(), false)))
+                visit.not_regular(it->path(), kind_of(st));
+            continue;
+        }
         const bool is_git = it->path().filename() == ".git"; // a folder, or a linked worktree's file
         if (fs::is_directory(st)) {
             if (is_git || (visit.ignored && visit.ignored(it->path(), true))) {

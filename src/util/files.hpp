@@ -60,6 +60,9 @@ struct WalkVisitor {
     std::function<bool(const std::filesystem::path&, bool dir)> ignored;
     /// An entry the walk could not read (with the reason). Null: ignored.
     std::function<void(const std::filesystem::path&, const std::string&)> unreadable;
+    /// An entry that is neither a regular file nor a folder (a symbolic link, which is not
+    /// followed; a FIFO, socket or device, which is not read), with what it is. Null: ignored.
+    std::function<void(const std::filesystem::path&, const std::string&)> not_regular;
 };
 
 /// Walks the directory `root` recursively without following symbolic links. Throws

@@ -261,6 +261,31 @@ TEST_CASE("hardening: folders that cannot be read are said, never passed over in
     CHECK(long_paths.err.find("secretscan: skipped " + deep + "/k.txt: unreadable: File name too long\n") != std::string::npos);
 }
 
+TEST_CASE("hardening: a directory scan lists the links and FIFOs it does not read, and counts what .gitignore hides", "[hardening][files]")
+{
+    TempDir d;
+    testing::git_init(d.path());
+    testing::write_file(d / "outside/k.txt", "k=" + aws_key + "\n");
+    testing::write_file(d / "repo/.gitignore", ".env\nlogs/\n");
+    testing::write_file(d / "repo/.env", "k=" + aws_key + "\n");
+    testing::write_file(d / "repo/logs/a.log", "k=" + aws_key + "\n");
+    testing::sh("ln -s ../outside/k.txt repo/link.txt && mkfifo repo/pipe", d.path());
+    const auto r = testing::secretscan({"scan", "-v", "repo"}, d.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("secretscan: skipped repo/link.txt: a symbolic link, not followed\n") != std::string::npos);
+    CHECK(r.err.find("secretscan: skipped repo/pipe: a FIFO, not read\n") != std::string::npos);
+    CHECK(r.err.find("secretscan: 2 files and folders that .gitignore ignores were not scanned (--no-ignore scans them)\n") != std::string::npos);
+    CHECK(r.out.find("scanned 1 file (11 bytes), skipped 2,") != std::string::npos);
+    // --no-ignore scans them; the summary of ignored paths is gone.
+    const auto all = testing::secretscan({"scan", "--no-ignore", "repo"}, d.path());
+    CHECK(all.exit_code == 1);
+    CHECK(all.out.find("repo/.env:1:3: aws-access-key-id") != std::string::npos);
+    CHECK(all.out.find("repo/logs/a.log:1:3: aws-access-key-id") != std::string::npos);
+    CHECK(all.err.find(".gitignore") == std::string::npos);
+    // -q says nothing of them.
+    CHECK(testing::secretscan({"-q", "scan", "repo"}, d.path()).err.empty());
+}
+
 TEST_CASE("hardening: hook advice that works where it is followed", "[hardening][hooks]")
 {
     TempDir d;

@@ -59,6 +59,7 @@ struct ScanSummary {
     std::size_t findings = 0;          ///< findings the sink received
     DropCounts dropped{};              ///< matches each filter step dropped during this scan
     bool stopped = false;              ///< the sink asked to stop before the scan's end
+    std::uint64_t ignored = 0;         ///< files and folders a directory scan passed over for .gitignore
 };
 
 /// What a Source hands its chunks to, on the worker thread reading them. Counts into the
