@@ -213,10 +213,13 @@ TEST_CASE("message: every line of the file, which is never modified", "[message]
 TEST_CASE("message: nothing below git's scissors line counts (git commit -v)", "[message]")
 {
     TempDir d;
+    const std::string explained = " Do not modify or remove the line above.\n";
     write_file(d / "MSG", "Subject\n# token " + key2 + " in a comment line\n"
-                          "# ------------------------ >8 ------------------------\n"
+                          "# ------------------------ >8 ------------------------\n#" + explained + "# Everything below it will be ignored.\n"
                           "diff --git a/x b/x\n+k=" + key1 + "\n");
     CHECK(locations(scan_json({"message", "MSG"}, d.path())) == Locs{"MSG:2:9:aws-access-key-id"});
-    write_file(d / "MSG2", "Subject\n; ------------------------ >8 ------------------------\n+k=" + key1 + "\n");
+    // core.commentChar ';' and git's status below its explanation (--cleanup=scissors).
+    write_file(d / "MSG2", "Subject\n; ------------------------ >8 ------------------------\n;" + explained + "; Everything below it will be ignored.\n"
+                           ";\n; On branch main\n; k=" + key1 + "\n");
     CHECK(locations(scan_json({"message", "MSG2"}, d.path(), 0)).empty());
 }

@@ -88,6 +88,9 @@ TEST_CASE("hooks: install in a fresh repository, a secret is blocked, a clean co
     // commit-msg: a secret in the message, even with -m (git keeps # lines there).
     expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# key " + key2},
                    {".git/COMMIT_EDITMSG:3:7: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
+    // A scissors line typed into -m text: git keeps what is below it, so the hook reads it.
+    expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# ------------------------ >8 ------------------------\nkey " + key2},
+                   {".git/COMMIT_EDITMSG:4:5: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
 }
 
 TEST_CASE("hooks: commit-msg blocks a secret in the message and never edits the message", "[hooks]")

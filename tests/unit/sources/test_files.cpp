@@ -54,8 +54,15 @@ TEST_CASE("files source: named files first as given, then each folder's files in
 TEST_CASE("message source: everything down to git's scissors line, located by the file's name", "[sources]")
 {
     testing::TempDir d;
-    testing::write_file(d / "MSG", "subject tok_a9w2e6\n# comment tok_b5r1t8\n# ------------------------ >8 ------------------------\ntok_c3v7y1\n");
+    const std::string scissors = "# ------------------------ >8 ------------------------\n";
+    testing::write_file(d / "MSG", "subject tok_a9w2e6\n# comment tok_b5r1t8\n" + scissors +
+                                       "# Do not modify or remove the line above.\n# Everything below it will be ignored.\n"
+                                       "diff --git a/x b/x\n+tok_c3v7y1\n");
     Engine e;
     MessageFileSource source(d / "MSG");
     CHECK(e.run(source) == std::vector<std::string>{d / "MSG:1:9:tok_a9w2e6", d / "MSG:2:11:tok_b5r1t8"});
+    // A scissors line git did not write (typed into -m text, which git keeps): the text below counts.
+    testing::write_file(d / "TYPED", "subject\n" + scissors + "tok_c3v7y1\n");
+    MessageFileSource typed(d / "TYPED");
+    CHECK(e.run(typed) == std::vector<std::string>{d / "TYPED:3:1:tok_c3v7y1"});
 }
