@@ -86,7 +86,29 @@ std::string shown_line(const Finding& f, const ReportOptions& o)
 
 std::string dump(const nlohmann::json& j, int indent)
 {
-    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string text = j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+    // The dump is valid UTF-8, and these code points can only stand in its strings: escape the
+    // C1 controls (U+0080 to U+009F; U+009B starts a terminal control sequence) and the line and
+    // paragraph separators (U+2028, U+2029), so that a report shown raw cannot drive a terminal.
+    std::string out;
+    out.reserve(text.size());
+    static constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+            out += "\\u00";
+            out += hex[next >> 4];
+            out += hex[next & 0xF];
+            ++i;
+        } else if (c == 0xE2 && next == 0x80 && i + 2 < text.size() && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+            out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
 }
 
 bool DocumentSink::finding(const Finding& f)

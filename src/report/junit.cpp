@@ -12,7 +12,19 @@ namespace {
 std::string xml(const std::string& s)
 {
     std::string out;
-    for (char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        // C1 controls (U+0080 to U+009F) as character references: XML allows them, but raw they
+        // can drive a terminal that shows the report.
+        if (c == '\xC2' && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            const auto low = static_cast<unsigned char>(s[++i]);
+            out += "&#x";
+            out += hex[low >> 4];
+            out += hex[low & 0xF];
+            out += ';';
+            continue;
+        }
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;

@@ -200,6 +200,25 @@ TEST_CASE("hardening: two bytes FF FE before UTF-8 text do not hide its secrets"
     CHECK(r.out.find("bom.txt:2:3: aws-access-key-id: AKIA\u2026\n") == 0);
 }
 
+TEST_CASE("hardening: JSON, SARIF, GitLab and JUnit reports escape C1 controls and line separators", "[hardening][reports]")
+{
+    TempDir d;
+    // U+009B (CSI, "\xc2\x9b") starts a terminal control sequence; U+2028 ends a JavaScript line.
+    testing::write_file(d / "a.env", "x=\xc2\x9b" "2J\xe2\x80\xa8 k=" + aws_key + "\n");
+    for (const std::string format : {"json", "jsonl", "sarif", "gitlab"}) {
+        INFO(format);
+        const auto r = testing::secretscan({"--format", format, "scan", "a.env"}, d.path());
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("\xc2\x9b") == std::string::npos);
+        CHECK(r.out.find("\xe2\x80\xa8") == std::string::npos);
+        CHECK(r.out.find("x=\\u009b2J\\u2028 k=AKIA\u2026") != std::string::npos);
+        if (format != "jsonl") CHECK_NOTHROW(nlohmann::json::parse(r.out));
+    }
+    const auto junit = testing::secretscan({"--format", "junit", "scan", "a.env"}, d.path());
+    CHECK(junit.out.find("\xc2\x9b") == std::string::npos);
+    CHECK(junit.out.find("x=&#x9B;2J\xe2\x80\xa8 k=AKIA\u2026") != std::string::npos);
+}
+
 TEST_CASE("hardening: tags that point at a blob or a tree are scanned, and pushing a harmless one is not blocked", "[hardening][history]")
 {
     TempDir d;
