@@ -233,6 +233,13 @@ OutputFile::OutputFile(std::string path, std::string what, mode_t mode) : m_path
     struct stat st {};
     const bool exists = lstat(m_path.c_str(), &st) == 0;
     if (exists && !S_ISREG(st.st_mode)) { // a link, device or FIFO: write into it, never replace it
+        struct stat target {};
+        if (S_ISLNK(st.st_mode) && stat(m_path.c_str(), &target) != 0 && errno == ENOENT) {
+            // A dangling link: create what it names with the report's mode, not the umask's.
+            const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+            if (fd < 0) throw Error(ErrorKind::runtime, m_what + " " + m_path + ": cannot create: " + errno_message());
+            close(fd);
+        }
         m_out.open(m_path, std::ios::binary | std::ios::trunc);
         if (!m_out) throw Error(ErrorKind::runtime, m_what + " " + m_path + ": cannot open: " + errno_message());
         return;

@@ -77,9 +77,9 @@ std::vector<std::filesystem::path> files_below(const std::filesystem::path& root
 /// and nothing the user pointed at is replaced by something else: a regular file, or a path that
 /// does not exist yet, is written to a temporary file beside it (created with `mode`) and
 /// renamed over it by commit(); a symbolic link, a device or a FIFO is opened and written
-/// through. Without commit(), the temporary file is removed, also when SIGINT, SIGTERM or SIGHUP
-/// ends the run (the handler removes it, then dies of the signal as it would have). Not
-/// thread-safe.
+/// through (the file a dangling link names is created with `mode`). Without commit(), the
+/// temporary file is removed, also when SIGINT, SIGTERM or SIGHUP ends the run (the handler
+/// removes it, then dies of the signal as it would have). Not thread-safe.
 class OutputFile {
 public:
     /// Throws Error(runtime) naming `what` (e.g. "--output") and the path when it cannot be

@@ -148,6 +148,12 @@ TEST_CASE("reports: --output to a symbolic link or a FIFO writes into it and nev
     CHECK(via_link.exit_code == 1);
     CHECK(fs::is_symlink(fs::symlink_status(d / "link.json")));
     CHECK(nlohmann::json::parse(testing::read_file(d / "target.json"))["findings"].size() == 1);
+    // A dangling link: the report it names is created 0600 whatever the umask, like any report.
+    fs::create_symlink(d / "new.json", d / "dangling.json");
+    sh("umask 022 && " + testing::binary_dir() + "/secretscan -q --format json --output ../dangling.json history || true", r);
+    CHECK(fs::is_symlink(fs::symlink_status(d / "dangling.json")));
+    CHECK(fs::status(d / "new.json").permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK(nlohmann::json::parse(testing::read_file(d / "new.json"))["findings"].size() == 1);
     sh("mkfifo fifo && (cat fifo > from-fifo.json &)", d.path());
     const auto via_fifo = secretscan({"--format", "jsonl", "--output", d / "fifo", "history"}, r);
     CHECK(via_fifo.exit_code == 1);
