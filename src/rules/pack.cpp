@@ -1,5 +1,6 @@
 #include <secretscan/engine/detectors.hpp>
 #include <secretscan/engine/extractors.hpp>
+#include <secretscan/engine/glob.hpp>
 #include <secretscan/engine/validators.hpp>
 #include <secretscan/error.hpp>
 #include <secretscan/rules/pack.hpp>
@@ -156,7 +157,13 @@ const std::map<std::string, KeyReader>& key_readers()
              for (std::string_view n : extractor_names()) known += (known.empty() ? "" : ", ") + std::string(n);
              f.fail("unknown extractor " + quoted_if_printable(f.rule.extract, "name") + " (known: " + known + ")");
          }},
-        {"paths", [](const Field& f) { f.rule.paths = f.list(); }},
+        {"paths", [](const Field& f) {
+             f.rule.paths = f.list();
+             for (std::size_t i = 0; i < f.rule.paths.size(); ++i)
+                 if (const std::string why = glob_error(f.rule.paths[i]); !why.empty())
+                     secretscan::fail(mark_of(f.file, f.value[i].Mark()), f.rule.id,
+                                      "path glob " + quoted_if_printable(f.rule.paths[i], "(not printable)") + ": " + why);
+         }},
         {"confidence", [](const Field& f) {
              f.rule.confidence = f.choice<Confidence>({{"high", Confidence::high}, {"medium", Confidence::medium}, {"low", Confidence::low}});
          }},

@@ -111,6 +111,8 @@ TEST_CASE("pack errors name file, line, column and rule id", "[rules]")
     CHECK(error_of("rules:\n  - id: x\n    regex: 'a(b'\n    boundary: word\n    keywords: [a]\n") ==
           "pack.yaml:3:12: rule x: invalid regex: missing ): \\b(a(b)\\b; fix the 'regex' (RE2 syntax)");
     CHECK(error_of("patterns: []\n") == "pack.yaml:1:1: unknown top-level key 'patterns' (expected 'rules')");
+    CHECK(error_of("rules:\n  - id: x\n    regex: a\n    keywords: [a]\n    paths: ['*.env', '[z-a]']\n") ==
+          "pack.yaml:5:22: rule x: path glob '[z-a]': the range 'z-a' is reversed (it can match nothing)");
 }
 
 TEST_CASE("load_rules rejects duplicate ids (config error) and unknown disabled ids or missing packs (usage errors)", "[rules]")
