@@ -48,6 +48,7 @@ using Signature = Handle<git_signature, git_signature_free>;
 using Config = Handle<git_config, git_config_free>;
 using ConfigEntryHandle = Handle<git_config_entry, git_config_entry_free>;
 using StatusList = Handle<git_status_list, git_status_list_free>;
+using Remote = Handle<git_remote, git_remote_free>;
 
 /// libgit2's value types that own memory, disposed of when they go out of scope.
 struct Buf {

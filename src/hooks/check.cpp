@@ -126,7 +126,7 @@ std::unique_ptr<Source> source_for(const std::string& name, const std::vector<st
     }
     if (name == "prepare-commit-msg") // a clean `git merge` runs no pre-commit hook: check what it adds here
         return git::merge_heads_of(".").empty() ? nullptr : std::make_unique<StagedSource>(".");
-    return std::make_unique<PushSource>(".", input);
+    return std::make_unique<PushSource>(".", input, args.size() > 0 ? args[0] : "", args.size() > 1 ? args[1] : "");
 }
 
 /// The hook check proper, after the chained hook. Returns the exit code.
@@ -141,7 +141,8 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
     const std::unique_ptr<Source> source = source_for(name, args, input);
     if (!source) return 0;
     HookSink sink(ctx.err, name, ctx.redact, name == "commit-msg" && !args.empty() ? args[0] : "");
-    run_scan(*source, ctx.scanner, ctx.options, sink);
+    const ScanSummary summary = run_scan(*source, ctx.scanner, ctx.options, sink);
+    for (const auto& w : summary.warnings) ctx.err << "secretscan: " << tr("warning: ") << printable(w) << '\n';
     return sink.blocked() ? 1 : 0;
 }
 

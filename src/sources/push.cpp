@@ -12,9 +12,61 @@ namespace secretscan {
 
 namespace {
 
-/// The revision ranges of one pre-push line: the commits the push would add to the remote.
-/// Empty for a deletion.
-std::vector<std::string> pushed_ranges(git_repository* repo, const std::string& local_sha, const std::string& remote_sha)
+/// The remote-tracking ref globs of the remote a push goes to: `remote` when it names a
+/// configured remote, and every configured remote whose URL or push URL is `url`. Empty when
+/// this clone knows of none: the remote holds nothing that is known here.
+std::vector<std::string> tracking_globs(git_repository* repo, const std::string& remote, const std::string& url)
+{
+    git_strarray names{};
+    git::check(git_remote_list(&names, repo), "list remotes");
+    std::vector<std::string> globs;
+    for (std::size_t i = 0; i < names.count; ++i) {
+        const std::string name = names.strings[i];
+        git_remote* raw = nullptr;
+        if (git_remote_lookup(&raw, repo, name.c_str()) != 0) continue;
+        const git::Remote r(raw);
+        const char* fetch_url = git_remote_url(raw);
+        const char* push_url = git_remote_pushurl(raw);
+        const bool same_url = !url.empty() && ((fetch_url && url == fetch_url) || (push_url && url == push_url));
+        if (name == remote || same_url) globs.push_back("refs/remotes/" + name + "/*");
+    }
+    git_strarray_dispose(&names);
+    return globs;
+}
+
+/// "^ID" for each commit a ref matching one of `globs` points to.
+std::vector<std::string> held_by(git_repository* repo, const std::vector<std::string>& globs)
+{
+    std::vector<std::string> out;
+    for (const std::string& glob : globs) {
+        git_reference_iterator* it_raw = nullptr;
+        git::check(git_reference_iterator_glob_new(&it_raw, repo, glob.c_str()), "list remote-tracking refs");
+        const git::ReferenceIterator it(it_raw);
+        git_reference* ref = nullptr;
+        while (git_reference_next(&ref, it.get()) == 0) {
+            const git::Reference owned(ref);
+            if (const auto id = git::peeled_commit(owned.get())) out.push_back("^" + git::to_hex(*id));
+        }
+    }
+    return out;
+}
+
+/// Whether `local_sha` names a tag to a blob or a tree: its content is what the push adds
+/// (HistorySource reads it).
+bool tags_content(git_repository* repo, const std::string& local_sha)
+{
+    const git::Object local = git::try_revparse(repo, local_sha);
+    if (!local || git_object_type(local.get()) != GIT_OBJECT_TAG) return false; // "any type" would peel a commit to its tree
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, local.get(), GIT_OBJECT_ANY) != 0) return false;
+    const git::Object target(peeled);
+    return git_object_type(peeled) != GIT_OBJECT_COMMIT;
+}
+
+/// The revision ranges of one pre-push line: the commits the push would add to the remote, whose
+/// refs are `remote_held` ("^ID" each). Empty for a deletion.
+std::vector<std::string> pushed_ranges(git_repository* repo, const std::string& local_sha, const std::string& remote_sha,
+                                       const std::vector<std::string>& remote_held)
 {
     const auto zero = [](const std::string& s) { return s.find_first_not_of('0') == std::string::npos; };
     if (zero(local_sha)) return {};
@@ -23,32 +75,20 @@ std::vector<std::string> pushed_ranges(git_repository* repo, const std::string& 
     const bool known = !zero(remote_sha) && git_oid_fromstr(&remote, remote_sha.c_str()) == 0 &&
                        git_object_lookup(&raw, repo, &remote, GIT_OBJECT_COMMIT) == 0;
     const git::Object remote_commit(raw);
-    // A tag to a blob or a tree: its content is what the push adds (HistorySource reads it).
-    if (const git::Object local = git::try_revparse(repo, local_sha)) {
-        git_object* peeled = nullptr;
-        const bool tag = git_object_type(local.get()) == GIT_OBJECT_TAG; // "any type" would peel a commit to its tree
-        if ((tag ? git_object_peel(&peeled, local.get(), GIT_OBJECT_ANY) : git_object_dup(&peeled, local.get())) == 0) {
-            const git::Object target(peeled);
-            if (git_object_type(peeled) != GIT_OBJECT_COMMIT) return {local_sha};
-        }
-    }
+    if (tags_content(repo, local_sha)) return {local_sha};
     if (known) return {remote_sha + ".." + local_sha};
-    // A new branch (or a remote tip we do not have): what no remote-tracking ref already holds.
+    // A new branch (or a remote tip we do not have): what none of that remote's refs holds.
     std::vector<std::string> out{local_sha};
-    git_reference_iterator* it_raw = nullptr;
-    git::check(git_reference_iterator_glob_new(&it_raw, repo, "refs/remotes/*"), "list remote-tracking refs");
-    const git::ReferenceIterator it(it_raw);
-    git_reference* ref = nullptr;
-    while (git_reference_next(&ref, it.get()) == 0) {
-        const git::Reference owned(ref);
-        if (const auto id = git::peeled_commit(owned.get())) out.push_back("^" + git::to_hex(*id));
-    }
+    out.insert(out.end(), remote_held.begin(), remote_held.end());
     return out;
 }
 
 } // namespace
 
-PushSource::PushSource(std::string repo_dir, std::string input) : m_repo_dir(std::move(repo_dir)), m_input(std::move(input)) {}
+PushSource::PushSource(std::string repo_dir, std::string input, std::string remote, std::string url)
+    : m_repo_dir(std::move(repo_dir)), m_input(std::move(input)), m_remote(std::move(remote)), m_url(std::move(url))
+{
+}
 
 PushSource::~PushSource() = default;
 
@@ -57,13 +97,22 @@ std::size_t PushSource::list(ScanSummary& summary, unsigned threads)
     const git::Repository repo = git::open(m_repo_dir);
     std::istringstream lines(m_input);
     m_first_item = {0};
+    const bool any_remote = m_remote.empty() && m_url.empty();
+    const std::vector<std::string> remote_held =
+        held_by(repo.get(), any_remote ? std::vector<std::string>{"refs/remotes/*"} : tracking_globs(repo.get(), m_remote, m_url));
+    bool said = false;
     for (std::string line; std::getline(lines, line);) {
         std::istringstream fields(line);
         std::string local_ref, local_sha, remote_ref, remote_sha;
         if (!(fields >> local_ref >> local_sha >> remote_ref >> remote_sha)) continue;
         HistoryOptions h;
-        h.ranges = pushed_ranges(repo.get(), local_sha, remote_sha);
+        h.ranges = pushed_ranges(repo.get(), local_sha, remote_sha, remote_held);
         if (h.ranges.empty()) continue;
+        if (h.ranges.size() == 1 && h.ranges[0] == local_sha && !said) {
+            said = true;
+            summary.warnings.push_back((m_remote.empty() ? m_url : m_remote) + " holds no commit this clone knows of (no remote-tracking "
+                                       "branch): every commit of " + local_ref + " is checked, its whole history");
+        }
         m_refs.push_back(std::make_unique<HistorySource>(m_repo_dir, std::move(h)));
         m_first_item.push_back(m_first_item.back() + m_refs.back()->list(summary, threads));
     }

@@ -322,6 +322,40 @@ TEST_CASE("hooks: pre-push blocks commits that skipped the local hooks", "[hooks
     CHECK(git({"push", "origin", "main:other"}, work).exit_code == 0);
 }
 
+TEST_CASE("hooks: a push to a new, empty remote checks what that remote lacks, though another remote holds it", "[hooks]")
+{
+    // The commit skipped the local hooks and was pushed to origin with --no-verify; the new
+    // public repository has none of it.
+    TempDir d;
+    sh("git init -q --bare origin.git && git init -q --bare public.git && git init -q --bare other.git", d.path());
+    git_init_with_hooks(d / "work");
+    const std::string work = d / "work";
+    sh("git remote add origin ../origin.git && echo a > a && git add a && git commit -qm one", work);
+    write_file(work + "/leak.txt", "K=" + key2 + "\n");
+    sh("git add leak.txt && git commit -qm 'before the hooks' && git push -q origin main", work);
+    sh("echo b > b && git add b && git commit -qm two && git push -q origin main", work);
+    install(work);
+    const std::string leak = "leak.txt:1:3: aws-access-key-id: AKIA\u2026 (AWS account 058264208051) (commit ";
+    // A named remote with no remote-tracking branch yet.
+    sh("git remote add public ../public.git", work);
+    const auto to_public = git({"push", "public", "main"}, work);
+    INFO(to_public.err);
+    CHECK(to_public.exit_code != 0);
+    CHECK(to_public.err.find(leak) != std::string::npos);
+    CHECK(to_public.err.find("secretscan: warning: public holds no commit this clone knows of (no remote-tracking branch): every commit of "
+                             "refs/heads/main is checked, its whole history\n") != std::string::npos);
+    CHECK(git({"--git-dir", d / "public.git", "rev-parse", "-q", "--verify", "main"}, d.path()).exit_code != 0);
+    // A URL that no remote names.
+    const auto to_url = git({"push", d / "other.git", "main"}, work);
+    CHECK(to_url.exit_code != 0);
+    CHECK(to_url.err.find(leak) != std::string::npos);
+    // A new branch on origin, which holds the commit already: nothing new, nothing said.
+    const auto to_origin = git({"push", "origin", "main:copy"}, work);
+    INFO(to_origin.err);
+    CHECK(to_origin.exit_code == 0);
+    CHECK(to_origin.err.find("aws-access-key-id") == std::string::npos);
+}
+
 TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips only prepare-commit-msg and pre-push, errors fail closed", "[hooks]")
 {
     TempDir d;
