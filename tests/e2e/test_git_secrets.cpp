@@ -3,6 +3,8 @@
 // (tests/peers/git_secrets_bats.sh).
 #include "../support.hpp"
 
+#include <secretscan/engine/finding.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -239,9 +241,17 @@ TEST_CASE("native scans read git-secrets' patterns and .gitallowed", "[git-secre
     write_file(r + "/.gitallowed", "654321\n");
     const auto j = testing::scan_json({"scan", "a.txt"}, r);
     REQUIRE(j["findings"].size() == 1);
-    CHECK(j["findings"][0]["rule_id"] == "git-secrets-1");
+    const std::string id = "git-secrets-" + secretscan::fingerprint("git-secrets", "internal-token-[0-9]{6}").substr(0, 12);
+    CHECK(j["findings"][0]["rule_id"] == id);
     CHECK(j["findings"][0]["line"] == 1);
     CHECK(j["findings"][0]["column"] == 5);
+    // The id comes from the pattern: a pattern added before it leaves it (and baselines) alone.
+    testing::sh("git config --add secrets.patterns 'other-[0-9]{4}' && git config --unset-all secrets.patterns 'internal' && "
+                "git config --add secrets.patterns 'internal-token-[0-9]{6}'", r);
+    const auto again = testing::scan_json({"scan", "a.txt"}, r);
+    REQUIRE(again["findings"].size() == 1);
+    CHECK(again["findings"][0]["rule_id"] == id);
+    CHECK(id.size() == std::string("git-secrets-").size() + 12);
     // rules check judges the packs: patterns from git config have no examples to run.
     CHECK(testing::secretscan({"rules", "check"}, r).exit_code == 0);
 }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -78,9 +79,13 @@ GitSecretsConfig load_git_secrets_config(const std::string& dir)
 std::vector<Rule> git_secrets_rules(const std::vector<std::string>& patterns)
 {
     std::vector<Rule> rules;
+    std::set<std::string> seen;
     for (std::size_t i = 0; i < patterns.size(); ++i) {
+        if (!seen.insert(patterns[i]).second) continue; // the same pattern twice is one rule
         Rule r;
-        r.id = "git-secrets-" + std::to_string(i + 1);
+        // Derived from the pattern, not its position: adding or removing another pattern
+        // leaves the id, and so the baseline entries that name it, as they were.
+        r.id = "git-secrets-" + fingerprint("git-secrets", patterns[i]).substr(0, 12);
         r.name = "git-secrets pattern " + patterns[i];
         r.regex = ere_word_regex(patterns[i]);
         r.secret_group = 1;

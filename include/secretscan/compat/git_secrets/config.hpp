@@ -29,7 +29,9 @@ struct GitSecretsConfig {
 /// cannot run or fails, naming it.
 GitSecretsConfig load_git_secrets_config(const std::string& dir);
 
-/// One rule per pattern: ids git-secrets-1, git-secrets-2... in order, RuleOrigin::git_secrets,
+/// One rule per distinct pattern, in order: id "git-secrets-" and the first 12 hex digits of
+/// fingerprint("git-secrets", pattern) (stable when other patterns are added or removed),
+/// RuleOrigin::git_secrets,
 /// the regex translated by ere_word_regex (grep -w semantics), keywords from required_literals
 /// (none: the rule runs behind the regex prefilter), no shared filter (git-secrets reports every
 /// match). Throws Error(config) naming a pattern RE2 cannot express.
