@@ -133,6 +133,23 @@ std::unique_ptr<Matcher> redact_only_matcher(const std::vector<Rule>& rules)
     return std::make_unique<Matcher>(std::move(off));
 }
 
+/// 1 with findings, 0 without (0 also with --exit-zero); 3 when an input could not be read,
+/// whatever else is set: an incomplete scan is never a clean one. Says why on stderr.
+int exit_code(const Args& a, const ScanSummary& s)
+{
+    const auto failed = std::count_if(s.stats.skipped.begin(), s.stats.skipped.end(), [](const Skipped& k) { return k.failed; });
+    if (failed == 0) return s.findings && !a.exit_zero ? 1 : 0;
+    if (!a.verbose) // -v has listed every skipped input already
+        for (const auto& k : s.stats.skipped)
+            if (k.failed) std::cerr << "secretscan: " << format(tr("skipped {0}: {1}"), {printable(k.name), printable(k.reason)}) << '\n';
+    std::cerr << "secretscan: " << tr("error: ")
+              << format(trn("{0} input could not be read, so the scan is incomplete (exit code 3)",
+                            "{0} inputs could not be read, so the scan is incomplete (exit code 3)", static_cast<std::uint64_t>(failed)),
+                        {std::to_string(failed)})
+              << '\n';
+    return 3;
+}
+
 } // namespace
 
 Plan resolve(const Args& a, const std::string& command, Context context)
@@ -196,7 +213,7 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     }
     // A machine-readable report, or one written to a file, still leaves a line in the log.
     if (!a.quiet && (plan.report.format != "text" || !a.output.empty())) std::cerr << summary_line(s, plan.report.command) << '\n';
-    return s.findings && !a.exit_zero ? 1 : 0;
+    return exit_code(a, s);
 }
 
 } // namespace secretscan::cli

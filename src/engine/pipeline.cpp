@@ -43,9 +43,9 @@ void ChunkReader::chunk(const Chunk& c, bool counted)
     for (Finding& f : *found) m_findings.push_back(std::move(f));
 }
 
-void ChunkReader::skip(std::string name, std::string reason)
+void ChunkReader::skip(std::string name, std::string reason, bool failed)
 {
-    m_stats.skipped.push_back({std::move(name), std::move(reason)});
+    m_stats.skipped.push_back({std::move(name), std::move(reason), failed});
 }
 
 void Source::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary&, const std::function<bool(Finding)>& report)

@@ -98,7 +98,7 @@ void FilesSource::walk(const std::string& root, ScanSummary& summary)
             return is;
         };
     visit.unreadable = [&summary](const fs::path& p, const std::string& why) {
-        summary.stats.skipped.push_back({display_path(p), "unreadable: " + why});
+        summary.stats.skipped.push_back({display_path(p), "unreadable: " + why, true});
     };
     visit.not_regular = [&summary](const fs::path& p, const std::string& what) { summary.stats.skipped.push_back({display_path(p), what}); };
     walk_files(root, visit);
@@ -139,7 +139,7 @@ void FilesSource::read(std::size_t item, unsigned, ChunkReader& out)
     if (r == ReadResult::error) {
         const std::string why = std::strerror(read_errno);
         if (it.named) throw Error(ErrorKind::runtime, it.path + ": cannot read: " + why);
-        return out.skip(it.path, "unreadable: " + why);
+        return out.skip(it.path, "unreadable: " + why, true);
     }
     out.chunk(Chunk{data, Provenance{is_stdin ? SourceKind::stdin_input : SourceKind::file, it.path, ""}});
 }

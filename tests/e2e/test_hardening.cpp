@@ -262,9 +262,21 @@ TEST_CASE("hardening: folders that cannot be read are said, never passed over in
         return testing::run(args, d.path());
     };
     const auto below = run_as({"scan", "-v", "tree"});
-    CHECK(below.exit_code == 0);
+    CHECK(below.exit_code == 3);
     CHECK(below.err.find("secretscan: skipped tree/closed: unreadable: Permission denied\n") != std::string::npos);
     CHECK((below.out + below.err).find("scanned 1 file (6 bytes), skipped 1") != std::string::npos);
+    // An incomplete scan exits 3 whatever --exit-zero, a baseline or an allowlist say, and names
+    // what it could not read without -v.
+    testing::write_file(d / "tree/open/k.txt", "k=" + aws_key + "\n");
+    testing::write_file(d / "allow.yaml", "allowlist:\n  paths: ['**/k.txt']\n");
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--exit-zero", "scan", "tree"},
+                                                 std::vector<std::string>{"--config", "allow.yaml", "scan", "tree"}}) {
+        const auto r = run_as(args);
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find("secretscan: skipped tree/closed: unreadable: Permission denied\n"
+                         "secretscan: error: 1 input could not be read, so the scan is incomplete (exit code 3)\n") != std::string::npos);
+    }
+    std::filesystem::remove(d / "tree/open/k.txt");
     const auto named = run_as({"scan", "tree/closed"});
     CHECK(named.exit_code == 3);
     CHECK(named.err == "secretscan: error: tree/closed: cannot read directory: Permission denied\n");
@@ -276,7 +288,7 @@ TEST_CASE("hardening: folders that cannot be read are said, never passed over in
     testing::sh("d=deep; mkdir $d; cd $d; for i in $(seq 0 24); do n=d$i$(printf 'x%.0s' $(seq 197)); mkdir $n; cd $n; done;"
                 " printf 'k=%s\\n' " + aws_key + " > k.txt", d.path());
     const auto long_paths = testing::secretscan({"scan", "-v", "deep"}, d.path());
-    CHECK(long_paths.exit_code == 0);
+    CHECK(long_paths.exit_code == 3);
     CHECK(long_paths.err.find("secretscan: skipped " + deep + "/k.txt: unreadable: File name too long\n") != std::string::npos);
 }
 

@@ -33,6 +33,10 @@ inline constexpr std::size_t bulk_scan_items = 256;
 struct Skipped {
     std::string name;
     std::string reason;
+    /// Reading it failed (permissions, an I/O error, a path too long): the scan is incomplete,
+    /// which the command reports as exit code 3 whatever --exit-zero, a baseline or an allowlist
+    /// say. False for what is passed over on purpose (binary, too large, a link).
+    bool failed = false;
 };
 
 /// Counters of one scan. `items` counts the files, blobs or messages scanned; `bytes` their size
@@ -80,8 +84,8 @@ public:
     /// skipped), matcher, filter chain. Counts it in items and bytes when `counted`. Throws what
     /// Scanner::scan_chunk throws.
     void chunk(const Chunk& c, bool counted = true);
-    /// An input passed over (unreadable, ...): listed as skipped.
-    void skip(std::string name, std::string reason);
+    /// An input passed over: listed as skipped; `failed` when reading it failed (Skipped::failed).
+    void skip(std::string name, std::string reason, bool failed = false);
 
 private:
     const Scanner& m_scanner;
