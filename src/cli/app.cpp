@@ -39,8 +39,8 @@ void add_global_options(CLI::App& app, Args& a)
     app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false)->type_name("PATH");
     app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");
     app.add_option("--disable-rule", a.disabled, "Do not use the rule with this id; repeatable")->allow_extra_args(false)->type_name("ID");
-    app.add_option("--max-file-size", a.max_file_size, "Skip files and blobs larger than this (bytes, or with K, M, G: KiB, MiB, GiB)")
-        ->capture_default_str()
+    app.add_option("--max-file-size", a.max_file_size,
+                   "Skip files and blobs larger than this (bytes, or with K, M, G: KiB, MiB, GiB; default: max_file_size in the configuration, else 100M)")
         ->transform(CLI::Validator(
             [](std::string& text) -> std::string {
                 std::uint64_t bytes = 0;

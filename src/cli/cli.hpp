@@ -21,6 +21,9 @@ namespace secretscan::cli {
 int run(int argc, char** argv);
 
 /// Stage 1: what the command line said, with no side effects.
+/// Args::max_file_size when --max-file-size was not given.
+inline constexpr std::uint64_t unset_size = UINT64_MAX;
+
 struct Args {
     std::string directory;                  // -C DIR
     std::string format = "text";
@@ -28,7 +31,7 @@ struct Args {
     std::vector<std::string> rule_packs;    // --rules
     bool no_builtin = false;
     std::vector<std::string> disabled;      // --disable-rule
-    std::uint64_t max_file_size = 10u << 20;
+    std::uint64_t max_file_size = unset_size; // --max-file-size; unset: the configuration's, else default_max_file_size
     unsigned threads = 0;
     bool quiet = false;
     bool verbose = false;

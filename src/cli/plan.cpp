@@ -176,7 +176,7 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
     p.redact_only = redact_only_matcher(p.matcher->rules());
     p.scanner->set_redact_only(p.redact_only.get());
-    p.scan.max_file_size = a.max_file_size;
+    p.scan.max_file_size = a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size);
     p.scan.threads = worker_threads(a.threads);
     p.scan.explain_drops = a.explain_drops;
     p.report = report_options(a, command);

@@ -76,6 +76,14 @@ struct Reader {
         }
     }
 
+    void max_file_size(const YAML::Node& v)
+    {
+        std::uint64_t bytes = 0;
+        if (!v.IsScalar() || !parse_size(v.Scalar(), bytes))
+            fail(path, v.Mark(), "'max_file_size' is a size: bytes, or a number with K, M or G (100M)");
+        into.max_file_size = bytes;
+    }
+
     void baseline(const YAML::Node& v)
     {
         if (!v.IsScalar()) fail(path, v.Mark(), "'baseline' must be a file name");
@@ -123,7 +131,7 @@ void load_config_file(const std::string& path, Config& into, const std::string& 
     const YAML::Node root = load_untrusted_yaml(read_input_file(path, "configuration file", inside), path);
     into.files.push_back(path);
     if (root.IsNull()) return; // an empty file
-    if (!root.IsMap()) fail(path, root.Mark(), "a configuration file is a mapping (rules, disable, allowlist, baseline)");
+    if (!root.IsMap()) fail(path, root.Mark(), "a configuration file is a mapping (rules, disable, allowlist, baseline, max_file_size)");
     Reader r{path, fs::absolute(path).parent_path(), into, inside};
     check_keys(root, [&path](const YAML::Mark& m, const std::string& what) { fail(path, m, what); });
     for (const auto& kv : root) {
@@ -132,7 +140,8 @@ void load_config_file(const std::string& path, Config& into, const std::string& 
         else if (key == "disable") r.disable(kv.second);
         else if (key == "baseline") r.baseline(kv.second);
         else if (key == "allowlist") r.allowlist(kv.second);
-        else fail(path, kv.first.Mark(), unknown_key(key) + " (expected rules, disable, allowlist, baseline)");
+        else if (key == "max_file_size") r.max_file_size(kv.second);
+        else fail(path, kv.first.Mark(), unknown_key(key) + " (expected rules, disable, allowlist, baseline, max_file_size)");
     }
 }
 

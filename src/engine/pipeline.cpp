@@ -43,6 +43,12 @@ void ChunkReader::chunk(const Chunk& c, bool counted)
     for (Finding& f : *found) m_findings.push_back(std::move(f));
 }
 
+void ChunkReader::count(std::uint64_t bytes)
+{
+    ++m_stats.items;
+    m_stats.bytes += bytes;
+}
+
 void ChunkReader::skip(std::string name, std::string reason, bool failed)
 {
     m_stats.skipped.push_back({std::move(name), std::move(reason), failed});

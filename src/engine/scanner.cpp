@@ -234,15 +234,21 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
     if (encoding == Encoding::binary) return std::nullopt;
     std::string storage; // UTF-16 only: UTF-8 text is scanned where it lies
     const std::string_view text = text_of(chunk.bytes, encoding, storage);
-    if (!drops) return scan_text(text, chunk.where, chunk.added_lines);
+    const auto owned = [&chunk](std::size_t line) { return line >= chunk.own_first_line && line <= chunk.own_last_line; };
     std::vector<TraceEntry> trace;
-    std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, &trace);
+    std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, drops ? &trace : nullptr);
+    if (chunk.lines_before || chunk.own_first_line != 1 || chunk.own_last_line != SIZE_MAX) { // a segment (Chunk)
+        std::erase_if(found, [&owned](const Finding& f) { return !owned(f.line); });
+        for (Finding& f : found) f.line += chunk.lines_before, f.end_line += chunk.lines_before;
+    }
+    if (!drops) return found;
     const LineIndex lines(text);
     Columns columns(text, lines);
     std::stable_sort(trace.begin(), trace.end(), [](const TraceEntry& a, const TraceEntry& b) { return a.secret_begin < b.secret_begin; });
     for (const TraceEntry& t : trace) {
         const std::size_t line = lines.line_of(t.secret_begin);
-        drops->push_back(chunk.where.name() + ":" + std::to_string(line) + ":" + std::to_string(columns.of(t.secret_begin)) +
+        if (!owned(line)) continue;
+        drops->push_back(chunk.where.name() + ":" + std::to_string(line + chunk.lines_before) + ":" + std::to_string(columns.of(t.secret_begin)) +
                          ": rule " + m_chain.rules()[t.rule].id + ", step " + std::string(to_string(t.drop.step)) + ": " + t.drop.reason);
     }
     return found;

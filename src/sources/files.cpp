@@ -4,6 +4,8 @@
 #include "git/repository.hpp"
 #include "util/files.hpp"
 
+#include <secretscan/engine/text.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -61,6 +63,98 @@ private:
     git::Index m_index; // null outside a repository or when the index cannot be read
     std::string m_prefix; // the root's path relative to the work tree's top, with a trailing '/'
 };
+
+constexpr std::size_t segment_bytes = 8u << 20;  // a file larger than this is read in segments of about this size
+constexpr std::size_t overlap_bytes = 64u << 10; // whole lines of context before and after each segment's own lines
+
+std::size_t lines_in(std::string_view text)
+{
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// Reads the regular file open at `fd` into `buf` until it holds `want` bytes or the file ends
+/// (`eof`). Adds what it read to `total`. False on a read error (errno set).
+bool fill(int fd, std::string& buf, std::size_t want, bool& eof, std::uint64_t& total)
+{
+    while (!eof && buf.size() < want) {
+        const std::size_t have = buf.size();
+        buf.resize(std::max(want, have + 65536));
+        const ssize_t n = ::read(fd, buf.data() + have, buf.size() - have);
+        buf.resize(have + static_cast<std::size_t>(n < 0 ? 0 : n));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) eof = true;
+        total += static_cast<std::uint64_t>(n);
+    }
+    return true;
+}
+
+/// Where the own lines of the segment in `buf` (after `ctx` bytes of context) end: after the
+/// last newline that leaves overlap_bytes after it, reading on while one line fills the segment.
+/// buf.size() when the file ended. npos on a read error.
+std::size_t own_end(int fd, std::string& buf, std::size_t ctx, bool& eof, std::uint64_t& total)
+{
+    for (;;) {
+        if (eof) return buf.size();
+        if (buf.size() > ctx + overlap_bytes) {
+            const std::size_t nl = buf.rfind('\n', buf.size() - overlap_bytes - 1);
+            if (nl != std::string::npos && nl >= ctx) return nl + 1;
+        }
+        if (!fill(fd, buf, buf.size() + segment_bytes, eof, total)) return std::string::npos;
+    }
+}
+
+/// Scans the large UTF-8 file open at `fd` (`buf` holds its first bytes) in segments of about
+/// segment_bytes, each with overlap_bytes of whole lines of context around its own lines, so a
+/// match up to that long, and its line, is seen whole by the segment that reports it. Memory
+/// holds a segment, its context and the longest line, whatever the file's size.
+void scan_in_segments(int fd, const std::string& path, std::string& buf, bool eof, std::uint64_t total, ChunkReader& out)
+{
+    std::size_t ctx = 0, lines_before = 0;
+    for (;;) {
+        if (!fill(fd, buf, ctx + segment_bytes + overlap_bytes, eof, total)) break;
+        const std::size_t end = own_end(fd, buf, ctx, eof, total);
+        if (end == std::string::npos) break;
+        Chunk c{buf, Provenance{SourceKind::file, path, ""}};
+        c.encoding = Encoding::utf8;
+        c.unlimited = true; // admitted by its size before reading
+        c.lines_before = lines_before;
+        c.own_first_line = lines_in(std::string_view(buf).substr(0, ctx)) + 1;
+        c.own_last_line = end == buf.size() ? SIZE_MAX : lines_in(std::string_view(buf).substr(0, end));
+        out.chunk(c, false);
+        if (end == buf.size()) return out.count(total);
+        const std::size_t nl = end > overlap_bytes ? buf.rfind('\n', end - overlap_bytes - 1) : std::string::npos;
+        const std::size_t keep = nl == std::string::npos ? 0 : nl + 1; // the context the next segment starts with
+        lines_before += lines_in(std::string_view(buf).substr(0, keep));
+        buf.erase(0, keep);
+        ctx = end - keep;
+    }
+    out.skip(path, "unreadable: " + errno_message(), true);
+}
+
+/// A file larger than segment_bytes: reads its start and, when it is UTF-8 text, scans it in
+/// segments (true), or passes over it as binary (true). False, the file rewound, for UTF-16
+/// text, which is read whole.
+bool scanned_in_segments(int fd, const std::string& path, ChunkReader& out)
+{
+    std::string buf;
+    bool eof = false;
+    std::uint64_t total = 0;
+    if (!fill(fd, buf, segment_bytes, eof, total)) {
+        out.skip(path, "unreadable: " + errno_message(), true);
+        return true;
+    }
+    const Encoding encoding = detect_encoding(buf);
+    if (encoding == Encoding::binary) {
+        out.skip(path, "binary (NUL byte in the first 8000 bytes)");
+        return true;
+    }
+    if (encoding == Encoding::utf8) {
+        scan_in_segments(fd, path, buf, eof, total, out);
+        return true;
+    }
+    return ::lseek(fd, 0, SEEK_SET) == 0;
+}
 
 } // namespace
 
@@ -131,6 +225,7 @@ void FilesSource::read(std::size_t item, unsigned, ChunkReader& out)
     if (!is_stdin && !ec && !out.admit(it.path, size)) return;
     const int fd = is_stdin ? STDIN_FILENO : ::open(it.path.c_str(), O_RDONLY | O_CLOEXEC);
     std::string data;
+    if (fd >= 0 && !is_stdin && !ec && size > segment_bytes && scanned_in_segments(fd, it.path, out)) return (void)::close(fd);
     const ReadResult r = fd < 0 ? ReadResult::error : read_bounded(fd, out.max_size(), data);
     const int read_errno = errno;
     if (fd >= 0 && !is_stdin) ::close(fd);

@@ -336,7 +336,7 @@ TEST_CASE("hardening: hook advice that works where it is followed", "[hardening]
     testing::sh("echo a > a && git add a", repo);
     const auto bad = testing::git({"commit", "-q", "-m", "x"}, repo, env);
     CHECK(bad.exit_code != 0);
-    CHECK(bad.err == "secretscan: error: " + repo + "/.secretscan.yaml:1:1: unknown key 'bogus' (expected rules, disable, allowlist, baseline)\n"
+    CHECK(bad.err == "secretscan: error: " + repo + "/.secretscan.yaml:1:1: unknown key 'bogus' (expected rules, disable, allowlist, baseline, max_file_size)\n"
                      "secretscan: the pre-commit check could not run, so it failed closed. Fix the cause, or bypass once: git commit --no-verify\n");
 }
 
@@ -345,6 +345,7 @@ TEST_CASE("hardening: a hook names every staged file it does not check", "[harde
     TempDir d;
     testing::git_init_with_hooks(d.path());
     REQUIRE(testing::secretscan({"install"}, d.path()).exit_code == 0);
+    testing::write_file(d / ".secretscan.yaml", "max_file_size: 10M\n");
     testing::write_file(d / "big.log", std::string(11u << 20, 'a') + "\nk=" + aws_key + "\n");
     testing::write_file(d / "blob.bin", std::string("\0\0\0\x01\x02\x03", 6) + std::string(100, '\x07') + "k=" + aws_key + "\n");
     testing::sh("git add big.log blob.bin", d.path());

@@ -4,7 +4,9 @@
 // ($XDG_CONFIG_HOME/secretscan/config.yaml, default ~/.config/secretscan/config.yaml), the
 // repository's .secretscan.yaml, then --config FILE and the command line.
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +33,12 @@ struct Config {
     /// Each rule pack and baseline a repository's .secretscan.yaml names -> the repository's top,
     /// which every file it leads to must resolve inside (load_pack_file, load_baseline).
     std::map<std::string, std::string> inside;
+    /// `max_file_size` (bytes; a later file's value wins); unset when no file gives it.
+    std::optional<std::uint64_t> max_file_size;
 };
 
 /// Reads one configuration file into `into` (lists append). Keys: rules, disable, allowlist
-/// {paths, secrets, stopwords}, baseline. The file must be a regular file of at most 16 MiB
+/// {paths, secrets, stopwords}, baseline, max_file_size (bytes, or a number with K, M, G). The file must be a regular file of at most 16 MiB
 /// without YAML anchors or aliases. When `inside` is not empty (the repository's own
 /// .secretscan.yaml: untrusted), the file and every rule pack and baseline it names must
 /// resolve, symbolic links followed, inside that folder. Throws Error(config) naming the file,

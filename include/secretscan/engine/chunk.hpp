@@ -5,6 +5,7 @@
 #include <secretscan/engine/text.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <string>
@@ -39,6 +40,14 @@ struct Chunk {
     /// Scanned whatever its size (messages, which git commits whatever their size); otherwise a
     /// chunk larger than ScanOptions::max_file_size is skipped and listed.
     bool unlimited = false;
+    /// One segment of a text read piece by piece (a large file): `lines_before` lines of the
+    /// text come before it (added to its findings' lines), and it reports only the findings
+    /// whose secret starts on its lines own_first_line..own_last_line (1-based, within the
+    /// segment). The lines around those are context, whose findings the segment before or after
+    /// reports. The defaults describe a whole text.
+    std::size_t lines_before = 0;
+    std::size_t own_first_line = 1;
+    std::size_t own_last_line = SIZE_MAX;
 };
 
 } // namespace secretscan

@@ -20,7 +20,10 @@ namespace secretscan {
 
 /// Settings shared by every scan.
 struct ScanOptions {
-    std::uint64_t max_file_size = 10u << 20; ///< bytes; larger inputs are skipped and listed
+    /// Bytes; larger inputs are skipped and listed. Files on disk are read in segments
+    /// (FilesSource), so this bounds their scan time, not memory; a blob or standard input is held
+    /// whole, so this bounds the memory each worker holds.
+    std::uint64_t max_file_size = 100u << 20;
     unsigned threads = 0;                    ///< 0 = one per core; at most 4 per core and 256 (more is that many)
     bool explain_drops = false;              ///< list every dropped match in ScanStats::drops
 };
@@ -84,6 +87,9 @@ public:
     /// skipped), matcher, filter chain. Counts it in items and bytes when `counted`. Throws what
     /// Scanner::scan_chunk throws.
     void chunk(const Chunk& c, bool counted = true);
+    /// Counts one input of `bytes` bytes whose chunks were given with `counted` false (a file
+    /// read in segments).
+    void count(std::uint64_t bytes);
     /// An input passed over: listed as skipped; `failed` when reading it failed (Skipped::failed).
     void skip(std::string name, std::string reason, bool failed = false);
 

@@ -52,6 +52,8 @@ public:
     /// which is not scanned. Does not look at the chunk's size (run_scan does). When `drops` is
     /// non-null, each match the filter chain dropped in the chunk's text (not in decoded spans)
     /// is appended to it as "NAME:LINE:COLUMN: rule ID, step STEP: REASON" (--explain-drops).
+    /// A segment (Chunk::lines_before, own_first_line, own_last_line) keeps only the findings
+    /// and drops on its own lines, numbered as lines of the whole text.
     std::optional<std::vector<Finding>> scan_chunk(const Chunk& chunk, std::vector<std::string>* drops = nullptr) const;
 
     /// Findings in decoded UTF-8 `text`: the matcher's matches through the filter chain's match

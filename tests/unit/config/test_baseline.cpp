@@ -79,7 +79,7 @@ TEST_CASE("configuration: keys that are not names, keys given twice, anchors and
     testing::write_file(f, "disable: &d [jwt]\nrules: *d\n");
     CHECK(config_error(f) == f + ":1:10: a YAML anchor (&name) is not allowed (aliases to it can expand a small file into gigabytes); write the value out");
     testing::write_file(f, "root:$6$" + std::string(86, 'x') + ":19000:0:99999:7:::\n");
-    CHECK(config_error(f) == f + ":1:1: an unknown key (expected rules, disable, allowlist, baseline)");
+    CHECK(config_error(f) == f + ":1:1: an unknown key (expected rules, disable, allowlist, baseline, max_file_size)");
     CHECK(config_error(d.path()) == d.path() + ": the configuration file is not a regular file (a directory); name a file");
 }
 
