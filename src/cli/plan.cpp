@@ -92,6 +92,7 @@ ReportOptions report_options(const Args& a, const std::string& command)
     r.redact = !a.no_redact;
     r.quiet = a.quiet;
     r.command = command;
+    r.category = command == "history" && !a.ranges.empty() ? "history-range" : command;
     return r;
 }
 

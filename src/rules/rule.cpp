@@ -102,6 +102,22 @@ const std::vector<std::string_view>& rule_families() noexcept
     return names;
 }
 
+double security_severity(const Rule& rule) noexcept
+{
+    // What the family's secrets open (the impact texts above): whole accounts and what they
+    // reach first, one service's data last.
+    static constexpr std::array<std::pair<std::string_view, double>, 16> by_family{{
+        {"cloud", 9.5}, {"identity", 9.5}, {"private-key", 9.0}, {"vcs", 9.0}, {"registry", 9.0}, {"ci", 8.5},
+        {"database", 8.5}, {"payments", 8.5}, {"generic", 7.0}, {"jwt", 7.0}, {"saas", 6.5}, {"chat", 6.5},
+        {"messaging", 6.5}, {"ai", 6.5}, {"observability", 6.0}, {"password-hash", 5.5},
+    }};
+    double base = 7.0;
+    for (const auto& [family, figure] : by_family)
+        if (family == rule.family) base = figure;
+    const double less = rule.confidence == Confidence::high ? 0.0 : rule.confidence == Confidence::medium ? 1.0 : 3.0;
+    return std::max(0.1, base - less);
+}
+
 std::string impact_of(const Rule& rule)
 {
     if (!rule.impact.empty()) return rule.impact;

@@ -120,6 +120,57 @@ TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[report
     CHECK(va.exit_code == 0);
 }
 
+TEST_CASE("reports: SARIF that GitHub code scanning accepts: severity, categories, message findings, the result limit", "[reports][sarif]")
+{
+    TempDir d;
+    const std::string r = known_repo(d);
+    sh("git commit -q --allow-empty -m 'rotate key " + key2 + "'", r);
+    const fs::path schema = fs::path(SECRETSCAN_SOURCE_DIR) / "../shared/schemas/sarif-schema-2.1.0.json";
+    const auto validate = [&](const std::string& file) {
+        const auto v = testing::run({"/usr/bin/python3", fs::path(SECRETSCAN_SOURCE_DIR) / "tests/tools/validate_sarif.py", "--github",
+                                     schema.string(), file});
+        INFO(v.out << v.err);
+        CHECK(v.exit_code == 0);
+    };
+    REQUIRE(secretscan({"--format", "sarif", "--output", d / "h.sarif", "history"}, r).exit_code == 1);
+    validate(d / "h.sarif");
+    const auto run = nlohmann::json::parse(testing::read_file(d / "h.sarif"))["runs"][0];
+    CHECK(run["automationDetails"]["id"] == "secretscan/history/");
+    const auto& rule = run["tool"]["driver"]["rules"][0];
+    CHECK(rule["properties"]["security-severity"] == "9.5"); // cloud, high confidence
+    CHECK(rule["properties"]["tags"][0] == "security");
+    REQUIRE(run["results"].size() == 2);
+    // The message's finding names its commit and has no location: a commit message is no file.
+    const std::string message_commit = testing::git({"rev-parse", "HEAD"}, r).out.substr(0, 40);
+    const auto& message = run["results"][0]["properties"]["source"] == "commit-message" ? run["results"][0] : run["results"][1];
+    CHECK(!message.contains("locations"));
+    CHECK(message["message"]["text"] == "AWS access key ID found in the message of commit " + message_commit + ": AKIA\u2026");
+    CHECK(message["level"] == "error");
+    // A range and a directory scan are categories of their own.
+    REQUIRE(secretscan({"--format", "sarif", "--output", d / "range.sarif", "history", "HEAD~1..HEAD"}, r).exit_code == 1);
+    CHECK(nlohmann::json::parse(testing::read_file(d / "range.sarif"))["runs"][0]["automationDetails"]["id"] == "secretscan/history-range/");
+    REQUIRE(secretscan({"--format", "sarif", "--output", d / "scan.sarif", "scan", "."}, r).exit_code == 1);
+    CHECK(nlohmann::json::parse(testing::read_file(d / "scan.sarif"))["runs"][0]["automationDetails"]["id"] == "secretscan/scan/");
+
+    // 25,010 findings: the 25,000 GitHub accepts, and a warning naming what was left out.
+    std::string many;
+    static constexpr char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    for (int i = 0; i < 25010; ++i) {
+        std::string k = "AKIA";
+        for (int j = 0, v = i; j < 16; ++j, v /= 32) k += b32[(v + j * 7) % 32];
+        many += "k=" + k + "\n";
+    }
+    write_file(d / "many/keys.txt", many);
+    const auto capped = secretscan({"--format", "sarif", "--output", d / "many.sarif", "scan", "keys.txt"}, d / "many");
+    CHECK(capped.exit_code == 1);
+    CHECK(capped.err.find("secretscan: warning: SARIF: 25010 findings, more than the 25000 results GitHub code scanning accepts in a run: "
+                          "kept the 25000 most severe, left out 10 (--format json lists them all)\n") != std::string::npos);
+    const auto doc = nlohmann::json::parse(testing::read_file(d / "many.sarif"));
+    CHECK(doc["runs"][0]["results"].size() == 25000);
+    CHECK(doc["runs"][0]["properties"]["omittedResults"] == 10);
+    validate(d / "many.sarif");
+}
+
 TEST_CASE("reports: --output writes the file atomically with mode 0600", "[reports]")
 {
     TempDir d;

@@ -19,6 +19,10 @@ struct ReportOptions {
     bool quiet = false;          ///< text: no summary line
     bool color = false;          ///< text: ANSI colours (the CLI decides: a terminal, no NO_COLOR)
     std::string command;         ///< the scan that ran ("history", "staged", ...), recorded in reports
+    /// SARIF's automationDetails category ("secretscan/CATEGORY/"): the kind of scan, so that an
+    /// upload replaces only alerts of the same kind; empty: `command`. "history-range" for a
+    /// history of given ranges.
+    std::string category;
     const std::vector<Rule>* rules = nullptr; ///< rule metadata for SARIF (null: findings only)
 };
 

@@ -111,6 +111,13 @@ struct Rule {
 /// key, else a sentence for its family, else "". Thread-safe.
 std::string impact_of(const Rule& rule);
 
+/// How much harm a leak of this rule's secret does, on the 0.1 to 10.0 scale of CVSS and of
+/// GitHub code scanning's `security-severity` (9.0 and up critical, 7.0 high, 4.0 medium, else
+/// low): its family's figure (docs/rules.md, "Severity"; 7.0 for a rule without a family), less
+/// 1.0 for medium confidence and 3.0 for low (a likely false positive matters less), never below
+/// 0.1. Thread-safe.
+double security_severity(const Rule& rule) noexcept;
+
 /// The families a shipped rule may name, in docs/rules.md's order.
 const std::vector<std::string_view>& rule_families() noexcept;
 

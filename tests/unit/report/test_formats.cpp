@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <sstream>
 
 using namespace secretscan;
@@ -70,7 +72,7 @@ TEST_CASE("report: format names, and an unknown one lists them", "[report]")
     CHECK_THROWS_WITH(parse_format("xml"), "--format xml: unknown format (expected text, json, jsonl, sarif, csv, junit or gitlab)");
 }
 
-TEST_CASE("report: SARIF rule tags are the rule's tags, its family and a non-token kind, once each", "[report]")
+TEST_CASE("report: SARIF rule tags are security, the rule's tags, its family and a non-token kind, once each", "[report]")
 {
     Rule r;
     r.id = "tok";
@@ -87,5 +89,45 @@ TEST_CASE("report: SARIF rule tags are the rule's tags, its family and a non-tok
     sink->finding(finding("a.env", 1, "tok_secret1"));
     sink->finish(summary(1));
     const auto doc = nlohmann::json::parse(out.str());
-    CHECK(doc["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"] == nlohmann::json({"postgres", "database", "url"}));
+    const auto& rule = doc["runs"][0]["tool"]["driver"]["rules"][0];
+    CHECK(rule["properties"]["tags"] == nlohmann::json({"security", "postgres", "database", "url"}));
+    // database, medium confidence: 8.5 less 1.0.
+    CHECK(rule["properties"]["security-severity"] == "7.5");
+    CHECK(rule["defaultConfiguration"]["level"] == "error");
+    CHECK(doc["runs"][0]["results"][0]["level"] == "error");
+    // GitHub takes at most 20 tags per rule.
+    r.tags.clear();
+    for (int i = 0; i < 30; ++i) r.tags.push_back("t" + std::to_string(i));
+    const std::vector<Rule> many{r};
+    o.rules = &many;
+    std::ostringstream out2;
+    const auto sink2 = make_report_sink(out2, o);
+    sink2->finding(finding("a.env", 1, "tok_secret1"));
+    sink2->finish(summary(1));
+    CHECK(nlohmann::json::parse(out2.str())["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"].size() == 20);
+}
+
+TEST_CASE("rules: security severity comes from the family and the confidence", "[rules]")
+{
+    // Every family has its own figure: a family added without one would fall back to 7.0.
+    const std::map<std::string, double> figures{
+        {"cloud", 9.5}, {"identity", 9.5}, {"private-key", 9.0}, {"vcs", 9.0}, {"registry", 9.0}, {"ci", 8.5},
+        {"database", 8.5}, {"payments", 8.5}, {"generic", 7.0}, {"jwt", 7.0}, {"saas", 6.5}, {"chat", 6.5},
+        {"messaging", 6.5}, {"ai", 6.5}, {"observability", 6.0}, {"password-hash", 5.5}};
+    std::set<std::string> families;
+    for (std::string_view f : rule_families()) families.insert(std::string(f));
+    std::set<std::string> named;
+    for (const auto& [f, figure] : figures) named.insert(f);
+    CHECK(families == named);
+    Rule r;
+    for (const auto& [f, figure] : figures) {
+        r.family = f;
+        r.confidence = Confidence::high;
+        CHECK(security_severity(r) == figure);
+        r.confidence = Confidence::low;
+        CHECK(security_severity(r) == figure - 3.0);
+    }
+    r.family.clear();
+    r.confidence = Confidence::medium;
+    CHECK(security_severity(r) == 6.0);
 }
