@@ -190,6 +190,23 @@ void redact_only_secrets(const Matcher& redact_only, const LineIndex& lines, con
     }
 }
 
+/// Adds to `f`'s line_spans every other place on its line_text where the text of one of its
+/// secrets (a span, or its own secret) is written again: `export K=SECRET; echo SECRET` must not
+/// show the second in clear though no rule matched it there. Texts under 4 bytes are left alone.
+void redact_repeats(Finding& f)
+{
+    std::vector<std::string> texts{f.secret};
+    for (const LineSpan& s : f.line_spans)
+        if (!s.cut && s.end <= f.line_text.size()) texts.emplace_back(f.line_text.substr(s.begin, s.end - s.begin));
+    std::sort(texts.begin(), texts.end());
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    for (const std::string& t : texts) {
+        if (t.size() < 4) continue;
+        for (std::size_t at = f.line_text.find(t); at != std::string::npos; at = f.line_text.find(t, at + t.size()))
+            f.line_spans.push_back({at, at + t.size(), false});
+    }
+}
+
 /// Sets each finding's line_text: at most max_line_text bytes of its line around its secret
 /// (`ranges`, parallel to `out`; a decoded finding's is its encoded span), on UTF-8 boundaries;
 /// and its line_spans: each of `secrets` (every rule's matches, reported or not, and every
@@ -218,6 +235,7 @@ void place_line_text(const LineIndex& lines, const std::vector<std::pair<std::si
             const std::size_t lo = std::max(it->first, window), hi = std::min(it->second, window_end);
             if (lo < hi) f.line_spans.push_back({lo - window, hi - window, it->first < window});
         }
+        redact_repeats(f);
     }
 }
 

@@ -143,6 +143,14 @@ TEST_CASE("hardening: a finding's line never shows another secret, allowlisted o
     REQUIRE(report["findings"].size() == 1);
     CHECK(report["findings"][0]["rule_id"] == "aws-secret-access-key");
     CHECK(report["findings"][0]["line_text"] == "AWS_ACCESS_KEY_ID=AKIA\u2026 aws_secret_access_key=\"wJal\u2026\"");
+    // The same secret written again where no rule matches it is redacted too (a review found
+    // `echo $KEY` and `# old value was ...` in clear).
+    testing::write_file(d / "b.sh", "export AWS_SECRET_ACCESS_KEY=" + secret_key + "; echo " + secret_key + "\n");
+    testing::write_file(d / "c.txt", "keys=\"" + aws_key + "\\n" + aws_key + "\"\n");
+    const auto again = testing::scan_json({"scan", "b.sh", "c.txt"}, d.path());
+    REQUIRE(again["findings"].size() == 2);
+    CHECK(again["findings"][0]["line_text"] == "export AWS_SECRET_ACCESS_KEY=wJal\u2026; echo wJal\u2026");
+    CHECK(again["findings"][1]["line_text"] == "keys=\"AKIA\u2026\\nAKIA\u2026\"");
 
     // A one-line service-account JSON: its 1,600-byte private key runs past the 1,000 bytes kept
     // of the line; none of it shows beyond its first four characters.

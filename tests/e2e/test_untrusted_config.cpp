@@ -131,3 +131,32 @@ TEST_CASE("untrusted config: a key that is a list, a key given twice and a bad g
     CHECK(res.exit_code == 2);
     CHECK(res.err == "secretscan: error: " + r + "/.secretscan.yaml:3:3: 'stopwords' is given twice\n");
 }
+
+TEST_CASE("untrusted config: a committed .gitallowed stays in the repository, is a regular file and is bounded", "[config][regression][git-secrets]")
+{
+    TempDir d;
+    const std::string r = d / "r";
+    git_init(r);
+    write_file(r + "/a.txt", "hello\n");
+    // A link to a file outside: refused, its content never printed.
+    write_file(d / "credentials", "aws_secret_access_key = SecretValueOutside(\n");
+    fs::create_symlink(d / "credentials", r + "/.gitallowed");
+    auto res = secretscan({"scan", "a.txt"}, r);
+    CHECK(res.exit_code == 2);
+    CHECK(res.err.find("SecretValueOutside") == std::string::npos);
+    CHECK(res.err.rfind("secretscan: error: " + r + "/.gitallowed: the .gitallowed file ", 0) == 0);
+    // A FIFO or a device: refused without being opened (it used to hang or fill memory).
+    fs::remove(r + "/.gitallowed");
+    REQUIRE(mkfifo((r + "/.gitallowed").c_str(), 0600) == 0);
+    res = secretscan({"scan", "a.txt"}, r);
+    CHECK(res.exit_code == 2);
+    CHECK(res.err == "secretscan: error: " + r + "/.gitallowed: the .gitallowed file is not a regular file (a FIFO, socket or device); name a file\n");
+    fs::remove(r + "/.gitallowed");
+    fs::create_symlink("/dev/zero", r + "/.gitallowed");
+    CHECK(secretscan({"scan", "a.txt"}, r).exit_code == 2);
+    // A regular file inside keeps working.
+    fs::remove(r + "/.gitallowed");
+    write_file(r + "/.gitallowed", "# comment\nIDVWTFKTANGPVYQE\n");
+    write_file(r + "/k.txt", std::string("k=AKIA") + "IDVWTFKTANGPVYQE\n");
+    CHECK(secretscan({"scan", "k.txt"}, r).exit_code == 0);
+}

@@ -4,6 +4,7 @@
 #include <secretscan/compat/git_secrets/config.hpp>
 
 #include "git/config.hpp"
+#include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/regex.hpp"
 #include "util/strings.hpp"
@@ -64,7 +65,13 @@ GitSecretsConfig load_git_secrets_config(const std::string& dir)
     if (repo) {
         if (const auto top = git::workdir(repo.get())) {
             c.gitallowed_path = *top + ".gitallowed";
-            std::ifstream in(c.gitallowed_path, std::ios::binary);
+            // A committed file, so untrusted: a regular file inside the repository, of bounded
+            // size, or an error (never a FIFO, a device or a file a link leads out to).
+            std::error_code ec;
+            std::string inside = *top;
+            while (inside.size() > 1 && inside.back() == '/') inside.pop_back();
+            std::istringstream in(fs::exists(fs::symlink_status(c.gitallowed_path, ec)) ? read_input_file(c.gitallowed_path, ".gitallowed file", inside)
+                                                                                          : std::string());
             for (std::string line; std::getline(in, line);) {
                 if (!line.empty() && line.back() == '\r') line.pop_back();
                 const auto first = line.find_first_not_of(" \t");
