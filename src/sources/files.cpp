@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <map>
 
 namespace fs = std::filesystem;
 
@@ -44,10 +45,11 @@ public:
     }
 
     /// Whether git ignores `p`: an ignore rule matches it and it is not tracked (git never
-    /// ignores a tracked file, nor a folder that holds one).
-    bool operator()(const fs::path& p, bool is_dir) const
+    /// ignores a tracked file, nor a folder that holds one). Nothing below a folder whose
+    /// .gitignore is not a regular file is ignored (plain_ignore_files).
+    bool operator()(const fs::path& p, bool is_dir)
     {
-        if (!m_repo) return false;
+        if (!m_repo || !plain_ignore_files(p.parent_path())) return false;
         std::string rel = m_prefix + p.lexically_relative(m_root).generic_string();
         if (is_dir) rel += '/';
         int flag = 0;
@@ -57,7 +59,43 @@ public:
         return is_dir ? git_index_find_prefix(&at, m_index.get(), rel.c_str()) != 0 : git_index_get_bypath(m_index.get(), rel.c_str(), 0) == nullptr;
     }
 
+    /// What was said about ignore files secretscan would not let libgit2 read.
+    std::vector<std::string> warnings;
+
 private:
+    /// Whether every .gitignore from the work tree's top down to `dir` (the walk's root or a
+    /// folder below it) is a regular file or absent. libgit2 reads them all to answer for a path
+    /// below, following links (git does not) and blocking on a FIFO, and they are committed
+    /// content: a link to a file outside the repository, or a FIFO, is never read, and nothing
+    /// below its folder counts as ignored, so more is scanned, not less. Each folder once.
+    bool plain_ignore_files(const fs::path& dir)
+    {
+        const std::string key = dir.lexically_normal().generic_string();
+        if (const auto it = m_plain.find(key); it != m_plain.end()) return it->second;
+        const fs::path rel = dir.lexically_relative(m_root);
+        bool plain = true;
+        if (rel.empty() || rel == "." || *rel.begin() == "..") { // the root: and its folders up to the top
+            fs::path up = m_root;
+            plain = plain_here(up);
+            for (std::size_t n = std::count(m_prefix.begin(), m_prefix.end(), '/'); plain && n > 0; --n) plain = plain_here(up /= "..");
+        } else {
+            plain = plain_ignore_files(dir.parent_path()) && plain_here(dir);
+        }
+        return m_plain[key] = plain;
+    }
+
+    bool plain_here(const fs::path& dir)
+    {
+        std::error_code ec;
+        const fs::path file = (dir / ".gitignore").lexically_normal();
+        const fs::file_status st = fs::symlink_status(file, ec);
+        if (ec || !fs::exists(st) || fs::is_regular_file(st)) return true;
+        warnings.push_back(file.generic_string() + " is not a regular file, so it is not read (git does not follow a linked .gitignore either): "
+                           "nothing below " + dir.lexically_normal().generic_string() + " counts as ignored");
+        return false;
+    }
+
+    std::map<std::string, bool> m_plain;
     fs::path m_root;
     git::Repository m_repo;
     git::Index m_index; // null outside a repository or when the index cannot be read
@@ -196,6 +234,7 @@ void FilesSource::walk(const std::string& root, ScanSummary& summary)
     };
     visit.not_regular = [&summary](const fs::path& p, const std::string& what) { summary.stats.skipped.push_back({display_path(p), what}); };
     walk_files(root, visit);
+    if (ignored) summary.warnings.insert(summary.warnings.end(), ignored->warnings.begin(), ignored->warnings.end());
     std::sort(found.begin(), found.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
     for (Item& item : found) add(std::move(item.path), false, summary);
 }

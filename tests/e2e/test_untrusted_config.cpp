@@ -160,3 +160,27 @@ TEST_CASE("untrusted config: a committed .gitallowed stays in the repository, is
     write_file(r + "/k.txt", std::string("k=AKIA") + "IDVWTFKTANGPVYQE\n");
     CHECK(secretscan({"scan", "k.txt"}, r).exit_code == 0);
 }
+
+TEST_CASE("untrusted config: a committed .gitignore that is a link or a FIFO is never read", "[config][regression][files]")
+{
+    TempDir d;
+    const std::string r = d / "r";
+    git_init(r);
+    write_file(r + "/a.txt", std::string("k=AKIA") + "IDVWTFKTANGPVYQE\n");
+    // A link to a file outside that would hide a.txt: not followed, so a.txt is scanned.
+    write_file(d / "outside", "a.txt\n");
+    fs::create_symlink(d / "outside", r + "/.gitignore");
+    auto res = secretscan({"scan", "."}, r);
+    CHECK(res.exit_code == 1);
+    CHECK(res.out.find("a.txt:1:3: aws-access-key-id") != std::string::npos);
+    CHECK(res.err.find("secretscan: warning: .gitignore is not a regular file, so it is not read (git does not follow a linked .gitignore "
+                       "either): nothing below . counts as ignored\n") != std::string::npos);
+    // A FIFO in a folder: never opened (the scan used to hang), the folder scanned whole.
+    fs::remove(r + "/.gitignore");
+    write_file(r + "/s/k.txt", std::string("k=AKIA") + "IDVWTFKTANGPVYQE\n");
+    REQUIRE(mkfifo((r + "/s/.gitignore").c_str(), 0600) == 0);
+    res = secretscan({"-v", "scan", "."}, r);
+    CHECK(res.exit_code == 1);
+    CHECK(res.out.find("s/k.txt:1:3: aws-access-key-id") != std::string::npos);
+    CHECK(res.err.find("secretscan: skipped s/.gitignore: a FIFO, not read\n") != std::string::npos);
+}
