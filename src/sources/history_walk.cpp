@@ -1,6 +1,7 @@
 #include "sources/history_walk.hpp"
 
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <fstream>
 #include <queue>
@@ -21,8 +22,31 @@ OidSet shallow_boundary(git_repository* repo)
 namespace {
 
 /// Calls `visit` with every ref (branches, tags, remotes, stash, notes...). Throws Error(runtime).
+/// Throws Error(runtime) naming a loose ref (a file below the repository's refs/) that libgit2
+/// cannot read: its ref iterator passes over a damaged one (a truncated hash) without a word,
+/// and the commits only that ref holds would go unscanned. git says "bad object" there.
+void check_loose_refs(git_repository* repo)
+{
+    namespace fs = std::filesystem;
+    const fs::path refs = fs::path(git_repository_commondir(repo)) / "refs";
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(refs, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        const std::string name = "refs/" + it->path().lexically_relative(refs).generic_string();
+        git_reference* ref = nullptr;
+        const int rc = git_reference_lookup(&ref, repo, name.c_str());
+        const git::Reference owned(ref);
+        if (rc != 0 && fs::exists(it->path(), ec)) { // not one deleted since it was listed
+            const git_error* e = git_error_last();
+            throw Error(ErrorKind::runtime, "ref " + name + " cannot be read (" + std::string(e && e->message ? e->message : "damaged") +
+                                                "): the repository is damaged; repair or delete the ref (git update-ref -d " + name + ")");
+        }
+    }
+}
+
 void for_each_ref(git_repository* repo, const std::function<void(git_reference*)>& visit)
 {
+    check_loose_refs(repo);
     git_reference_iterator* raw = nullptr;
     git::check(git_reference_iterator_new(&raw, repo), "list refs");
     const git::ReferenceIterator it(raw);

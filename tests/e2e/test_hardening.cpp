@@ -131,6 +131,22 @@ TEST_CASE("hardening: history of a repository whose tip commit is missing is an 
     CHECK(named.err == r.err);
 }
 
+TEST_CASE("hardening: a truncated loose ref is an error, not a branch passed over", "[hardening][history]")
+{
+    // libgit2's ref iterator skips a loose ref it cannot parse: the commits only that branch
+    // holds went unscanned, exit 0, where git says "fatal: bad object".
+    TempDir d;
+    testing::git_init(d.path());
+    testing::sh("echo hi > a && git add a && git commit -qm a && git checkout -qb leak && printf 'k=%s\\n' " + aws_key +
+                    " > s && git add s && git commit -qm s && git checkout -q main && "
+                    "cut -c1-39 .git/refs/heads/leak > t && mv t .git/refs/heads/leak",
+                d.path());
+    const auto r = testing::secretscan({"history"}, d.path());
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "secretscan: error: ref refs/heads/leak cannot be read (corrupted loose reference file: refs/heads/leak): the repository is "
+                   "damaged; repair or delete the ref (git update-ref -d refs/heads/leak)\n");
+}
+
 TEST_CASE("hardening: a finding's line never shows another secret, allowlisted or cut, in clear", "[hardening][reports]")
 {
     TempDir d;
