@@ -212,7 +212,9 @@ int run(int argc, char** argv)
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "secretscan: " << tr("error: ") << parse_error(app, e, argc, argv) << '\n' << tr("Run 'secretscan --help' for usage.") << '\n';
+        // The words come from the command line, where a glob can put any file name.
+        std::cerr << "secretscan: " << tr("error: ") << printable(parse_error(app, e, argc, argv)) << '\n'
+                  << tr("Run 'secretscan --help' for usage.") << '\n';
         return 2;
     }
     try {

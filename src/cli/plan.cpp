@@ -64,8 +64,8 @@ std::vector<BaselineEntry> load_baselines(const Args& a, const Config& cfg)
     std::error_code ec;
     for (const auto& file : cfg.baselines) {
         if (!fs::exists(file, ec)) {
-            std::cerr << "secretscan: " << tr("warning: ") << cfg.origin.at(file) << ": baseline " << file
-                      << " does not exist (create it: secretscan baseline create " << file << ")\n";
+            std::cerr << "secretscan: " << tr("warning: ") << printable(cfg.origin.at(file) + ": baseline " + file + " does not exist (create it: secretscan baseline create " + file + ")")
+                      << '\n';
             continue;
         }
         for (auto& e : load_baseline(file, cfg.inside.count(file) ? cfg.inside.at(file) : "")) all.push_back(std::move(e));

@@ -206,14 +206,17 @@ void remove_pending_and_reraise(int sig)
     raise(sig);
 }
 
-/// Registers `path` for removal on SIGINT, SIGTERM or SIGHUP; the slot, or -1 when none is free
+/// Registers `path` for removal on a signal that ends the run; the slot, or -1 when none is free
 /// or the path is too long (then a signal can leave it, mode 0600).
 int register_pending(const std::string& path)
 {
     static const bool installed = [] {
         struct sigaction sa {};
         sa.sa_handler = remove_pending_and_reraise;
-        for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+        // Every signal whose default action ends the process, but for SIGKILL and SIGSTOP, which
+        // cannot be caught, and the crash signals (SIGSEGV, SIGBUS...), left to their default.
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL})
+            sigaction(sig, &sa, nullptr);
         return true;
     }();
     (void)installed;

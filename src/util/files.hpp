@@ -78,8 +78,9 @@ std::vector<std::filesystem::path> files_below(const std::filesystem::path& root
 /// does not exist yet, is written to a temporary file beside it (created with `mode`) and
 /// renamed over it by commit(); a symbolic link, a device or a FIFO is opened and written
 /// through (the file a dangling link names is created with `mode`). Without commit(), the
-/// temporary file is removed, also when SIGINT, SIGTERM or SIGHUP ends the run (the handler
-/// removes it, then dies of the signal as it would have). Not thread-safe.
+/// temporary file is removed, also when a signal ends the run (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+/// SIGPIPE and the others whose default is to end it: the handler removes it, then dies of the
+/// signal as it would have). Not thread-safe.
 class OutputFile {
 public:
     /// Throws Error(runtime) naming `what` (e.g. "--output") and the path when it cannot be
@@ -99,7 +100,7 @@ private:
     std::string m_path, m_what, m_temp; // m_temp empty: writing through
     std::ofstream m_out;
     bool m_committed = false;
-    int m_pending = -1; // the slot that removes m_temp if SIGINT, SIGTERM or SIGHUP ends the run
+    int m_pending = -1; // the slot that removes m_temp if a signal ends the run
 };
 
 } // namespace secretscan

@@ -101,6 +101,18 @@ TEST_CASE("hardening: control bytes from files and packs never reach the termina
     const auto r = scan_one("a\033[2Jb.txt", "k=" + aws_key + "\n");
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("a\\x1b[2Jb.txt:1:3: aws-access-key-id: AKIA\u2026\n") == 0);
+    // A file name that a glob put on the command line, in an argument error.
+    const auto arg = testing::secretscan({"scan", "--\x1b[2J\x1b]0;pwned\x07x"});
+    CHECK(arg.exit_code == 2);
+    CHECK(arg.err.find('\x1b') == std::string::npos);
+    CHECK(arg.err.find("--\\x1b[2J\\x1b]0;pwned\\x07x") != std::string::npos);
+    // A committed configuration's missing baseline, in the warning.
+    TempDir g;
+    testing::git_init(g.path());
+    testing::write_file(g / ".secretscan.yaml", "baseline: \"b\\e[2J\\u009bx\"\n");
+    const auto warned = testing::secretscan({"scan", ".secretscan.yaml"}, g.path());
+    CHECK(warned.err.find('\x1b') == std::string::npos);
+    CHECK(warned.err.find("/b\\x1b[2J\\x9bx does not exist") != std::string::npos);
     // A NUL in a rule id used to cut the error message short; an ESC recoloured the terminal.
     // A pack error now leaves out an id that is not printable...
     TempDir d;
@@ -383,7 +395,7 @@ TEST_CASE("hardening: a report's temporary file does not outlive a run ended by 
 {
     TempDir d;
     const std::string bin = SECRETSCAN_BINARY;
-    for (const char* sig : {"TERM", "INT", "HUP"}) {
+    for (const char* sig : {"TERM", "INT", "HUP", "QUIT", "USR1", "USR2", "ALRM", "PIPE", "XCPU"}) {
         INFO(sig);
         // The scan waits on standard input; the report is open as .out.json.XXXXXX beside out.json.
         testing::sh("(sleep 5 | '" + bin + "' --output out.json --format json scan - & pid=$!;"
