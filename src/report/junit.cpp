@@ -9,20 +9,41 @@ namespace secretscan::report {
 
 namespace {
 
+/// The length of the valid UTF-8 sequence of 2 to 4 bytes at s[i] (a non-ASCII lead byte), or 0.
+std::size_t utf8_sequence(const std::string& s, std::size_t i)
+{
+    const auto b = [&s](std::size_t at) { return at < s.size() ? static_cast<unsigned char>(s[at]) : 0u; };
+    const unsigned lead = b(i);
+    const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+    if ((lead == 0xE0 && b(i + 1) < 0xA0) || (lead == 0xED && b(i + 1) > 0x9F) || (lead == 0xF0 && b(i + 1) < 0x90) ||
+        (lead == 0xF4 && b(i + 1) > 0x8F))
+        return 0; // overlong, a surrogate, or past U+10FFFF
+    return n;
+}
+
+/// `s` as XML text or attribute content: markup characters and CR as references, C1 controls
+/// (U+0080 to U+009F) as character references (XML allows them, but raw they can drive a
+/// terminal that shows the report), and what XML 1.0 forbids even escaped (other C0 controls,
+/// bytes that are not UTF-8) as U+FFFD.
 std::string xml(const std::string& s)
 {
+    static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        // C1 controls (U+0080 to U+009F) as character references: XML allows them, but raw they
-        // can drive a terminal that shows the report.
-        if (c == '\xC2' && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
-            static constexpr char hex[] = "0123456789ABCDEF";
-            const auto low = static_cast<unsigned char>(s[++i]);
-            out += "&#x";
-            out += hex[low >> 4];
-            out += hex[low & 0xF];
-            out += ';';
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            const std::size_t n = utf8_sequence(s, i);
+            if (n == 0) {
+                out += "\xEF\xBF\xBD";
+            } else if (n == 2 && c == '\xC2' && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+                const auto low = static_cast<unsigned char>(s[i + 1]);
+                out += std::string("&#x") + hex[low >> 4] + hex[low & 0xF] + ';';
+            } else {
+                out.append(s, i, n);
+            }
+            i += n == 0 ? 0 : n - 1;
             continue;
         }
         switch (c) {
@@ -31,9 +52,9 @@ std::string xml(const std::string& s)
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
         case '\'': out += "&apos;"; break;
+        case '\r': out += "&#xD;"; break; // raw, it returns a terminal's cursor over what came before
         default:
-            // XML 1.0 forbids most control characters, even escaped.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "\xEF\xBF\xBD";
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += "\xEF\xBF\xBD";
             else out += c;
         }
     }

@@ -253,6 +253,13 @@ TEST_CASE("hardening: JSON, SARIF, GitLab and JUnit reports escape C1 controls a
     const auto junit = testing::secretscan({"--format", "junit", "scan", "a.env"}, d.path());
     CHECK(junit.out.find("\xc2\x9b") == std::string::npos);
     CHECK(junit.out.find("x=&#x9B;2J\xe2\x80\xa8 k=AKIA\u2026") != std::string::npos);
+    // A carriage return (which hides what came before it on a terminal) and a byte that is not
+    // UTF-8 (a raw 0x9B is CSI on an 8-bit terminal) in JUnit.
+    testing::write_file(d / "b.env", "k=" + aws_key + " \rALL CLEAN \x9b" "2J\n");
+    const auto cr = testing::secretscan({"--format", "junit", "scan", "b.env"}, d.path());
+    CHECK(cr.out.find('\r') == std::string::npos);
+    CHECK(cr.out.find('\x9b') == std::string::npos);
+    CHECK(cr.out.find("k=AKIA\u2026 &#xD;ALL CLEAN \xef\xbf\xbd" "2J") != std::string::npos);
 }
 
 TEST_CASE("hardening: tags that point at a blob or a tree are scanned, and pushing a harmless one is not blocked", "[hardening][history]")
