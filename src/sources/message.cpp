@@ -3,7 +3,9 @@
 
 #include "util/files.hpp"
 
+#include <fcntl.h>
 #include <filesystem>
+#include <unistd.h>
 #include <string_view>
 #include <utility>
 
@@ -65,7 +67,18 @@ std::size_t MessageFileSource::list(ScanSummary&, unsigned)
 void MessageFileSource::read(std::size_t, unsigned, ChunkReader& out)
 {
     std::string data;
-    if (!read_whole_file(m_file, data)) throw Error(ErrorKind::runtime, m_file + ": cannot read: " + errno_message());
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(m_file, ec)) {
+        // A pipe or a device (message /dev/stdin): read in blocks, never beyond --max-file-size.
+        const int fd = ::open(m_file.c_str(), O_RDONLY | O_CLOEXEC);
+        const ReadResult r = fd < 0 ? ReadResult::error : read_bounded(fd, out.max_size(), data);
+        const std::string why = errno_message();
+        if (fd >= 0) ::close(fd);
+        if (r == ReadResult::error) throw Error(ErrorKind::runtime, m_file + ": cannot read: " + why);
+        if (r == ReadResult::too_large) return out.skip(m_file, "larger than --max-file-size (more than " + std::to_string(out.max_size()) + " bytes)");
+    } else if (!read_whole_file(m_file, data)) { // git commits a message whatever its size
+        throw Error(ErrorKind::runtime, m_file + ": cannot read: " + errno_message());
+    }
     cut_at_scissors(data);
     Chunk c{data, Provenance{SourceKind::message_file, "", m_file}};
     c.unlimited = true; // git commits a message whatever its size

@@ -48,6 +48,14 @@ TEST_CASE("hardening: standard input is bounded by --max-file-size and read in b
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("-:3:3: aws-access-key-id: AKIA\u2026\n") == 0);
+    // `message` on a pipe or a device is bounded the same way (it used to read /dev/zero until
+    // memory ran out); a message file is read whole, as git commits it.
+    const auto zero = testing::secretscan({"message", "-v", "--max-file-size", "1M", "/dev/zero"});
+    CHECK(zero.exit_code == 0);
+    CHECK(zero.err.find("secretscan: skipped /dev/zero: larger than --max-file-size (more than 1048576 bytes)\n") != std::string::npos);
+    const auto piped = testing::secretscan({"message", "/dev/stdin"}, "", {}, "subject " + aws_key + "\n");
+    CHECK(piped.exit_code == 1);
+    CHECK(piped.out.find("/dev/stdin:1:9: aws-access-key-id: AKIA\u2026") == 0);
 }
 
 TEST_CASE("hardening: a git-secrets pattern with a huge repetition count is an error naming it, not a crash", "[hardening][git-secrets]")
