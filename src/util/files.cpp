@@ -163,6 +163,9 @@ void walk_files(const fs::path& root, const WalkVisitor& visit)
         if (fs::is_directory(st)) {
             if (is_git || (visit.ignored && visit.ignored(it->path(), true))) {
                 it.disable_recursion_pending();
+                // The root's own repository folder is left out as documented; another one (a
+                // nested or vendored repository's) is named.
+                if (is_git && it.depth() > 0 && visit.not_regular) visit.not_regular(it->path(), "a nested repository's .git folder, not scanned but for its config");
             } else if (::access(it->path().c_str(), R_OK | X_OK) != 0) {
                 if (visit.unreadable) visit.unreadable(it->path(), errno_message());
                 it.disable_recursion_pending();

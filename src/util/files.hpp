@@ -61,7 +61,8 @@ struct WalkVisitor {
     /// An entry the walk could not read (with the reason). Null: ignored.
     std::function<void(const std::filesystem::path&, const std::string&)> unreadable;
     /// An entry that is neither a regular file nor a folder (a symbolic link, which is not
-    /// followed; a FIFO, socket or device, which is not read), with what it is. Null: ignored.
+    /// followed; a FIFO, socket or device, which is not read), or a `.git` folder below the
+    /// root's top level, with what it is. Null: ignored.
     std::function<void(const std::filesystem::path&, const std::string&)> not_regular;
 };
 

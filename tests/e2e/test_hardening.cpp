@@ -352,12 +352,17 @@ TEST_CASE("hardening: a directory scan lists the links and FIFOs it does not rea
     testing::write_file(d / "repo/.env", "k=" + aws_key + "\n");
     testing::write_file(d / "repo/logs/a.log", "k=" + aws_key + "\n");
     testing::sh("ln -s ../outside/k.txt repo/link.txt && mkfifo repo/pipe", d.path());
+    // A vendored repository's own folder is named too (the root's .git is left out, as documented).
+    testing::write_file(d / "repo/vendor/lib/.git/notes.txt", "k=" + aws_key + "\n");
+    testing::write_file(d / "repo/.gitignore", ".env\nlogs/\n");
     const auto r = testing::secretscan({"scan", "-v", "repo"}, d.path());
     CHECK(r.exit_code == 0);
+    CHECK(r.err.find("secretscan: skipped repo/vendor/lib/.git: a nested repository's .git folder, not scanned but for its config\n") !=
+          std::string::npos);
     CHECK(r.err.find("secretscan: skipped repo/link.txt: a symbolic link, not followed\n") != std::string::npos);
     CHECK(r.err.find("secretscan: skipped repo/pipe: a FIFO, not read\n") != std::string::npos);
     CHECK(r.err.find("secretscan: 2 files and folders that .gitignore ignores were not scanned (--no-ignore scans them)\n") != std::string::npos);
-    CHECK(r.out.find("scanned 1 file (11 bytes), skipped 2,") != std::string::npos);
+    CHECK(r.out.find("scanned 1 file (11 bytes), skipped 3,") != std::string::npos);
     // --no-ignore scans them; the summary of ignored paths is gone.
     const auto all = testing::secretscan({"scan", "--no-ignore", "repo"}, d.path());
     CHECK(all.exit_code == 1);
