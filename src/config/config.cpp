@@ -100,6 +100,23 @@ struct Reader {
         }
     }
 
+    /// An allowlist secret regex: it must compile, and its size counts against the limits for
+    /// rule regexes (one regex, and all the configuration's together), so a small file cannot
+    /// make the run compile for minutes or fill memory.
+    void secret_regex(const std::string& value, const YAML::Node& at)
+    {
+        const std::string shown = "allowlist secret regex " + quoted_if_printable(value, "(not printable)");
+        int size = 0;
+        if (const std::string why = regex_size_problem(value, size); !why.empty()) fail(path, at.Mark(), shown + ": " + why);
+        if ((into.allowlist_program_size += size) > max_total_program_size)
+            fail(path, at.Mark(), shown + ": the allowlist's regexes compile to " + std::to_string(into.allowlist_program_size) +
+                                      " RE2 instructions, more than the limit of " + std::to_string(max_total_program_size) +
+                                      "; use fewer or simpler regexes");
+        const RE2 re(value, re2_options());
+        if (!re.ok()) fail(path, at.Mark(), shown + ": " + re.error());
+        into.allowlist.secrets.push_back(value);
+    }
+
     void allowlist(const YAML::Node& v)
     {
         if (!v.IsMap()) fail(path, v.Mark(), "'allowlist' must be a mapping (paths, secrets, stopwords)");
@@ -110,11 +127,7 @@ struct Reader {
             if (k == "paths") {
                 paths(a.second);
             } else if (k == "secrets") {
-                for (std::size_t i = 0; i < values.size(); ++i) {
-                    const RE2 re(values[i], re2_options());
-                    if (!re.ok()) fail(path, a.second[i].Mark(), "allowlist secret regex '" + values[i] + "': " + re.error());
-                    into.allowlist.secrets.push_back(values[i]);
-                }
+                for (std::size_t i = 0; i < values.size(); ++i) secret_regex(values[i], a.second[i]);
             } else if (k == "stopwords") {
                 for (const auto& w : values) into.allowlist.stopwords.push_back(ascii_lower(w));
             } else {

@@ -174,7 +174,14 @@ struct Matcher::Impl {
     std::atomic<bool> want_hs{false};
 #endif
 
-    explicit Impl(const std::vector<Rule>& r) : rules(r) {}
+    std::int64_t loaded_memory; // each loaded (not built-in) rule's regex memory (loaded_rule_memory)
+
+    explicit Impl(const std::vector<Rule>& r)
+        : rules(r),
+          loaded_memory(loaded_rule_memory(static_cast<std::size_t>(
+              std::count_if(r.begin(), r.end(), [](const Rule& x) { return x.origin != RuleOrigin::builtin; }))))
+    {
+    }
 
     const CompiledRule& compile(std::size_t i) const;
     void add_keywords(std::size_t i, std::map<std::string, std::size_t>& index);
@@ -190,7 +197,7 @@ const CompiledRule& Matcher::Impl::compile(std::size_t i) const
     CompiledRule& c = *compiled[i];
     if (c.detector) return c;
     std::call_once(c.once, [&] {
-        auto re = std::make_unique<RE2>(rule.regex, re2_options());
+        auto re = std::make_unique<RE2>(rule.regex, re2_options(rule.origin == RuleOrigin::builtin ? rule_regex_memory : loaded_memory));
         if (!re->ok()) throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + re->error());
         c.groups = re->NumberOfCapturingGroups();
         c.secret_group = rule.secret_group >= 0 ? rule.secret_group : (c.groups > 0 ? 1 : 0);

@@ -12,6 +12,20 @@ namespace secretscan {
 /// counted repetitions such as [A-Za-z0-9/+=]{40} over long inputs.
 inline constexpr std::int64_t rule_regex_memory = 64 << 20;
 
+/// The memory the regexes of rules loaded at run time (packs named by --rules or a
+/// configuration, git-secrets patterns) share for their programs and DFAs: a committed pack of
+/// thousands of rules, each filling a 64 MiB DFA on crafted text, took gigabytes.
+inline constexpr std::int64_t loaded_rules_memory = 256 << 20;
+
+/// One loaded rule's share of loaded_rules_memory when `count` are loaded: between 1 MiB (every
+/// program within max_rule_program_size fits; the DFA then falls back to RE2's slower NFA where
+/// it runs short, never to a wrong answer) and rule_regex_memory.
+inline std::int64_t loaded_rule_memory(std::size_t count)
+{
+    const std::int64_t share = count ? loaded_rules_memory / static_cast<std::int64_t>(count) : loaded_rules_memory;
+    return share < (1 << 20) ? (1 << 20) : share > rule_regex_memory ? rule_regex_memory : share;
+}
+
 /// RE2 options for every regex secretscan compiles: never log to stderr (an error is returned
 /// and reported with the place of the regex), and `max_mem` bytes for the program and its DFA.
 /// Callers add case-insensitivity or literal mode where they need it.

@@ -86,3 +86,21 @@ TEST_CASE("a pack with regexes too large to compile stops the run at once with e
     CHECK(r.err.starts_with("secretscan: error: big.yaml:4:12: rule k0: the regex is too large to compile"));
     CHECK(r.err.find("simplify the regex: a smaller counted repetition") != std::string::npos);
 }
+
+TEST_CASE("allowlist secret regexes count against the regex limits, one and all together", "[cli][dos][config]")
+{
+    // 200,000 regexes of 1,000 counted characters took minutes and ran out of memory.
+    TempDir d;
+    std::string cfg = "allowlist:\n  secrets:\n";
+    for (int i = 0; i < 3000; ++i) cfg += "    - 'x[a-z]{1000}" + std::to_string(i) + "'\n";
+    write_file(d / "cfg.yaml", cfg);
+    write_file(d / "t.txt", "hello\n");
+    const auto all = secretscan({"--config", "cfg.yaml", "scan", "t.txt"}, d.path());
+    CHECK(all.exit_code == 2);
+    CHECK(all.err == "secretscan: error: cfg.yaml:1986:7: allowlist secret regex 'x[a-z]{1000}1983': the allowlist's regexes compile to "
+                     "2000746 RE2 instructions, more than the limit of 2000000; use fewer or simpler regexes\n");
+    write_file(d / "one.yaml", "allowlist:\n  secrets: ['x[\\pL\\pN]{1,250}']\n");
+    const auto one = secretscan({"--config", "one.yaml", "scan", "t.txt"}, d.path());
+    CHECK(one.exit_code == 2);
+    CHECK(one.err.starts_with("secretscan: error: one.yaml:2:13: allowlist secret regex 'x[\\pL\\pN]{1,250}': the regex"));
+}

@@ -35,6 +35,9 @@ struct Config {
     std::map<std::string, std::string> inside;
     /// `max_file_size` (bytes; a later file's value wins); unset when no file gives it.
     std::optional<std::uint64_t> max_file_size;
+    /// RE2 instructions of the allowlist secret regexes read so far, against the limit for all
+    /// of them (max_total_program_size, docs/rules.md "Regex size").
+    std::int64_t allowlist_program_size = 0;
 };
 
 /// Reads one configuration file into `into` (lists append). Keys: rules, disable, allowlist
