@@ -213,13 +213,26 @@ TEST_CASE("message: every line of the file, which is never modified", "[message]
 TEST_CASE("message: nothing below git's scissors line counts (git commit -v)", "[message]")
 {
     TempDir d;
+    testing::git_init(d.path());
+    write_file(d / "x", "k=" + key1 + "\n");
+    testing::git({"add", "x"}, d.path());
+    const std::string scissors = "------------------------ >8 ------------------------\n";
     const std::string explained = " Do not modify or remove the line above.\n";
-    write_file(d / "MSG", "Subject\n# token " + key2 + " in a comment line\n"
-                          "# ------------------------ >8 ------------------------\n#" + explained + "# Everything below it will be ignored.\n"
-                          "diff --git a/x b/x\n+k=" + key1 + "\n");
+    // git's block over the diff of what is staged: cut, as git cuts it.
+    write_file(d / "MSG", "Subject\n# token " + key2 + " in a comment line\n# " + scissors + "#" + explained +
+                              "# Everything below it will be ignored.\ndiff --git a/x b/x\n+k=" + key1 + "\n");
     CHECK(locations(scan_json({"message", "MSG"}, d.path())) == Locs{"MSG:2:9:aws-access-key-id"});
-    // core.commentChar ';' and git's status below its explanation (--cleanup=scissors).
-    write_file(d / "MSG2", "Subject\n; ------------------------ >8 ------------------------\n;" + explained + "; Everything below it will be ignored.\n"
-                           ";\n; On branch main\n; k=" + key1 + "\n");
+    // The same block over a diff of text the repository does not hold: typed into -F or -m
+    // text, which git commits whole, so it is scanned.
+    write_file(d / "TYPED", "Subject\n\n# " + scissors + "#" + explained + "# Everything below it will be ignored.\n"
+                                "diff --git a/y b/y\n+key=" + key2 + "\n");
+    CHECK(locations(scan_json({"message", "TYPED"}, d.path())) == Locs{"TYPED:7:6:aws-access-key-id"});
+    // core.commentChar ';': git's status below its explanation (--cleanup=scissors) is cut...
+    testing::git({"config", "core.commentChar", ";"}, d.path());
+    write_file(d / "MSG2", "Subject\n; " + scissors + ";" + explained + "; Everything below it will be ignored.\n;\n; On branch main\n; k=" +
+                               key1 + "\n");
     CHECK(locations(scan_json({"message", "MSG2"}, d.path(), 0)).empty());
+    // ...and a '#' block is then text git keeps.
+    write_file(d / "HASH", "Subject\n# " + scissors + "#" + explained + "# Everything below it will be ignored.\n# k=" + key1 + "\n");
+    CHECK(locations(scan_json({"message", "HASH"}, d.path())) == Locs{"HASH:5:5:aws-access-key-id"});
 }

@@ -88,6 +88,12 @@ TEST_CASE("hooks: install in a fresh repository, a secret is blocked, a clean co
     // commit-msg: a secret in the message, even with -m (git keeps # lines there).
     expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# key " + key2},
                    {".git/COMMIT_EDITMSG:3:7: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
+    // git commit -v: the diff below git's scissors block holds a line the pre-commit check
+    // allowed; git cuts it from the message, and so does the commit-msg check.
+    write_file(d / "allowed.env", "k=" + key1 + " # secretscan:allow\n");
+    sh("git add allowed.env", d.path());
+    expect_committed(d.path(), {"-v"}, {"GIT_EDITOR=sed -i 1s/^/verbose/"});
+    CHECK(git({"log", "-1", "--format=%B"}, d.path()).out == "verbose\n\n");
     // A scissors line typed into -m text: git keeps what is below it, so the hook reads it.
     expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# ------------------------ >8 ------------------------\nkey " + key2},
                    {".git/COMMIT_EDITMSG:4:5: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});

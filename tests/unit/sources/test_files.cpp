@@ -57,7 +57,7 @@ TEST_CASE("message source: everything down to git's scissors line, located by th
     const std::string scissors = "# ------------------------ >8 ------------------------\n";
     testing::write_file(d / "MSG", "subject tok_a9w2e6\n# comment tok_b5r1t8\n" + scissors +
                                        "# Do not modify or remove the line above.\n# Everything below it will be ignored.\n"
-                                       "diff --git a/x b/x\n+tok_c3v7y1\n");
+                                       "#\n# On branch main\n# tok_c3v7y1\n");
     Engine e;
     MessageFileSource source(d / "MSG");
     CHECK(e.run(source) == std::vector<std::string>{d / "MSG:1:9:tok_a9w2e6", d / "MSG:2:11:tok_b5r1t8"});
