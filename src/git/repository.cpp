@@ -184,9 +184,17 @@ std::string to_hex(const git_oid& oid)
 
 Tree head_tree(git_repository* repo)
 {
+    // Unborn (a new repository): no tree. HEAD naming a commit that cannot be read is damage,
+    // not an empty tree: every staged file would count as new, and HEAD's own state unknown.
+    if (git_repository_head_unborn(repo) == 1) return nullptr;
     git_object* obj = nullptr;
     const int rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
-    if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return nullptr;
+    if (rc == GIT_EUNBORNBRANCH) return nullptr;
+    if (rc == GIT_ENOTFOUND) {
+        const git_error* e = git_error_last();
+        throw Error(ErrorKind::runtime, "HEAD cannot be read (" + std::string(e && e->message ? e->message : "not found") +
+                                            "): the repository is damaged; git fsck says what is missing");
+    }
     check(rc, "read HEAD");
     return Tree(reinterpret_cast<git_tree*>(obj));
 }

@@ -151,6 +151,19 @@ TEST_CASE("hardening: history of a repository whose tip commit is missing is an 
     CHECK(named.err == r.err);
 }
 
+TEST_CASE("hardening: staged in a repository whose HEAD commit is missing is an error, not a first commit", "[hardening][staged]")
+{
+    TempDir d;
+    testing::git_init(d.path());
+    testing::sh("echo one > f && git add f && git commit -qm one && echo two > g && git add g", d.path());
+    const std::string tip = testing::git({"rev-parse", "HEAD"}, d.path()).out.substr(0, 40);
+    std::filesystem::remove(d / (".git/objects/" + tip.substr(0, 2) + "/" + tip.substr(2)));
+    const auto r = testing::secretscan({"staged"}, d.path());
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "secretscan: error: HEAD cannot be read (object not found - no match for id (" + tip +
+                       ")): the repository is damaged; git fsck says what is missing\n");
+}
+
 TEST_CASE("hardening: a truncated loose ref is an error, not a branch passed over", "[hardening][history]")
 {
     // libgit2's ref iterator skips a loose ref it cannot parse: the commits only that branch
