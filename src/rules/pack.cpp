@@ -121,6 +121,15 @@ void read_allowlist(const Field& f)
 
 using KeyReader = std::function<void(const Field&)>;
 
+/// `paths`: globs, each checked (a glob that can match nothing is an error at its place).
+void read_paths(const Field& f)
+{
+    f.rule.paths = f.list();
+    for (std::size_t i = 0; i < f.rule.paths.size(); ++i)
+        if (const std::string why = glob_error(f.rule.paths[i]); !why.empty())
+            secretscan::fail(mark_of(f.file, f.value[i].Mark()), f.rule.id, "path glob " + quoted_if_printable(f.rule.paths[i], "(not printable)") + ": " + why);
+}
+
 /// Every key a rule may have, and how it is read (docs/rules.md, "Rule pack schema").
 const std::map<std::string, KeyReader>& key_readers()
 {
@@ -157,13 +166,7 @@ const std::map<std::string, KeyReader>& key_readers()
              for (std::string_view n : extractor_names()) known += (known.empty() ? "" : ", ") + std::string(n);
              f.fail("unknown extractor " + quoted_if_printable(f.rule.extract, "name") + " (known: " + known + ")");
          }},
-        {"paths", [](const Field& f) {
-             f.rule.paths = f.list();
-             for (std::size_t i = 0; i < f.rule.paths.size(); ++i)
-                 if (const std::string why = glob_error(f.rule.paths[i]); !why.empty())
-                     secretscan::fail(mark_of(f.file, f.value[i].Mark()), f.rule.id,
-                                      "path glob " + quoted_if_printable(f.rule.paths[i], "(not printable)") + ": " + why);
-         }},
+        {"paths", read_paths},
         {"confidence", [](const Field& f) {
              f.rule.confidence = f.choice<Confidence>({{"high", Confidence::high}, {"medium", Confidence::medium}, {"low", Confidence::low}});
          }},
