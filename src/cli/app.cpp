@@ -54,6 +54,9 @@ void add_global_options(CLI::App& app, Args& a)
     app.add_flag("-q,--quiet", a.quiet, "No summary line");
     app.add_flag("-v,--verbose", a.verbose, "Name every skipped file or blob, the scan's phase timings and what the filter chain dropped, on stderr");
     app.add_flag("--exit-zero", a.exit_zero, "Exit 0 even when there are findings (report only)");
+    app.add_option("--exit-code", a.exit_code, "The exit code when there are findings (default 1; as gitleaks' --exit-code)")
+        ->check(CLI::Range(0, 125))
+        ->type_name("N");
     app.add_flag("--explain-drops", a.explain_drops,
                  "Say on stderr where each match the filter chain dropped is, its rule, the step that dropped it and why "
                  "(why a secret was not reported)");

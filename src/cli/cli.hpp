@@ -37,6 +37,7 @@ struct Args {
     bool verbose = false;
     bool explain_drops = false;             // --explain-drops
     bool exit_zero = false;
+    int exit_code = 1;                      // --exit-code: with findings
     bool no_color = false;
     std::string output;                     // --output FILE
     std::vector<std::string> baselines;     // --baseline FILE

@@ -134,12 +134,12 @@ std::unique_ptr<Matcher> redact_only_matcher(const std::vector<Rule>& rules)
     return std::make_unique<Matcher>(std::move(off));
 }
 
-/// 1 with findings, 0 without (0 also with --exit-zero); 3 when an input could not be read,
+/// --exit-code (1) with findings, 0 without (0 also with --exit-zero); 3 when an input could not be read,
 /// whatever else is set: an incomplete scan is never a clean one. Says why on stderr.
 int exit_code(const Args& a, const ScanSummary& s)
 {
     const auto failed = std::count_if(s.stats.skipped.begin(), s.stats.skipped.end(), [](const Skipped& k) { return k.failed; });
-    if (failed == 0) return s.findings && !a.exit_zero ? 1 : 0;
+    if (failed == 0) return s.findings && !a.exit_zero ? a.exit_code : 0;
     if (!a.verbose) // -v has listed every skipped input already
         for (const auto& k : s.stats.skipped)
             if (k.failed) std::cerr << "secretscan: " << format(tr("skipped {0}: {1}"), {printable(k.name), printable(k.reason)}) << '\n';

@@ -147,6 +147,7 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
     f.secret = k.result.decoder.empty() ? std::string(text.substr(m.secret_begin, m.secret_end - m.secret_begin)) : k.result.secret;
     f.line = lines.line_of(m.secret_begin); // a finding is located at its secret's first byte
     f.column = columns.of(m.secret_begin);
+    f.end_column = columns.of(m.secret_end > m.secret_begin ? m.secret_end - 1 : m.secret_begin);
     f.end_line = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
     // line_text: set by place_line_text, once every finding of the text is known
     f.source = where.source;
@@ -341,6 +342,7 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     for (const auto& [decoder, span] : spans) {
         for (Finding& f : scan_span(*decoder, span, text, lines, where, depth)) {
             f.column = columns.of(span.begin);
+            f.end_column = columns.of(span.end > span.begin ? span.end - 1 : span.begin);
             if (auto drop = m_chain.check_lines(f.line, f.end_line, added_lines, marked)) {
                 m_chain.count(drop->step);
                 continue;

@@ -60,11 +60,13 @@ bool is_web_url(const std::string& url)
     return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
 }
 
-/// The same split as SARIF's level: a low-confidence rule is a warning (Medium), others an
-/// error (High).
-const char* severity_of(const Finding& f)
+/// GitLab's severity from the rule's security severity (security_severity, as SARIF's
+/// security-severity): Critical from 9.0, High from 7.0, Medium from 4.0, else Low. A finding
+/// of a rule not loaded counts as 7.0.
+const char* severity_of(const Rule* rule)
 {
-    return f.confidence == "low" ? "Medium" : "High";
+    const double s = rule ? security_severity(*rule) : 7.0;
+    return s >= 9.0 ? "Critical" : s >= 7.0 ? "High" : s >= 4.0 ? "Medium" : "Low";
 }
 
 json identifiers_json(const Finding& f, const Rule* rule)
@@ -103,7 +105,7 @@ json vulnerability_json(const Finding& f, const Rule* rule, const ReportOptions&
         {"id", vulnerability_id(f)},
         {"name", utf8_prefix(f.rule_name.empty() ? f.rule_id : f.rule_name, 255)},
         {"description", description_of(f, rule, o)},
-        {"severity", severity_of(f)},
+        {"severity", severity_of(rule)},
         {"identifiers", identifiers_json(f, rule)},
         {"location", location_json(f)},
         {"raw_source_code_extract", shown_line(f, o)},

@@ -2,6 +2,10 @@
 
 #include "report/common.hpp"
 
+#include <secretscan/engine/matcher.hpp>
+
+#include <cmath>
+
 namespace secretscan::report {
 
 using nlohmann::json;
@@ -20,6 +24,8 @@ json finding_json(const Finding& f, const ReportOptions& o)
         {"line", f.line},
         {"column", f.column},
         {"end_line", f.end_line},
+        {"end_column", f.end_column},
+        {"entropy", std::round(shannon_entropy(f.secret) * 1000.0) / 1000.0}, // bits per byte, as rules' `entropy` measures it
         {"occurrences", f.occurrences},
         {"fingerprint", f.fingerprint},
     };

@@ -107,7 +107,9 @@ json result_json(const Finding& f, std::size_t rule_index, const Rule* rule, con
         {"ruleIndex", rule_index},
         {"level", level_of(rule ? security_severity(*rule) : 7.0)},
         {"message", {{"text", f.rule_name + " found" + place + ": " + shown_secret(f, o)}}},
-        {"partialFingerprints", {{"secretscan/v1", f.fingerprint}}},
+        // Per secret and place: GitHub makes one alert of results that share a fingerprint, so
+        // the same key in two files (or a file and a message) would show as one.
+        {"partialFingerprints", {{"secretscan/v2", fingerprint(f.fingerprint, place.empty() ? display_location(f) : std::string(to_string(f.source)) + ":" + place)}}},
     };
     if (place.empty()) {
         json region = {{"startLine", f.line}, {"startColumn", f.column}};

@@ -322,3 +322,21 @@ TEST_CASE("a format rule's extractor that finds no secret is deferred to: Docker
                    "secretscan: dropped .docker/config.json:1:38: rule docker-config-auth, step extract: the base64-userpass extractor "
                    "finds no secret: its base64 is not user:password\n");
 }
+
+TEST_CASE("cli: gitleaks habits: --exit-code N, and end_column and entropy in JSON", "[cli]")
+{
+    TempDir d;
+    write_file(d / "a.env", std::string("AWS_ACCESS_KEY_ID=AKIA") + "IDVWTFKTANGPVYQE\n");
+    CHECK(secretscan({"-q", "--exit-code", "7", "scan", "a.env"}, d.path()).exit_code == 7);
+    CHECK(secretscan({"-q", "--exit-code", "7", "--exit-zero", "scan", "a.env"}, d.path()).exit_code == 0);
+    write_file(d / "clean.txt", "nothing\n");
+    CHECK(secretscan({"-q", "--exit-code", "7", "scan", "clean.txt"}, d.path()).exit_code == 0);
+    const auto bad = secretscan({"--exit-code", "300", "scan", "a.env"}, d.path());
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: --exit-code: Value 300 not in range 0 to 125\nRun 'secretscan --help' for usage.\n");
+    const auto j = scan_json({"scan", "a.env"}, d.path());
+    REQUIRE(j["findings"].size() == 1);
+    CHECK(j["findings"][0]["column"] == 19);
+    CHECK(j["findings"][0]["end_column"] == 38); // the 20th character of the key
+    CHECK(j["findings"][0]["entropy"] == 3.684);
+}

@@ -83,7 +83,7 @@ TEST_CASE("reports: gitlab secret-detection report of a history scan validates a
     CHECK(v["location"]["commit"]["author"] == "Test Author <test@example.invalid>");
     CHECK(v["location"]["commit"]["date"] == "2026-01-01T00:00:00+00:00");
     CHECK(v["name"] == "AWS access key ID");
-    CHECK(v["severity"] == "High"); // a high-confidence rule: SARIF level error
+    CHECK(v["severity"] == "Critical"); // a high-confidence cloud rule: security severity 9.5
     CHECK(v["raw_source_code_extract"] == "key = AKIA\u2026");
     CHECK(v["solution"].get<std::string>().find("Deactivate (do not delete)") != std::string::npos);
     const std::string id = v["id"];

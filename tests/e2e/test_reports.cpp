@@ -64,7 +64,7 @@ TEST_CASE("reports: csv, junit, jsonl and text for a known repository", "[report
 
     const auto jsonl = secretscan({"--format", "jsonl", "--no-redact", "history"}, r);
     CHECK(jsonl.out == "{\"author\":\"Test Author <test@example.invalid>\",\"column\":7,\"commit\":\"" + commit +
-                           "\",\"confidence\":\"high\",\"date\":\"2026-01-01T00:00:00+00:00\",\"end_line\":2,\"fingerprint\":\"" + fp1 +
+                           "\",\"confidence\":\"high\",\"date\":\"2026-01-01T00:00:00+00:00\",\"end_column\":26,\"end_line\":2,\"entropy\":3.684,\"fingerprint\":\"" + fp1 +
                            "\",\"line\":2,\"line_text\":\"key = " + key1 +
                            "\",\"occurrences\":1,\"path\":\"app.env\",\"present_at_head\":true,\"redacted\":false,"
                            "\"rule_id\":\"aws-access-key-id\",\"rule_name\":\"AWS access key ID\",\"secret\":\"" + key1 +
@@ -96,7 +96,10 @@ TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[report
     CHECK(run["tool"]["driver"]["rules"][0]["id"] == "aws-access-key-id");
     CHECK(run["tool"]["driver"].contains("informationUri") == (*SECRETSCAN_HOMEPAGE != '\0')); // never made up
     CHECK(run["tool"]["driver"]["rules"][0]["help"]["text"].get<std::string>().find("Deactivate (do not delete)") != std::string::npos);
-    CHECK(run["results"][0]["partialFingerprints"]["secretscan/v1"] == fp1);
+    // Per secret and place: GitHub makes one alert of results that share one.
+    const std::string partial = run["results"][0]["partialFingerprints"]["secretscan/v2"];
+    CHECK(partial.size() == 64);
+    CHECK(partial != fp1);
     CHECK(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2);
     CHECK(run["results"][0]["properties"]["author"] == "Test Author <test@example.invalid>");
     const fs::path schema = fs::path(SECRETSCAN_SOURCE_DIR) / "../shared/schemas/sarif-schema-2.1.0.json";
@@ -124,7 +127,7 @@ TEST_CASE("reports: SARIF that GitHub code scanning accepts: severity, categorie
 {
     TempDir d;
     const std::string r = known_repo(d);
-    sh("git commit -q --allow-empty -m 'rotate key " + key2 + "'", r);
+    sh("git commit -q --allow-empty -m 'rotate key " + key1 + "'", r);
     const fs::path schema = fs::path(SECRETSCAN_SOURCE_DIR) / "../shared/schemas/sarif-schema-2.1.0.json";
     const auto validate = [&](const std::string& file) {
         const auto v = testing::run({"/usr/bin/python3", fs::path(SECRETSCAN_SOURCE_DIR) / "tests/tools/validate_sarif.py", "--github",
@@ -146,6 +149,7 @@ TEST_CASE("reports: SARIF that GitHub code scanning accepts: severity, categorie
     CHECK(!message.contains("locations"));
     CHECK(message["message"]["text"] == "AWS access key ID found in the message of commit " + message_commit + ": AKIA\u2026");
     CHECK(message["level"] == "error");
+    CHECK(run["results"][0]["partialFingerprints"] != run["results"][1]["partialFingerprints"]);
     // A range and a directory scan are categories of their own.
     REQUIRE(secretscan({"--format", "sarif", "--output", d / "range.sarif", "history", "HEAD~1..HEAD"}, r).exit_code == 1);
     CHECK(nlohmann::json::parse(testing::read_file(d / "range.sarif"))["runs"][0]["automationDetails"]["id"] == "secretscan/history-range/");

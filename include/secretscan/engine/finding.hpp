@@ -44,6 +44,9 @@ struct Finding {
     std::size_t line = 0;    ///< 1-based line of the secret's first character
     std::size_t column = 0;  ///< 1-based column of the secret's first character, in Unicode code points
     std::size_t end_line = 0;///< 1-based line of the match end (a PEM block spans lines)
+    /// 1-based column (in code points) of the secret's last character, on the line it ends on;
+    /// for a decoded secret, of the encoded text's last character.
+    std::size_t end_column = 0;
     std::string commit;      ///< full commit id (history only)
     std::string author;      ///< "Name <email>" (history only)
     std::string date;        ///< author date, ISO 8601 with offset (history only)

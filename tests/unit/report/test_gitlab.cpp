@@ -28,7 +28,7 @@ bool valid_utf8(const std::string& s)
 
 } // namespace
 
-TEST_CASE("report: gitlab severity follows SARIF's level, long texts are cut at UTF-8 boundaries", "[report][gitlab]")
+TEST_CASE("report: gitlab severity follows the rule's security severity, long texts are cut at UTF-8 boundaries", "[report][gitlab]")
 {
     Rule rule;
     rule.id = "tok";
@@ -37,8 +37,12 @@ TEST_CASE("report: gitlab severity follows SARIF's level, long texts are cut at 
     rule.remediation = "ab";
     for (int i = 0; i < 3000; ++i) rule.remediation += "\u20ac"; // 9002 bytes
     rule.references = {"https://example.invalid/tok", "not a url"};
-    rule.confidence = Confidence::low;
-    const std::vector<Rule> rules{rule};
+    rule.confidence = Confidence::low; // no family: 7.0 less 3.0, Medium
+    Rule cloud = rule;
+    cloud.id = "tok-cloud";
+    cloud.family = "cloud";
+    cloud.confidence = Confidence::high; // 9.5: Critical
+    const std::vector<Rule> rules{rule, cloud};
 
     Finding f;
     f.rule_id = "tok";
@@ -53,6 +57,7 @@ TEST_CASE("report: gitlab severity follows SARIF's level, long texts are cut at 
     f.fingerprint = fingerprint("tok", f.secret);
     Finding high = f;
     high.path = "b.env";
+    high.rule_id = "tok-cloud";
     high.confidence = "high";
 
     ScanSummary s;
@@ -73,7 +78,7 @@ TEST_CASE("report: gitlab severity follows SARIF's level, long texts are cut at 
     const auto& low = doc["vulnerabilities"][0]; // sorted by place: a.env first
     CHECK(low["location"]["file"] == "a.env");
     CHECK(low["severity"] == "Medium");
-    CHECK(doc["vulnerabilities"][1]["severity"] == "High");
+    CHECK(doc["vulnerabilities"][1]["severity"] == "Critical");
     const std::string name = low["name"], solution = low["solution"];
     CHECK(name.size() == 254); // "TT" and 126 two-byte characters: byte 255 would cut the 127th
     CHECK(valid_utf8(name));
