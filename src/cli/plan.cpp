@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 #include <unistd.h>
 
@@ -134,6 +135,24 @@ std::unique_ptr<Matcher> redact_only_matcher(const std::vector<Rule>& rules)
     return std::make_unique<Matcher>(std::move(off));
 }
 
+/// Without -v: what was passed over, by kind ("2 binary, 1 a symbolic link"), so that a skip
+/// is never only a number in the summary. Inputs that could not be read are named by exit_code.
+void skipped_note(const ScanSummary& s)
+{
+    std::map<std::string, std::uint64_t> kinds;
+    for (const Skipped& k : s.stats.skipped)
+        if (!k.failed) {
+            std::string kind = k.reason.substr(0, std::min(k.reason.find(" ("), k.reason.find(',')));
+            for (const char* article : {"a ", "an "})
+                if (kind.starts_with(article)) kind.erase(0, std::string(article).size());
+            ++kinds[kind];
+        }
+    if (kinds.empty()) return;
+    std::string list;
+    for (const auto& [kind, n] : kinds) list += (list.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+    std::cerr << "secretscan: " << format(tr("skipped {0} (-v names each)"), {printable(list)}) << '\n';
+}
+
 /// --exit-code (1) with findings, 0 without (0 also with --exit-zero); 3 when an input could not be read,
 /// whatever else is set: an incomplete scan is never a clean one. Says why on stderr.
 int exit_code(const Args& a, const ScanSummary& s)
@@ -198,6 +217,7 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
     if (file) file->commit();
     for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << printable(w) << '\n';
+    if (!a.verbose && !a.quiet) skipped_note(s);
     if (s.ignored && !a.quiet)
         std::cerr << "secretscan: "
                   << format(trn("{0} file or folder that .gitignore ignores was not scanned (--no-ignore scans it)",

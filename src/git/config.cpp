@@ -2,13 +2,31 @@
 
 #include "util/process.hpp"
 #include "util/regex.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <iostream>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <filesystem>
 
 namespace secretscan::git {
+
+namespace {
+
+/// Whether $HOME/.gitconfig cannot be looked at for want of permission.
+bool home_config_unreadable()
+{
+    const char* h = std::getenv("HOME");
+    if (!h || !*h) return false;
+    struct stat st {};
+    return ::stat((std::string(h) + "/.gitconfig").c_str(), &st) != 0 && errno == EACCES;
+}
+
+} // namespace
 
 Config repository_config(git_repository* repo)
 {
@@ -16,14 +34,19 @@ Config repository_config(git_repository* repo)
     const char* nosystem = std::getenv("GIT_CONFIG_NOSYSTEM");
     git_config* raw = nullptr;
     if (!global && !nosystem) {
-        if (repo) check(git_repository_config(&raw, repo), "read git config");
-        else check(git_config_open_default(&raw), "read git config");
-        return Config(raw);
+        // libgit2 fails on a ~/.gitconfig it may not read (HOME of another user, as with sudo or
+        // setpriv); git warns and goes on. Then the files are added one by one, below.
+        if ((repo ? git_repository_config(&raw, repo) : git_config_open_default(&raw)) == 0) return Config(raw);
+        if (!home_config_unreadable()) check(-1, "read git config");
     }
     check(git_config_new(&raw), "read git config");
     Config cfg(raw);
     auto add = [&](const std::string& path, git_config_level_t level) {
         if (path.empty() || path == "/dev/null") return;
+        if (::access(path.c_str(), R_OK) != 0 && errno == EACCES) {
+            std::cerr << "secretscan: warning: unable to access '" << printable(path) << "': Permission denied (as git, going on without it)\n";
+            return;
+        }
         const int rc = git_config_add_file_ondisk(cfg.get(), path.c_str(), level, repo, 0);
         if (rc != GIT_ENOTFOUND) check(rc, "read git config", path);
     };
@@ -37,7 +60,8 @@ Config repository_config(git_repository* repo)
         add(global, GIT_CONFIG_LEVEL_GLOBAL);
     } else {
         add(found(git_config_find_xdg), GIT_CONFIG_LEVEL_XDG);
-        add(found(git_config_find_global), GIT_CONFIG_LEVEL_GLOBAL);
+        const std::string home_file = found(git_config_find_global);
+        add(home_file.empty() && home_config_unreadable() ? home_dir() + "/.gitconfig" : home_file, GIT_CONFIG_LEVEL_GLOBAL);
     }
     if (repo) add(std::string(git_repository_commondir(repo)) + "config", GIT_CONFIG_LEVEL_LOCAL);
     return cfg;

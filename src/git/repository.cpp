@@ -186,17 +186,25 @@ Tree head_tree(git_repository* repo)
 {
     // Unborn (a new repository): no tree. HEAD naming a commit that cannot be read is damage,
     // not an empty tree: every staged file would count as new, and HEAD's own state unknown.
+    // Read through the ref, not git_revparse_single: libgit2 1.5 leaks when that fails.
     if (git_repository_head_unborn(repo) == 1) return nullptr;
-    git_object* obj = nullptr;
-    const int rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
-    if (rc == GIT_EUNBORNBRANCH) return nullptr;
-    if (rc == GIT_ENOTFOUND) {
+    git_reference* raw = nullptr;
+    const int rc = git_repository_head(&raw, repo);
+    if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) return nullptr;
+    check(rc, "read HEAD");
+    const Reference head(raw);
+    const git_oid* target = git_reference_target(head.get());
+    git_object* peeled = nullptr;
+    const int found = target ? git_object_lookup(&peeled, repo, target, GIT_OBJECT_ANY) : git_reference_peel(&peeled, head.get(), GIT_OBJECT_ANY);
+    if (found != 0) {
         const git_error* e = git_error_last();
         throw Error(ErrorKind::runtime, "HEAD cannot be read (" + std::string(e && e->message ? e->message : "not found") +
                                             "): the repository is damaged; git fsck says what is missing");
     }
-    check(rc, "read HEAD");
-    return Tree(reinterpret_cast<git_tree*>(obj));
+    const Object object(peeled);
+    git_object* tree = nullptr;
+    check(git_object_peel(&tree, peeled, GIT_OBJECT_TREE), "read HEAD's tree");
+    return Tree(reinterpret_cast<git_tree*>(tree));
 }
 
 Blob blob_at(git_repository* repo, git_tree* tree, const std::string& path)

@@ -141,8 +141,7 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
     const std::unique_ptr<Source> source = source_for(name, args, input);
     if (!source) return 0;
     HookSink sink(ctx.err, name, ctx.redact, name == "commit-msg" && !args.empty() ? args[0] : "");
-    const ScanSummary summary = run_scan(*source, ctx.scanner, ctx.options, sink);
-    for (const auto& w : summary.warnings) ctx.err << "secretscan: " << tr("warning: ") << printable(w) << '\n';
+    run_scan(*source, ctx.scanner, ctx.options, sink); // the sink prints the warnings
     return sink.blocked() ? 1 : 0;
 }
 

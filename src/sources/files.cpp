@@ -248,6 +248,8 @@ std::size_t FilesSource::list(ScanSummary& summary, unsigned)
         }
         std::error_code ec;
         const fs::file_status st = fs::status(p, ec);
+        if (ec && ec != std::errc::no_such_file_or_directory) // a folder on the way that cannot be searched
+            throw Error(ErrorKind::runtime, p + ": cannot read: " + ec.message());
         if (ec || !fs::exists(st)) throw Error(ErrorKind::usage, p + ": no such file or directory");
         if (fs::is_directory(st)) walk(p, summary);
         else add(display_path(p), true, summary);

@@ -344,6 +344,22 @@ TEST_CASE("hardening: folders that cannot be read are said, never passed over in
     const auto named = run_as({"scan", "tree/closed"});
     CHECK(named.exit_code == 3);
     CHECK(named.err == "secretscan: error: tree/closed: cannot read directory: Permission denied\n");
+    // A HOME whose .gitconfig cannot be read (setpriv and sudo keep root's): a warning, as git
+    // gives, and the scan goes on (it used to stop at "read git config").
+    if (getuid() == 0) {
+        testing::write_file(d / "roothome/.gitconfig", "[user]\n\tname = x\n");
+        std::filesystem::permissions(d / "roothome", std::filesystem::perms::owner_all);
+        const auto home = testing::run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "-u", "GIT_CONFIG_GLOBAL", "HOME=" + d / "roothome",
+                                        SECRETSCAN_BINARY, "scan", "tree/open/a.txt"},
+                                       d.path());
+        CHECK(home.exit_code == 0);
+        CHECK(home.err == "secretscan: warning: unable to access '" + d / "roothome" +
+                              "/.gitconfig': Permission denied (as git, going on without it)\n");
+    }
+    // A file in it, named: it exists, it cannot be reached (it used to say "no such file").
+    const auto inside = run_as({"scan", "tree/closed/k.txt"});
+    CHECK(inside.exit_code == 3);
+    CHECK(inside.err == "secretscan: error: tree/closed/k.txt: cannot read: Permission denied\n");
     std::filesystem::permissions(d / "tree/closed", std::filesystem::perms::owner_all);
 
     // Paths longer than PATH_MAX (4096 bytes) are listed as skipped, not left out.
@@ -382,6 +398,10 @@ TEST_CASE("hardening: a directory scan lists the links and FIFOs it does not rea
     CHECK(all.out.find("repo/.env:1:3: aws-access-key-id") != std::string::npos);
     CHECK(all.out.find("repo/logs/a.log:1:3: aws-access-key-id") != std::string::npos);
     CHECK(all.err.find(".gitignore") == std::string::npos);
+    // Without -v, the skipped are counted by kind.
+    const auto plain = testing::secretscan({"scan", "repo"}, d.path());
+    CHECK(plain.err.find("secretscan: skipped 1 FIFO, 1 nested repository's .git folder, 1 symbolic link (-v names each)\n") !=
+          std::string::npos);
     // -q says nothing of them.
     CHECK(testing::secretscan({"-q", "scan", "repo"}, d.path()).err.empty());
 }

@@ -362,6 +362,38 @@ TEST_CASE("hooks: a push to a new, empty remote checks what that remote lacks, t
     CHECK(to_origin.err.find("aws-access-key-id") == std::string::npos);
 }
 
+TEST_CASE("hooks: without the secretscan binary the hooks fail closed, each with a bypass that works", "[hooks]")
+{
+    TempDir d;
+    sh("git init -q --bare remote.git", d.path());
+    const std::string work = d / "work";
+    git_init_with_hooks(work);
+    sh("git remote add origin ../remote.git && echo a > a && git add a && git commit -qm one && git push -q origin main", work);
+    install(work);
+    // The binary the hooks name is gone, and none is on PATH.
+    sh("for h in .git/hooks/*; do sed -i \"s|^s='[^']*'|s='/nonexistent/secretscan'|\" $h; done", work);
+    const std::vector<std::string> env{"PATH=/usr/bin:/bin"};
+    write_file(work + "/b", "b\n");
+    sh("git add b", work);
+    const auto blocked = git({"commit", "-m", "two"}, work, env);
+    CHECK(blocked.exit_code != 0);
+    CHECK(blocked.err == "secretscan is not installed, so the pre-commit check cannot run: install it (or bypass once: git commit --no-verify)\n");
+    // --no-verify skips pre-commit and commit-msg; prepare-commit-msg, which it cannot skip,
+    // checks merges only and lets this commit through.
+    const auto bypassed = git({"commit", "-q", "--no-verify", "-m", "two"}, work, env);
+    CHECK(bypassed.exit_code == 0);
+    CHECK(bypassed.err.empty());
+    const auto push = git({"push", "-q", "origin", "main"}, work, env);
+    CHECK(push.exit_code != 0);
+    CHECK(push.err.rfind("secretscan is not installed, so the pre-push check cannot run: install it (or bypass once: git push --no-verify "
+                         "(or SECRETSCAN_SKIP=1 git push))\n", 0) == 0);
+    std::vector<std::string> skip = env;
+    skip.push_back("SECRETSCAN_SKIP=1");
+    const auto skipped = git({"push", "-q", "origin", "main"}, work, skip);
+    CHECK(skipped.exit_code == 0);
+    CHECK(skipped.err == "secretscan: SECRETSCAN_SKIP is set: pre-push check skipped (secretscan is not installed)\n");
+}
+
 TEST_CASE("hooks: SECRETSCAN_SKIP=1 skips only prepare-commit-msg and pre-push, errors fail closed", "[hooks]")
 {
     TempDir d;
