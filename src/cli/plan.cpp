@@ -226,7 +226,7 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
                   << '\n';
     std::vector<std::string> drops = s.stats.drops; // workers finish in any order
     std::sort(drops.begin(), drops.end());
-    for (const auto& d : drops) std::cerr << "secretscan: dropped " << d << '\n';
+    for (const auto& d : drops) std::cerr << "secretscan: dropped " << printable(d) << '\n';
     if (a.verbose) {
         for (const auto& n : s.notes) std::cerr << "secretscan: " << n << '\n';
         for (const auto& k : s.stats.skipped) std::cerr << "secretscan: " << format(tr("skipped {0}: {1}"), {printable(k.name), printable(k.reason)}) << '\n';

@@ -174,9 +174,10 @@ void merge_decoded(Finding f, const DecodedSpan& span, std::vector<Finding>& out
 }
 
 /// Appends to `secrets` the matches of `redact_only` (no filter step) on each line that holds one
-/// of `out`'s findings, each line searched once.
-void redact_only_secrets(const Matcher& redact_only, const LineIndex& lines, const std::vector<Finding>& out, std::string_view path,
-                         std::vector<std::pair<std::size_t, std::size_t>>& secrets)
+/// of `out`'s findings, each line searched once, as written and in each of `decoders`' spans
+/// (a base64 or hex form: the whole span).
+void redact_only_secrets(const Matcher& redact_only, const std::vector<std::shared_ptr<const Decoder>>& decoders, const LineIndex& lines,
+                         const std::vector<Finding>& out, std::string_view path, std::vector<std::pair<std::size_t, std::size_t>>& secrets)
 {
     std::vector<std::size_t> held;
     for (const Finding& f : out) held.push_back(f.line);
@@ -188,6 +189,15 @@ void redact_only_secrets(const Matcher& redact_only, const LineIndex& lines, con
         redact_only.find(lines.line_text(line), found, path);
         const std::size_t base = lines.start_of(line);
         for (const RawMatch& m : found) secrets.emplace_back(base + m.secret_begin, base + m.secret_end);
+        for (const auto& decoder : decoders) {
+            std::vector<DecodedSpan> spans;
+            decoder->decode(lines.line_text(line), spans);
+            for (const DecodedSpan& span : spans) {
+                found.clear();
+                redact_only.find(span.text, found, path);
+                if (!found.empty()) secrets.emplace_back(base + span.begin, base + span.end);
+            }
+        }
     }
 }
 
@@ -353,7 +363,7 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     }
     if (depth == 0) {
         every_secret.insert(every_secret.end(), ranges.begin(), ranges.end());
-        if (m_redact_only && !out.empty()) redact_only_secrets(*m_redact_only, lines, out, where.path, every_secret);
+        if (m_redact_only && !out.empty()) redact_only_secrets(*m_redact_only, m_decoders, lines, out, where.path, every_secret);
         place_line_text(lines, ranges, every_secret, out);
     }
     return out;

@@ -250,8 +250,17 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
     const NamedTag& t = m->tags[item - m->tags_at];
     git_tag* raw = nullptr;
     if (git_tag_lookup(&raw, repo, &t.second) != 0) return; // a lightweight tag: no message
-    const git::Tag tag(raw);
+    git::Tag tag(raw);
     read_message(git_tag_message(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message"}, out);
+    // A tag of a tag: the inner tags' messages are published with it (git keeps no bound on the
+    // depth; 100 levels are far beyond any real one).
+    for (int depth = 0; depth < 100 && git_tag_target_type(tag.get()) == GIT_OBJECT_TAG; ++depth) {
+        if (git_tag_lookup(&raw, repo, git_tag_target_id(tag.get())) != 0) return;
+        tag = git::Tag(raw);
+        read_message(git_tag_message(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message (inner tag " +
+                                                                                   std::string(git_tag_name(tag.get())) + ")"},
+                     out);
+    }
 }
 
 void HistorySource::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary&, const std::function<bool(Finding)>& report)

@@ -5,6 +5,7 @@
 #include "git/repository.hpp"
 #include "util/files.hpp"
 
+#include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
@@ -40,10 +41,11 @@ public:
     {
         if (!m_repo) return "#";
         const git::Config cfg = git::repository_config(m_repo.get());
-        std::optional<std::string> c = git::config_string(cfg.get(), "core.commentstring");
-        if (!c) c = git::config_string(cfg.get(), "core.commentchar");
-        if (!c || c->empty()) return "#";
-        return *c == "auto" ? "#;@!$%^&|:" : c->substr(0, 1);
+        // config_values: `git -c core.commentChar=...` counts too; the last value wins.
+        std::vector<std::string> c = git::config_values(cfg.get(), "core.commentstring");
+        if (c.empty()) c = git::config_values(cfg.get(), "core.commentchar");
+        if (c.empty() || c.back().empty()) return "#";
+        return c.back() == "auto" ? "#;@!$%^&|:" : c.back().substr(0, 1);
     }
 
     /// Whether `line` is a line of `path` as staged or as in the working tree.
@@ -129,6 +131,9 @@ bool git_wrote_below(std::string_view text, std::size_t at, char comment, Repo& 
 /// so the text below it is scanned.
 void cut_at_scissors(std::string& message)
 {
+    // git runs the hook with GIT_EDITOR=: when no editor is used (-m, -F without -e): git then
+    // wrote no scissors block, so one in the text was typed, and git commits it.
+    if (const char* editor = std::getenv("GIT_EDITOR"); editor && std::string_view(editor) == ":") return;
     static constexpr std::string_view cut = " ------------------------ >8 ------------------------\n";
     std::optional<Repo> repo;
     std::string comments;

@@ -216,10 +216,16 @@ int register_pending(const std::string& path)
     static const bool installed = [] {
         struct sigaction sa {};
         sa.sa_handler = remove_pending_and_reraise;
-        // Every signal whose default action ends the process, but for SIGKILL and SIGSTOP, which
-        // cannot be caught, and the crash signals (SIGSEGV, SIGBUS...), left to their default.
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL})
-            sigaction(sig, &sa, nullptr);
+        // Every signal whose default action ends the process (crash signals included: the
+        // handler only unlinks, then the signal does what it would have), but SIGKILL, which
+        // cannot be caught. Those whose default is to be ignored or to stop are left alone.
+        for (int sig = 1; sig < NSIG; ++sig) {
+            if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == SIGCONT || sig == SIGTSTP || sig == SIGTTIN ||
+                sig == SIGTTOU || sig == SIGURG || sig == SIGWINCH)
+                continue;
+            struct sigaction old {};
+            if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) sigaction(sig, &sa, nullptr);
+        }
         return true;
     }();
     (void)installed;

@@ -94,6 +94,12 @@ TEST_CASE("hooks: install in a fresh repository, a secret is blocked, a clean co
     sh("git add allowed.env", d.path());
     expect_committed(d.path(), {"-v"}, {"GIT_EDITOR=sed -i 1s/^/verbose/"});
     CHECK(git({"log", "-1", "--format=%B"}, d.path()).out == "verbose\n\n");
+    // A whole block typed into -F text, git's explanation and a comment below: with no editor git
+    // cuts nothing, so nothing is cut (GIT_EDITOR=: tells the hook).
+    write_file(d / "typed.msg", "note\n\n# ------------------------ >8 ------------------------\n# Do not modify or remove the line above.\n"
+                                "# Everything below it will be ignored.\n# key " + key2 + "\n");
+    expect_blocked(d.path(), {"--allow-empty", "-F", d / "typed.msg"},
+                   {".git/COMMIT_EDITMSG:6:7: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
     // A scissors line typed into -m text: git keeps what is below it, so the hook reads it.
     expect_blocked(d.path(), {"--allow-empty", "-m", "note\n\n# ------------------------ >8 ------------------------\nkey " + key2},
                    {".git/COMMIT_EDITMSG:4:5: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)"});
