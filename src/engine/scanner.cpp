@@ -266,6 +266,10 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
     const auto owned = [&chunk](std::size_t line) { return line >= chunk.own_first_line && line <= chunk.own_last_line; };
     std::vector<TraceEntry> trace;
     std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, drops ? &trace : nullptr);
+    if (encoding != Encoding::utf8) // UTF-16 by its BOM or its NULs, yet part of it may be plain text (a line appended by echo)
+        for (Finding& f : scan_text(chunk.bytes, chunk.where, chunk.added_lines))
+            if (std::none_of(found.begin(), found.end(), [&f](const Finding& g) { return g.fingerprint == f.fingerprint; }))
+                found.push_back(std::move(f));
     if (chunk.lines_before || chunk.own_first_line != 1 || chunk.own_last_line != SIZE_MAX) { // a segment (Chunk)
         std::erase_if(found, [&owned](const Finding& f) { return !owned(f.line); });
         for (Finding& f : found) f.line += chunk.lines_before, f.end_line += chunk.lines_before;

@@ -67,9 +67,20 @@ void read_blob(git_repository* repo, const Change& c, ChunkReader& out)
 
 /// A commit or tag message: text (git refuses NUL bytes in one), scanned whatever its size, not
 /// counted as a blob.
-void read_message(const char* message, Provenance where, ChunkReader& out)
+/// Scans the message of the commit or tag object `id`: its raw bytes after the header's blank
+/// line, read from the object database. libgit2's message accessors stop at a NUL byte, and
+/// git fast-import (or hash-object --literally) writes messages that hold one.
+void read_message(git_repository* repo, const git_oid& id, Provenance where, ChunkReader& out)
 {
-    Chunk c{message ? message : "", std::move(where)};
+    git_odb* odb_raw = nullptr;
+    git::check(git_repository_odb(&odb_raw, repo), "open the object database");
+    const git::Odb odb(odb_raw);
+    git_odb_object* raw = nullptr;
+    git::check(git_odb_read(&raw, odb.get(), &id), "read", git::to_hex(id));
+    const git::OdbObject object(raw);
+    const std::string_view data(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+    const std::size_t blank = data.find("\n\n");
+    Chunk c{blank == std::string_view::npos ? std::string_view() : data.substr(blank + 2), std::move(where)};
     c.encoding = Encoding::utf8;
     c.unlimited = true;
     out.chunk(c, false);
@@ -244,20 +255,20 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
         const git_oid& id = m->commits[item - m->messages_at];
         const std::string hex = git::to_hex(id);
         const git::Commit c = git::lookup_commit(repo, id, hex);
-        return read_message(git_commit_message_raw(c.get()), {SourceKind::commit_message, "", "commit " + hex.substr(0, 12) + " message"}, out);
+        return read_message(repo, id, {SourceKind::commit_message, "", "commit " + hex.substr(0, 12) + " message"}, out);
     }
     if (item >= m->loose_at) return read_blob(repo, m->loose[item - m->loose_at], out);
     const NamedTag& t = m->tags[item - m->tags_at];
     git_tag* raw = nullptr;
     if (git_tag_lookup(&raw, repo, &t.second) != 0) return; // a lightweight tag: no message
     git::Tag tag(raw);
-    read_message(git_tag_message(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message"}, out);
+    read_message(repo, *git_tag_id(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message"}, out);
     // A tag of a tag: the inner tags' messages are published with it (git keeps no bound on the
     // depth; 100 levels are far beyond any real one).
     for (int depth = 0; depth < 100 && git_tag_target_type(tag.get()) == GIT_OBJECT_TAG; ++depth) {
         if (git_tag_lookup(&raw, repo, git_tag_target_id(tag.get())) != 0) return;
         tag = git::Tag(raw);
-        read_message(git_tag_message(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message (inner tag " +
+        read_message(repo, *git_tag_id(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message (inner tag " +
                                                                                    std::string(git_tag_name(tag.get())) + ")"},
                      out);
     }

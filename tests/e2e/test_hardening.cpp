@@ -170,6 +170,31 @@ TEST_CASE("hardening: staged in a repository whose HEAD commit is missing is an 
                        ")): the repository is damaged; git fsck says what is missing\n");
 }
 
+TEST_CASE("hardening: a NUL byte in a commit or tag message hides nothing after it", "[hardening][history]")
+{
+    // libgit2's message accessors stop at the NUL; git fast-import writes such messages.
+    TempDir d;
+    testing::git_init(d.path());
+    testing::sh("echo a > a && git add a && git commit -qm a && "
+                "c=$(printf 'tree %s\\nparent %s\\nauthor t <t@t> 1 +0000\\ncommitter t <t@t> 1 +0000\\n\\nsubject\\n\\0key=%s\\n' "
+                "$(git rev-parse HEAD^{tree}) $(git rev-parse HEAD) " + aws_key + " | git hash-object -t commit -w --literally --stdin) && "
+                "git update-ref refs/heads/n $c",
+                d.path());
+    const auto r = testing::secretscan({"history"}, d.path());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find(" message:2:6: aws-access-key-id: AKIA\u2026") != std::string::npos);
+}
+
+TEST_CASE("hardening: a UTF-16 file with plain text appended hides nothing", "[hardening][text]")
+{
+    // A PowerShell profile saved as UTF-16, then `echo KEY=... >> file`.
+    const std::string utf16 = std::string("\xff\xfe") + std::string("$\0e\0n\0v\0:\0R\0=\0e\0u\0\r\0\n\0", 22);
+    const auto r = scan_one("settings.txt", utf16 + "AWS_ACCESS_KEY_ID=" + aws_key + "\r\n");
+    CHECK(r.exit_code == 1);
+    INFO(r.out);
+    CHECK(r.out.find("settings.txt:2:20: aws-access-key-id: AKIA\u2026") == 0);
+}
+
 TEST_CASE("hardening: a truncated loose ref is an error, not a branch passed over", "[hardening][history]")
 {
     // libgit2's ref iterator skips a loose ref it cannot parse: the commits only that branch
