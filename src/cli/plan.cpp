@@ -194,7 +194,9 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     p.matcher = std::make_unique<Matcher>(std::move(rules));
     p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
-    p.redact_only = redact_only_matcher(p.matcher->rules());
+    // Only --no-builtin, --disable-rule and `disable:` leave built-in rules out; without them
+    // the built-in packs are not loaded a second time (every hook run would pay for it).
+    if (a.no_builtin || !a.disabled.empty() || !cfg.disabled.empty()) p.redact_only = redact_only_matcher(p.matcher->rules());
     p.scanner->set_redact_only(p.redact_only.get());
     p.scan.max_file_size = a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size);
     p.scan.threads = worker_threads(a.threads);
