@@ -22,6 +22,13 @@ namespace {
 
 constexpr std::string_view shim_marker = "# secretscan-managed ";
 constexpr const char* previous_hooks_path_file = "previous-core.hooksPath";
+// The pre-commit framework's `install` refuses while `git config core.hooksPath` prints anything
+// (pre-commit 4.0.1, install_uninstall.py); an empty value given through git's environment
+// configuration makes it install into .git/hooks, which the global shims run (docs/hooks.md).
+constexpr const char* pre_commit_framework_hint =
+    "pre-commit framework: `pre-commit install` refuses while core.hooksPath is set; run it as "
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0= pre-commit install "
+    "(its hooks then run through these shims)";
 
 std::string read_text(const fs::path& p)
 {
@@ -222,6 +229,7 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
         git::write_config(git::ConfigScope::global, ".", git::ConfigOp::set, "core.hooksPath", dir.string());
         report.hooks_dir = dir.string();
         report.actions.push_back("global core.hooksPath = " + dir.string() + " (" + git::global_config_path() + ")");
+        report.actions.push_back(pre_commit_framework_hint);
         return report;
     }
     git::Repository repo = git::open(repo_dir);
@@ -231,6 +239,8 @@ InstallReport install_hooks(const std::string& repo_dir, const InstallOptions& o
     if (where.global_setting && where.dir.lexically_normal() == global_hooks_dir().lexically_normal()) {
         report.actions.push_back("secretscan is installed globally (core.hooksPath=" + where.dir.string() +
                                  "): nothing to do here; this repository's own hooks run through it");
+        const auto top = git::workdir(repo.get());
+        if (top && fs::exists(fs::path(*top) / ".pre-commit-config.yaml")) report.actions.push_back(pre_commit_framework_hint);
         return report;
     }
     install_into(where.dir, local, "repo", report);

@@ -579,3 +579,52 @@ TEST_CASE("hooks: the pre-commit framework runs secretscan from .pre-commit-hook
         CHECK(audit.out.find("t.txt:1:3: aws-access-key-id: AKIA\u2026") != std::string::npos);
     }
 }
+
+/// The line docs/hooks.md gives for running `pre-commit install` beside `install --global`.
+std::string documented_pre_commit_install()
+{
+    std::istringstream doc(testing::read_file(std::string(SECRETSCAN_SOURCE_DIR) + "/docs/hooks.md"));
+    for (std::string line; std::getline(doc, line);)
+        if (line.rfind("GIT_CONFIG_COUNT=1 ", 0) == 0) return line;
+    FAIL("docs/hooks.md no longer gives the pre-commit install line for install --global");
+    return {};
+}
+
+TEST_CASE("hooks: install --global and the pre-commit framework both run, installed as docs/hooks.md says", "[hooks]")
+{
+    const std::string pre_commit = pre_commit_framework();
+    TempDir d;
+    const std::vector<std::string> env{"HOME=" + d.path(), "XDG_CONFIG_HOME=" + d / ".config", "GIT_CONFIG_GLOBAL=" + d / ".gitconfig",
+                                       "PRE_COMMIT_HOME=" + d / "cache",
+                                       "PATH=" + fs::path(pre_commit).parent_path().string() + ":" + testing::binary_dir() + ":" +
+                                           std::getenv("PATH")};
+    write_file(d / ".gitconfig", "");
+    const auto global = secretscan({"install", "--global"}, d.path(), env);
+    REQUIRE(global.exit_code == 0);
+    CHECK(global.out.find("  pre-commit framework: `pre-commit install` refuses while core.hooksPath is set; run it as "
+                          "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0= pre-commit install") != std::string::npos);
+
+    const std::string repo = d / "repo";
+    git_init_with_hooks(repo);
+    // A local hook of the framework's that leaves a mark each time it runs.
+    write_file(repo + "/.pre-commit-config.yaml",
+               "repos:\n  - repo: local\n    hooks:\n      - id: mark\n        name: mark\n        language: system\n"
+               "        entry: sh -c 'echo ran >> .git/framework.log'\n        pass_filenames: false\n");
+    sh("git add .pre-commit-config.yaml", repo);
+    const auto refused = testing::run({pre_commit, "install"}, repo, env);
+    CHECK(refused.exit_code != 0);
+    CHECK(refused.out.find("Cowardly refusing") != std::string::npos);
+    const auto hint = secretscan({"install"}, repo, env);
+    CHECK(hint.out.find("pre-commit framework: `pre-commit install` refuses") != std::string::npos);
+
+    const auto documented = testing::run({"sh", "-c", documented_pre_commit_install()}, repo, env);
+    INFO(documented.out << documented.err);
+    REQUIRE(documented.exit_code == 0);
+    CHECK(git({"config", "core.hooksPath"}, repo, env).out == d / ".config/secretscan/hooks\n");
+    expect_committed(repo, {"-m", "framework config"}, env);
+    CHECK(testing::read_file(repo + "/.git/framework.log") == "ran\n");
+    write_file(repo + "/k.txt", "K=" + key1 + "\n");
+    sh("git add k.txt", repo);
+    expect_blocked(repo, {"-m", "leak"}, {"k.txt:1:3: aws-access-key-id: AKIA\u2026"}, env);
+    CHECK(testing::read_file(repo + "/.git/framework.log") == "ran\nran\n");
+}
