@@ -99,7 +99,9 @@ void HookSink::advise(const std::set<std::string>& rules) const
 {
     m_err << (m_name == "pre-push" ? tr("The push was blocked. To go on:") : tr("The commit was blocked. To go on:")) << '\n';
     if (m_name == "commit-msg")
-        m_err << format(tr("  - take the secret out of the message (your text is kept in {0});"), {m_message_file}) << '\n';
+        m_err << format(tr("  - take the secret out of the message: your text is kept in {0}, and git commit -e -F {0} starts from it;"),
+                        {m_message_file})
+              << '\n';
     else if (m_name == "pre-push")
         m_err << tr("  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
                     "pushing publishes history;") << '\n';
@@ -110,10 +112,15 @@ void HookSink::advise(const std::set<std::string>& rules) const
     m_err << format(tr("  - if it is real, rotate it:{0}"), {explain}) << '\n'
           << (m_name == "pre-push" ? tr("  - if it is not a secret, add the comment secretscan:allow to its line in that commit (rewriting it);")
                                    : tr("  - if it is not a secret, add the comment secretscan:allow to its line;"))
-          << '\n'
-          << tr("  - to accept what is already there, record it in a baseline: secretscan baseline create "
-                ".secretscan-baseline.jsonl, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;")
-          << '\n' << format(tr("  - to skip this check once: {0}"), {bypass_for(m_name)}) << '\n';
+          << '\n';
+    // A baseline records what a scan finds: the staged changes for a commit, the history for a
+    // push. A message is not in any scan a baseline can be made from, so no baseline is offered.
+    if (m_name != "commit-msg")
+        m_err << format(tr("  - to accept what is already there, record it in a baseline: secretscan baseline create "
+                           ".secretscan-baseline.jsonl {0}, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;"),
+                        {m_name == "pre-push" ? "history" : "staged"})
+              << '\n';
+    m_err << format(tr("  - to skip this check once: {0}"), {bypass_for(m_name)}) << '\n';
 }
 
 /// The scan a hook runs, or null when there is nothing to check.

@@ -459,8 +459,9 @@ TEST_CASE("hardening: hook advice that works where it is followed", "[hardening]
     testing::sh("echo b > b && git add b", wt);
     const auto msg = testing::git({"commit", "-q", "-m", "uses " + aws_key}, wt, env);
     CHECK(msg.exit_code != 0);
-    CHECK(msg.err.find("  - take the secret out of the message (your text is kept in " + repo + "/.git/worktrees/wt/COMMIT_EDITMSG);\n") !=
-          std::string::npos);
+    const std::string kept = repo + "/.git/worktrees/wt/COMMIT_EDITMSG";
+    CHECK(msg.err.find("  - take the secret out of the message: your text is kept in " + kept + ", and git commit -e -F " + kept +
+                       " starts from it;\n") != std::string::npos);
     // A configuration that does not load blocks the commit, and says how to go on anyway.
     testing::write_file(repo + "/.secretscan.yaml", "bogus: 1\n");
     testing::sh("echo a > a && git add a", repo);

@@ -628,3 +628,126 @@ TEST_CASE("hooks: install --global and the pre-commit framework both run, instal
     expect_blocked(repo, {"-m", "leak"}, {"k.txt:1:3: aws-access-key-id: AKIA\u2026"}, env);
     CHECK(testing::read_file(repo + "/.git/framework.log") == "ran\nran\n");
 }
+
+namespace {
+/// The advice lines ("  - ...") a blocked commit or push printed, after "To go on:".
+std::vector<std::string> advice_lines(const std::string& err)
+{
+    std::vector<std::string> out;
+    std::istringstream in(err.substr(err.find("To go on:")));
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("  - ", 0) == 0) out.push_back(line.substr(4));
+    return out;
+}
+
+/// The one advice line that starts with PREFIX.
+std::string advice(const std::vector<std::string>& lines, const std::string& prefix)
+{
+    for (const auto& l : lines)
+        if (l.rfind(prefix, 0) == 0) return l.substr(prefix.size());
+    FAIL("no advice line starts with: " << prefix);
+    return {};
+}
+
+/// Follows the baseline advice as printed: runs its command, writes the setting it names into the
+/// file it names. ("secretscan baseline create B KIND, and set `baseline: B` in F;")
+void follow_baseline_advice(const std::vector<std::string>& lines, const std::string& repo)
+{
+    const std::string text = advice(lines, "to accept what is already there, record it in a baseline: ");
+    const auto set = text.find(", and set `");
+    const auto in = text.find("` in ", set);
+    REQUIRE((set != std::string::npos && in != std::string::npos && text.back() == ';'));
+    const auto made = testing::run({"sh", "-c", text.substr(0, set)}, repo, {"PATH=" + testing::binary_dir() + ":" + std::getenv("PATH")});
+    INFO(made.out << made.err);
+    REQUIRE(made.exit_code == 0);
+    CHECK(made.out.find("wrote 1 entry") != std::string::npos);
+    write_file(repo + "/" + text.substr(in + 5, text.size() - in - 6), text.substr(set + 11, in - set - 11) + "\n");
+}
+} // namespace
+
+TEST_CASE("hooks: every command a blocked commit prints works as printed, then the commit goes through", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    install(d.path());
+    expect_committed(d.path(), {"--allow-empty", "-m", "init"});
+    write_file(d / "k.txt", "K=" + key1 + "\n");
+    sh("git add k.txt", d.path());
+    const auto blocked = git({"commit", "-m", "leak"}, d.path());
+    REQUIRE(blocked.exit_code != 0);
+    const auto lines = advice_lines(blocked.err);
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0] == "remove it from the file and stage the change again;");
+    CHECK(secretscan({"rules", "explain", advice(lines, "if it is real, rotate it: secretscan rules explain ").substr(0, 17)},
+                     d.path()).exit_code == 0);
+    SECTION("the baseline, made from the staged changes") {
+        follow_baseline_advice(lines, d.path());
+        expect_committed(d.path(), {"-m", "leak"});
+    }
+    SECTION("the allow comment") {
+        CHECK(lines[2] == "if it is not a secret, add the comment secretscan:allow to its line;");
+        write_file(d / "k.txt", "K=" + key1 + " # secretscan:allow\n");
+        sh("git add k.txt", d.path());
+        expect_committed(d.path(), {"-m", "leak"});
+    }
+    SECTION("the bypass") {
+        const auto r = testing::run({"sh", "-c", advice(lines, "to skip this check once: ") + " -m leak"}, d.path());
+        CHECK(r.exit_code == 0);
+        CHECK(git({"show", "HEAD:k.txt"}, d.path()).out == "K=" + key1 + "\n");
+    }
+}
+
+TEST_CASE("hooks: every command a blocked commit message prints works as printed, and no baseline is offered", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    install(d.path());
+    const auto blocked = git({"commit", "--allow-empty", "-m", "deploy with " + key2 + "\n\nkeep this paragraph"}, d.path());
+    REQUIRE(blocked.exit_code != 0);
+    const auto lines = advice_lines(blocked.err);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "take the secret out of the message: your text is kept in .git/COMMIT_EDITMSG, and git commit -e -F "
+                      ".git/COMMIT_EDITMSG starts from it;");
+    CHECK(blocked.err.find("baseline") == std::string::npos);
+    SECTION("start again from the kept text, without the key") {
+        const auto from = lines[0].find("git commit");
+        const std::string command = lines[0].substr(from, lines[0].find(" starts from it;") - from);
+        const auto r = testing::run({"sh", "-c", command + " --allow-empty"}, d.path(), {"GIT_EDITOR=sed -i s/" + key2 + "/KEY/"});
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(git({"log", "-1", "--format=%B"}, d.path()).out == "deploy with KEY\n\nkeep this paragraph\n\n");
+    }
+    SECTION("the allow comment, and the bypass") {
+        CHECK(lines[2] == "if it is not a secret, add the comment secretscan:allow to its line;");
+        expect_committed(d.path(), {"--allow-empty", "-m", "deploy with " + key2 + " secretscan:allow"});
+        const auto r = testing::run({"sh", "-c", advice(lines, "to skip this check once: ") + " --allow-empty -m 'with " + key2 + "'"}, d.path());
+        CHECK(r.exit_code == 0);
+    }
+}
+
+TEST_CASE("hooks: every command a blocked push prints works as printed, then the push goes through", "[hooks]")
+{
+    TempDir d;
+    sh("git init -q --bare remote.git", d.path());
+    const std::string repo = d / "r";
+    git_init_with_hooks(repo);
+    install(repo);
+    sh("git remote add origin ../remote.git && git commit -q --allow-empty -m init && git push -q origin HEAD:refs/heads/main"
+       " && git fetch -q origin", repo);
+    write_file(repo + "/k.txt", "K=" + key1 + "\n");
+    sh("git add k.txt && git commit -q --no-verify -m leak", repo);
+    const auto blocked = git({"push", "origin", "HEAD:refs/heads/main"}, repo);
+    REQUIRE(blocked.exit_code != 0);
+    const auto lines = advice_lines(blocked.err);
+    REQUIRE(lines.size() == 5);
+    SECTION("the baseline, made from the history") {
+        follow_baseline_advice(lines, repo);
+        CHECK(git({"push", "origin", "HEAD:refs/heads/main"}, repo).exit_code == 0);
+    }
+    SECTION("both bypasses") {
+        CHECK(advice(lines, "to skip this check once: ") == "git push --no-verify (or SECRETSCAN_SKIP=1 git push)");
+        CHECK(testing::run({"sh", "-c", "git push --no-verify origin HEAD:refs/heads/main"}, repo).exit_code == 0);
+        sh("git commit -q --allow-empty --no-verify -m 'with " + key2 + "'", repo);
+        CHECK(testing::run({"sh", "-c", "SECRETSCAN_SKIP=1 git push origin HEAD:refs/heads/main"}, repo).exit_code == 0);
+    }
+}
