@@ -28,6 +28,7 @@ struct Args {
     std::string directory;                  // -C DIR
     std::string format = "text";
     bool no_redact = false;
+    std::string redact;                     // --redact[=N]: "" not given, else 0-100 (CLI11 checks)
     std::vector<std::string> rule_packs;    // --rules
     bool no_builtin = false;
     std::vector<std::string> disabled;      // --disable-rule
@@ -51,6 +52,7 @@ struct Args {
     std::vector<std::string> paths;         // scan
     std::string message_file;               // message
     std::vector<std::string> ranges;        // history
+    std::string log_opts;                   // history --log-opts
     std::vector<std::string> check_files;   // rules check
     std::string rule_id;                    // rules explain
     std::string demo_dir;

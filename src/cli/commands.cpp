@@ -14,6 +14,7 @@
 #include "util/files.hpp"
 #include "util/i18n.hpp"
 
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -45,7 +46,14 @@ int message_command(const Args& a)
 int history_command(const Args& a)
 {
     const Plan plan = resolve(a, "history");
-    HistorySource source(".", HistoryOptions{a.ranges, true});
+    HistoryOptions options{a.ranges, true, std::nullopt, std::nullopt};
+    if (!a.log_opts.empty()) {
+        const HistoryOptions extra = parse_log_opts(a.log_opts, static_cast<std::int64_t>(std::time(nullptr)));
+        options.ranges.insert(options.ranges.end(), extra.ranges.begin(), extra.ranges.end());
+        options.since = extra.since;
+        options.until = extra.until;
+    }
+    HistorySource source(".", options);
     return report_scan(a, plan, source);
 }
 
@@ -71,7 +79,7 @@ int baseline_create(const Args& a)
     const std::string kind = a.baseline_scan.empty() ? "history" : a.baseline_scan.front();
     const std::vector<std::string> rest(a.baseline_scan.empty() ? a.baseline_scan.begin() : a.baseline_scan.begin() + 1, a.baseline_scan.end());
     std::unique_ptr<Source> source;
-    if (kind == "history") source = std::make_unique<HistorySource>(".", HistoryOptions{rest, true});
+    if (kind == "history") source = std::make_unique<HistorySource>(".", HistoryOptions{rest, true, std::nullopt, std::nullopt});
     else if (kind == "scan") source = std::make_unique<FilesSource>(rest, !a.no_ignore);
     else if (kind == "staged") source = std::make_unique<StagedSource>(".");
     else throw Error(ErrorKind::usage, "baseline create FILE " + kind + ": expected history [RANGE...], scan [PATH...] or staged");

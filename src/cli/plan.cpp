@@ -90,10 +90,11 @@ ReportOptions report_options(const Args& a, const std::string& command)
     r.format = parse_format(a.format);
     const char* no_color = std::getenv("NO_COLOR");
     r.color = r.format == "text" && a.output.empty() && !a.no_color && !(no_color && *no_color) && isatty(STDOUT_FILENO);
-    r.redact = !a.no_redact;
+    r.redact_percent = a.redact.empty() ? -1 : std::stoi(a.redact);
+    r.redact = !a.no_redact && r.redact_percent != 0;
     r.quiet = a.quiet;
     r.command = command;
-    r.category = command == "history" && !a.ranges.empty() ? "history-range" : command;
+    r.category = command == "history" && (!a.ranges.empty() || !a.log_opts.empty()) ? "history-range" : command;
     return r;
 }
 

@@ -42,15 +42,20 @@ std::string fingerprint(std::string_view rule_id, std::string_view secret)
     return out;
 }
 
-std::string redact(std::string_view secret)
+std::string redact(std::string_view secret, int percent)
 {
-    return std::string(utf8_prefix(secret, 4)) + "\u2026";
+    if (percent < 0) return std::string(utf8_prefix(secret, 4)) + "\u2026";
+    if (percent == 0) return std::string(secret);
+    const auto points = static_cast<std::size_t>(
+        std::count_if(secret.begin(), secret.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    const std::size_t keep = points * static_cast<std::size_t>(100 - std::min(percent, 100)) / 100;
+    return std::string(utf8_prefix(secret, keep)) + "\u2026";
 }
 
-std::string redact_in(std::string_view line, std::string_view secret)
+std::string redact_in(std::string_view line, std::string_view secret, int percent)
 {
     if (secret.empty()) return std::string(line);
-    const std::string r = redact(secret);
+    const std::string r = redact(secret, percent);
     std::string out;
     std::size_t pos = 0;
     for (std::size_t hit; (hit = line.find(secret, pos)) != std::string_view::npos; pos = hit + secret.size()) {
@@ -61,9 +66,9 @@ std::string redact_in(std::string_view line, std::string_view secret)
     return out;
 }
 
-std::string redact_line(const Finding& f)
+std::string redact_line(const Finding& f, int percent)
 {
-    if (f.line_spans.empty()) return redact_in(f.line_text, f.secret);
+    if (f.line_spans.empty()) return redact_in(f.line_text, f.secret, percent);
     std::vector<LineSpan> spans = f.line_spans;
     std::sort(spans.begin(), spans.end(), [](const LineSpan& a, const LineSpan& b) { return a.begin < b.begin; });
     const std::string_view line = f.line_text;
@@ -76,7 +81,7 @@ std::string redact_line(const Finding& f)
         const std::size_t end = std::min(merged.end, line.size());
         if (merged.begin >= end) continue;
         out.append(line.substr(at, merged.begin - at));
-        out.append(merged.cut ? "\u2026" : redact(line.substr(merged.begin, end - merged.begin)));
+        out.append(merged.cut ? "\u2026" : redact(line.substr(merged.begin, end - merged.begin), percent));
         at = end;
     }
     out.append(line.substr(std::min(at, line.size())));

@@ -76,12 +76,12 @@ namespace report {
 
 std::string shown_secret(const Finding& f, const ReportOptions& o)
 {
-    return o.redact ? redact(f.secret) : f.secret;
+    return o.redact ? redact(f.secret, o.redact_percent) : f.secret;
 }
 
 std::string shown_line(const Finding& f, const ReportOptions& o)
 {
-    return o.redact ? redact_line(f) : f.line_text;
+    return o.redact ? redact_line(f, o.redact_percent) : f.line_text;
 }
 
 std::string dump(const nlohmann::json& j, int indent)

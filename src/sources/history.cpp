@@ -209,6 +209,20 @@ HistorySource::HistorySource(std::string repo_dir, HistoryOptions options)
 
 HistorySource::~HistorySource() = default;
 
+namespace {
+
+/// Keeps the commits whose committer time is inside [o.since, o.until], in their order.
+void keep_window(git_repository* repo, const HistoryOptions& o, std::vector<git_oid>& commits)
+{
+    std::erase_if(commits, [&](const git_oid& id) {
+        const git::Commit c = git::lookup_commit(repo, id, git::to_hex(id));
+        const std::int64_t t = git_commit_time(c.get());
+        return (o.since && t < *o.since) || (o.until && t > *o.until);
+    });
+}
+
+} // namespace
+
 std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
 {
     const Stopwatch clock;
@@ -227,21 +241,26 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     const bool only_objects = !m_options.ranges.empty() &&
                               std::all_of(ranges.begin(), ranges.end(), [](const std::string& r) { return r.rfind('^', 0) == 0; });
     if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags);
+    const bool window = m_options.since || m_options.until;
+    if (window) keep_window(m->repo.get(), m_options, m->commits);
     if (m->commits.empty() && m->loose.empty()) summary.warnings.push_back("no commits to scan");
     summary.notes.push_back("listed " + std::to_string(m->commits.size()) + " commits " + clock.at());
+    // Everything: every ref, tags' messages and blobs no commit holds. Otherwise what a commit
+    // inherits from one outside the ranges or the time window is not reported.
+    const bool everything = m_options.ranges.empty() && !window;
     OidSet in_range;
-    if (!m_options.ranges.empty()) in_range.insert(m->commits.begin(), m->commits.end());
+    if (!everything) in_range.insert(m->commits.begin(), m->commits.end());
     m->work.resize(m->commits.size());
     parallel_for(m->commits.size(), threads, [&](unsigned w, std::size_t i) {
-        m->work[i] = inspect_commit(m->worker_repo(w), m->commits[i], m->shallow, m_options.ranges.empty() ? nullptr : &in_range);
+        m->work[i] = inspect_commit(m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range);
     });
     collect_unique(*m);
     summary.notes.push_back("found " + std::to_string(m->unique.size()) + " unique blobs " + clock.at());
     if (!m_options.messages) m->tags.clear();
-    else if (m_options.ranges.empty()) m->tags = all_tags(m->repo.get());
+    else if (everything) m->tags = all_tags(m->repo.get());
     m->messages_at = m->unique.size();
     m->tags_at = m->messages_at + (m_options.messages ? m->commits.size() : 0);
-    if (m_options.ranges.empty()) m->loose = blobs_outside_commits(m->repo.get());
+    if (everything) m->loose = blobs_outside_commits(m->repo.get());
     m->loose_at = m->tags_at + m->tags.size();
     m->items = m->loose_at + m->loose.size();
     return m->items;

@@ -74,6 +74,20 @@ std::vector<git_oid> all_ref_tips(git_repository* repo)
     return tips;
 }
 
+/// The commits of the refs under `prefix` ("refs/heads/"...; "refs/" adds HEAD): git log's
+/// --branches, --tags, --remotes and --all.
+std::vector<git_oid> ref_set_tips(git_repository* repo, const std::string& set)
+{
+    if (set == "--all") return all_ref_tips(repo);
+    const std::string prefix = set == "--branches" ? "refs/heads/" : set == "--tags" ? "refs/tags/" : "refs/remotes/";
+    std::vector<git_oid> tips;
+    for_each_ref(repo, [&](git_reference* ref) {
+        if (std::string_view(git_reference_name(ref)).substr(0, prefix.size()) != prefix) return;
+        if (const auto id = git::peeled_commit(ref)) tips.push_back(*id);
+    });
+    return tips;
+}
+
 /// The commits a walk starts from, and those whose ancestry it excludes.
 struct Tips {
     std::vector<git_oid> include, exclude;
@@ -85,7 +99,10 @@ Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges
     if (ranges.empty()) t.include = all_ref_tips(repo);
     auto resolve = [repo](const std::string& spec) { return *git_commit_id(git::peel_commit(repo, spec.empty() ? "HEAD" : spec).get()); };
     for (const std::string& r : ranges) {
-        if (!r.empty() && r[0] == '^') {
+        if (r == "--all" || r == "--branches" || r == "--tags" || r == "--remotes") {
+            const auto tips = ref_set_tips(repo, r);
+            t.include.insert(t.include.end(), tips.begin(), tips.end());
+        } else if (!r.empty() && r[0] == '^') {
             t.exclude.push_back(resolve(r.substr(1)));
         } else if (const auto dots3 = r.find("..."); dots3 != std::string::npos) {
             const git_oid a = resolve(r.substr(0, dots3)), b = resolve(r.substr(dots3 + 3));
@@ -244,7 +261,7 @@ bool append_blobs(git_repository* repo, git_object* object, const std::string& n
 
 bool blobs_of_object(git_repository* repo, const std::string& spec, std::vector<Change>& out)
 {
-    if (spec.empty() || spec[0] == '^' || spec.find("..") != std::string::npos) return false;
+    if (spec.empty() || spec[0] == '^' || spec[0] == '-' || spec.find("..") != std::string::npos) return false;
     git_reference* ref = nullptr;
     if (git_reference_dwim(&ref, repo, spec.c_str()) == 0) { // a ref: read through peeled_commit, which
         const git::Reference named(ref);                      // says when its object is missing

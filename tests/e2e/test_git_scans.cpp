@@ -236,3 +236,31 @@ TEST_CASE("message: nothing below git's scissors line counts (git commit -v)", "
     write_file(d / "HASH", "Subject\n# " + scissors + "#" + explained + "# Everything below it will be ignored.\n# k=" + key1 + "\n");
     CHECK(locations(scan_json({"message", "HASH"}, d.path())) == Locs{"HASH:5:5:aws-access-key-id"});
 }
+
+TEST_CASE("history --log-opts: ref sets, ranges and a commit-time window, as gitleaks passes them", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    const std::string old_date = "GIT_COMMITTER_DATE=2020-01-01T00:00:00Z ", new_date = "GIT_COMMITTER_DATE=2024-06-01T00:00:00Z ";
+    write_file(d / "old.cfg", "k=" + key1 + "\n");
+    sh("git add old.cfg && " + old_date + "git commit -qm old", d.path());
+    write_file(d / "new.cfg", "k=" + key2 + "\n");
+    sh("git add new.cfg && " + new_date + "git commit -qm new && git checkout -qb topic", d.path());
+    write_file(d / "topic.cfg", "t=" + key1 + "\n");
+    sh("git add topic.cfg && " + new_date + "git commit -qm topic && git checkout -q - && git tag v1 HEAD~1", d.path());
+
+    // The window: only the commits inside it, and nothing they inherit from one outside it.
+    CHECK(locations(scan_json({"history", "--log-opts=--since=2023-01-01 --branches"}, d.path())) ==
+          Locs{"new.cfg:1:3:aws-access-key-id", "topic.cfg:1:3:aws-access-key-id"});
+    CHECK(locations(scan_json({"history", "--log-opts", "--until '2021-01-01 00:00 +00:00' --all"}, d.path())) ==
+          Locs{"old.cfg:1:3:aws-access-key-id"});
+    // Ref sets and ranges as git log takes them; --log-opts adds to the positional ranges.
+    CHECK(locations(scan_json({"history", "--log-opts=--tags"}, d.path())) == Locs{"old.cfg:1:3:aws-access-key-id"});
+    CHECK(locations(scan_json({"history", "--log-opts=main..topic"}, d.path())) == Locs{"topic.cfg:1:3:aws-access-key-id"});
+    CHECK(locations(scan_json({"history", "^v1", "--log-opts=--since=@1577836800 topic"}, d.path())) ==
+          Locs{"new.cfg:1:3:aws-access-key-id", "topic.cfg:1:3:aws-access-key-id"});
+    // An option the walk cannot honour is an error, exit 2, naming it: never a silently wider scan.
+    const auto r = secretscan({"history", "--log-opts=--first-parent"}, d.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("secretscan: error: --log-opts: --first-parent is not supported") == 0);
+}

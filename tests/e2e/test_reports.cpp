@@ -341,3 +341,28 @@ TEST_CASE("baseline: an expired entry reports the finding as expired, the config
                                 "/.secretscan-baseline.jsonl does not exist (create it: secretscan baseline create ",
                             0) == 0);
 }
+
+TEST_CASE("reports: --redact=N hides that percentage of each secret, in the secret and in its line", "[reports]")
+{
+    TempDir d;
+    const std::string r = known_repo(d);
+    const auto half = secretscan({"--format", "jsonl", "--redact=50", "history"}, r);
+    CHECK(half.exit_code == 1);
+    const auto j = nlohmann::json::parse(half.out);
+    CHECK(j["secret"] == "AKIAIDVWTF\u2026");
+    CHECK(j["line_text"] == "key = AKIAIDVWTF\u2026");
+    CHECK(j["redacted"] == true);
+    const auto all = secretscan({"--redact", "-q", "history"}, r);
+    CHECK(all.out.rfind("app.env:2:7: aws-access-key-id: \u2026 ", 0) == 0);
+    const auto none = secretscan({"--redact=0", "--format", "jsonl", "history"}, r);
+    CHECK(nlohmann::json::parse(none.out)["secret"] == key1);
+    CHECK(nlohmann::json::parse(none.out)["redacted"] == false);
+    // Without =N, what follows is a path, not the percentage (as gitleaks' flag).
+    write_file(d / "k.txt", key2 + "\n");
+    CHECK(secretscan({"scan", "--redact", d / "k.txt", "-q"}, r).out == d / "k.txt" + ":1:1: aws-access-key-id: \u2026 (AWS account 058264208051)\n");
+    const auto bad = secretscan({"--redact=150", "history"}, r);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: --redact: '150' is not a percentage: give a whole number from 0 to 100\n"
+                     "Run 'secretscan --help' for usage.\n");
+    CHECK(secretscan({"--redact=10", "--no-redact", "history"}, r).exit_code == 2);
+}

@@ -72,17 +72,20 @@ struct Finding {
 /// 64 characters. Thread-safe.
 std::string fingerprint(std::string_view rule_id, std::string_view secret);
 
-/// A secret as shown when redacted: its first 4 code points followed by "…" (U+2026).
-std::string redact(std::string_view secret);
+/// A secret as shown when redacted: with `percent` -1 (the default), its first 4 code points
+/// followed by "…" (U+2026); with 0 to 100 (gitleaks' --redact=N), that share of its code points
+/// hidden: the first floor(count × (100 − percent) / 100) kept, then "…" (0: the whole secret,
+/// no "…"; 100: "…" alone).
+std::string redact(std::string_view secret, int percent = -1);
 
-/// `line` with every occurrence of `secret` replaced by redact(secret).
-std::string redact_in(std::string_view line, std::string_view secret);
+/// `line` with every occurrence of `secret` replaced by redact(secret, percent).
+std::string redact_in(std::string_view line, std::string_view secret, int percent = -1);
 
 /// The finding's line_text with each of its line_spans redacted (redact(), or a lone "…" for a
 /// secret that starts before line_text), overlapping spans as one; without line_spans (a finding
 /// made outside the scanner), each occurrence of its secret. No secret of the line, encoded or
 /// not, is left in it, however long the line.
-std::string redact_line(const Finding& f);
+std::string redact_line(const Finding& f, int percent = -1);
 
 /// The place a finding is shown at: its path, else its source_name.
 std::string display_location(const Finding& f);

@@ -15,7 +15,8 @@ namespace secretscan {
 
 struct ReportOptions {
     std::string format = "text"; ///< one of report_formats()
-    bool redact = true;          ///< show secrets as their first 4 code points and "…"
+    bool redact = true;          ///< show secrets redacted (redact(): first 4 code points and "…" by default)
+    int redact_percent = -1;     ///< with redact: redact()'s percent (-1 default, 0-100 from --redact=N)
     bool quiet = false;          ///< text: no summary line
     bool color = false;          ///< text: ANSI colours (the CLI decides: a terminal, no NO_COLOR)
     std::string command;         ///< the scan that ran ("history", "staged", ...), recorded in reports

@@ -3,18 +3,35 @@
 
 #include <secretscan/engine/pipeline.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace secretscan {
 
 struct HistoryOptions {
-    /// Revision ranges as git log takes them ("A..B", "A...B", "^A", "B"); empty = every ref
-    /// (branches, tags, remotes, stash, notes) and HEAD, like `git log --all`.
+    /// Revision ranges as git log takes them ("A..B", "A...B", "^A", "B", and the ref sets
+    /// "--all", "--branches", "--tags", "--remotes"); empty = every ref (branches, tags, remotes,
+    /// stash, notes) and HEAD, like `git log --all`.
     std::vector<std::string> ranges;
     bool messages = true; ///< also scan commit messages and (with no range) annotated tag messages
+    /// Commit-time window, seconds since 1970 UTC, inclusive (git log --since / --until): commits
+    /// outside it are not scanned, and what a commit inside it inherits from one outside is not
+    /// reported, as with a range. Unset = no limit.
+    std::optional<std::int64_t> since, until;
 };
+
+/// The part of `git log` options (gitleaks' --log-opts) a history scan honours, read from one
+/// string split as a POSIX shell splits words (quotes and backslashes; no expansions):
+/// revisions and ranges, --all, --branches, --tags, --remotes, --since/--after and
+/// --until/--before (each as --opt=V or --opt V). Dates: YYYY-MM-DD, optionally with
+/// [T ]HH:MM[:SS] and Z or ±HH[:]MM (local time without one, as git), @SECONDS, or
+/// "N second(s)|minute(s)|hour(s)|day(s)|week(s)|month(s)|year(s) ago" relative to `now`.
+/// Throws Error(usage) naming any other option (-n, --author, --first-parent, -- PATH...), a
+/// date it cannot read, or an unterminated quote. Thread-safe.
+HistoryOptions parse_log_opts(const std::string& opts, std::int64_t now);
 
 /// `history`: the commits reachable from the ranges, parents first (topological order, ties
 /// broken by commit time). Every (path, blob) that a commit adds relative to all of its parents

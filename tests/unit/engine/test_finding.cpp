@@ -18,6 +18,16 @@ TEST_CASE("redaction keeps the first four code points", "[finding]")
     CHECK(redact_in("a=SECRETVALUE b=SECRETVALUE", "SECRETVALUE") == "a=SECR\u2026 b=SECR\u2026");
 }
 
+TEST_CASE("redaction by percentage hides that share of the code points, as gitleaks' --redact=N", "[finding]")
+{
+    CHECK(redact("AKIAIDVWTFKTANGPVYQE", 50) == "AKIAIDVWTF\u2026");  // 20 code points: 10 kept
+    CHECK(redact("AKIAIDVWTFKTANGPVYQE", 33) == "AKIAIDVWTFKTA\u2026"); // floor(20 * 67 / 100) = 13
+    CHECK(redact("AKIAIDVWTFKTANGPVYQE", 100) == "\u2026");
+    CHECK(redact("AKIAIDVWTFKTANGPVYQE", 0) == "AKIAIDVWTFKTANGPVYQE");
+    CHECK(redact("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 50) == "\xC3\xA9\xC3\xA9\u2026"); // code points, not bytes
+    CHECK(redact_in("a=SECRETVALUE b=SECRETVALUE", "SECRETVALUE", 90) == "a=S\u2026 b=S\u2026");
+}
+
 TEST_CASE("findings sort by location, line, column, rule", "[finding]")
 {
     std::vector<Finding> v(3);
