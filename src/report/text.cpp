@@ -1,11 +1,54 @@
 // --format text: one line per finding, then a summary line.
 
 #include "report/common.hpp"
+#include "util/i18n.hpp"
 #include "util/strings.hpp"
+
+#include <map>
+#include <set>
 
 namespace secretscan::report {
 
 namespace {
+
+/// One unique secret (rule and secret): its findings' places, commits and refs.
+struct SecretTotals {
+    const Finding* first = nullptr;
+    std::size_t places = 0;
+    std::set<std::string> commits, refs;
+};
+
+/// "By rule:" with each rule's count of findings, then "By secret:" with one line per unique
+/// secret: where it is and, for history, how many commits and which refs hold it (the first 5;
+/// JSON lists them all). Findings arrive sorted by place.
+void write_totals(std::ostream& out, const std::vector<Finding>& findings, const ReportOptions& o)
+{
+    std::map<std::string, std::size_t> by_rule;
+    std::vector<std::string> order;
+    std::map<std::string, SecretTotals> by_secret; // by fingerprint
+    for (const Finding& f : findings) {
+        ++by_rule[f.rule_id];
+        auto [it, fresh] = by_secret.try_emplace(f.fingerprint);
+        if (fresh) order.push_back(f.fingerprint), it->second.first = &f;
+        ++it->second.places;
+        it->second.commits.insert(f.commits.begin(), f.commits.end());
+        it->second.refs.insert(f.refs.begin(), f.refs.end());
+    }
+    out << tr("By rule:");
+    for (const auto& [rule, n] : by_rule) out << ' ' << printable(rule) << ' ' << n << (&rule == &by_rule.rbegin()->first ? "" : ",");
+    out << '\n' << tr("By secret:") << '\n';
+    for (const std::string& fp : order) {
+        const SecretTotals& t = by_secret.at(fp);
+        out << "  " << printable(shown_secret(*t.first, o)) << " (" << printable(t.first->rule_id) << ", " << fp.substr(0, 8) << "): "
+            << format(trn("{0} place", "{0} places", t.places), {std::to_string(t.places)});
+        if (!t.commits.empty()) out << ", " << format(trn("{0} commit", "{0} commits", t.commits.size()), {std::to_string(t.commits.size())});
+        std::size_t shown = 0;
+        for (const std::string& r : t.refs)
+            if (shown++ < 5) out << (shown == 1 ? "; refs: " : ", ") << printable(r);
+        if (t.refs.size() > 5) out << ' ' << format(tr("and {0} more refs"), {std::to_string(t.refs.size() - 5)});
+        out << '\n';
+    }
+}
 
 class TextSink : public DocumentSink {
 public:
@@ -35,7 +78,9 @@ private:
             if (f.baseline_expired) out << " (baseline entry expired)";
             out << '\n';
         }
-        if (!o.quiet) out << summary_line(summary, o.command) << '\n';
+        if (o.quiet) return;
+        if (!findings.empty()) write_totals(out, findings, o);
+        out << summary_line(summary, o.command) << '\n';
     }
 };
 

@@ -149,20 +149,38 @@ private:
         auto [it, fresh] = m_seen.emplace(key(f, f.path), m_findings.size());
         if (fresh) {
             m_findings.push_back(f);
-            m_commit_of.push_back(commit);
+            m_commits_of.push_back({commit});
         } else if (it->second != known_before) {
             ++m_findings[it->second].occurrences;
+            if (m_commits_of[it->second].back() != commit) m_commits_of[it->second].push_back(commit);
         }
     }
 
+    /// Each finding's first commit (its author and date) and every commit that holds it, and
+    /// the refs whose history holds any of them.
     void fill_commits()
     {
+        std::vector<std::size_t> used; // indexes in m_s.commits that hold a finding
+        for (const auto& list : m_commits_of) used.insert(used.end(), list.begin(), list.end());
+        std::sort(used.begin(), used.end());
+        used.erase(std::unique(used.begin(), used.end()), used.end());
+        std::vector<git_oid> ids;
+        for (const std::size_t i : used) ids.push_back(m_s.commits[i]);
+        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow);
         for (std::size_t k = 0; k < m_findings.size(); ++k) {
-            const git_oid& id = m_s.commits[m_commit_of[k]];
+            Finding& f = m_findings[k];
+            const git_oid& id = m_s.commits[m_commits_of[k].front()];
             const git::Commit c = git::lookup_commit(m_s.repo.get(), id, git::to_hex(id));
-            m_findings[k].commit = git::to_hex(id);
-            m_findings[k].author = person(git_commit_author(c.get()));
-            m_findings[k].date = iso_date(git_commit_author(c.get())->when);
+            f.commit = git::to_hex(id);
+            f.author = person(git_commit_author(c.get()));
+            f.date = iso_date(git_commit_author(c.get())->when);
+            std::set<std::string> holding;
+            for (const std::size_t i : m_commits_of[k]) {
+                f.commits.push_back(git::to_hex(m_s.commits[i]));
+                const auto& names = refs[std::lower_bound(used.begin(), used.end(), i) - used.begin()];
+                holding.insert(names.begin(), names.end());
+            }
+            f.refs.assign(holding.begin(), holding.end());
         }
     }
 
@@ -174,6 +192,7 @@ private:
             const git::Tag tag(raw);
             for (Finding f : by_item[m_s.tags_at + t]) {
                 f.tag = tag_name(m_s.tags[t]);
+                if (m_s.tags[t].first.rfind("refs/tags/", 0) == 0) f.refs = {m_s.tags[t].first};
                 if (const git_signature* s = git_tag_tagger(tag.get())) {
                     f.author = person(s);
                     f.date = iso_date(s->when);
@@ -197,7 +216,7 @@ private:
     HistorySource::State& m_s;
     std::map<std::string, std::size_t> m_seen; // key -> index in m_findings, or known_before
     std::vector<Finding> m_findings;
-    std::vector<std::size_t> m_commit_of; // index in commits, per finding
+    std::vector<std::vector<std::size_t>> m_commits_of; // indexes in commits, per finding, in order
 };
 
 } // namespace

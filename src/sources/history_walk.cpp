@@ -1,5 +1,7 @@
 #include "sources/history_walk.hpp"
 
+#include <algorithm>
+#include <bitset>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -233,6 +235,57 @@ std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::s
     OidMap<std::size_t> index;
     const std::vector<Node> nodes = reachable(repo, tips, shallow, index);
     return parents_first(nodes, index);
+}
+
+namespace {
+
+/// Every commit the refs reach, children before parents, with each one's parents by index.
+struct Graph {
+    std::vector<git_oid> ids;
+    std::vector<std::vector<std::size_t>> parents;
+    OidMap<std::size_t> index;
+};
+
+Graph commit_graph(git_repository* repo, const std::vector<git_oid>& tips, const OidSet& shallow)
+{
+    OidMap<std::size_t> index;
+    const Tips all{tips, {}};
+    const std::vector<Node> nodes = reachable(repo, all, shallow, index);
+    const std::vector<git_oid> order = parents_first(nodes, index);
+    Graph g;
+    for (std::size_t i = order.size(); i-- > 0;) g.index.emplace(order[i], g.ids.size()), g.ids.push_back(order[i]);
+    g.parents.resize(g.ids.size());
+    for (std::size_t i = 0; i < g.ids.size(); ++i)
+        for (const git_oid& p : nodes[index.at(g.ids[i])].parents)
+            if (const auto it = g.index.find(p); it != g.index.end()) g.parents[i].push_back(it->second);
+    return g;
+}
+
+} // namespace
+
+std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow)
+{
+    std::vector<std::pair<std::string, git_oid>> refs;
+    for_each_ref(repo, [&refs](git_reference* ref) {
+        if (const auto id = git::peeled_commit(ref)) refs.emplace_back(git_reference_name(ref), *id);
+    });
+    std::vector<git_oid> tips;
+    for (const auto& r : refs) tips.push_back(r.second);
+    const Graph g = commit_graph(repo, tips, shallow);
+    std::vector<std::vector<std::string>> out(targets.size());
+    constexpr std::size_t pass = 1024;
+    for (std::size_t first = 0; first < refs.size(); first += pass) {
+        std::vector<std::bitset<pass>> reach(g.ids.size());
+        for (std::size_t r = first; r < std::min(refs.size(), first + pass); ++r) reach[g.index.at(refs[r].second)].set(r - first);
+        for (std::size_t i = 0; i < g.ids.size(); ++i) // children first: a commit's set is complete when it is reached
+            for (const std::size_t p : g.parents[i]) reach[p] |= reach[i];
+        for (std::size_t t = 0; t < targets.size(); ++t)
+            if (const auto it = g.index.find(targets[t]); it != g.index.end())
+                for (std::size_t r = 0; r < pass; ++r)
+                    if (reach[it->second].test(r)) out[t].push_back(refs[first + r].first);
+    }
+    for (auto& names : out) std::sort(names.begin(), names.end());
+    return out;
 }
 
 std::vector<NamedTag> all_tags(git_repository* repo)

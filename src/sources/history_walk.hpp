@@ -42,6 +42,13 @@ using NamedTag = std::pair<std::string, git_oid>;
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
                                   std::vector<NamedTag>& named_tags);
 
+/// For each of `targets`, the full names of the refs (branches, tags, remotes, stash, notes...)
+/// whose history holds it, sorted: what a responder must rewrite to remove a commit. Walks every
+/// commit the refs reach once (parents as the scan sees them: none at a shallow boundary) and
+/// propagates ref sets from children to parents, 1,024 refs per pass (the memory: 128 bytes per
+/// commit). Throws Error(runtime) for an unreadable commit.
+std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow);
+
 /// Every annotated or lightweight tag (refs/tags/*), for their messages. Throws Error(runtime).
 std::vector<NamedTag> all_tags(git_repository* repo);
 

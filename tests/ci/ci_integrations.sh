@@ -323,7 +323,7 @@ expect "action scan step: the workspace is a safe.directory" "$gh" "$(git config
 
 expect "action fail step: fails" 1 "$(run_step "$tmp/fail-step.sh")"
 expect "action fail step: the findings in the log, then the error" \
-    $'c.env:2:21: aws-access-key-id\nsecretscan history: 1 finding\n::error title=secretscan::secrets found in the scanned commits; report: secretscan.sarif' \
+    $'c.env:2:21: aws-access-key-id\nBy rule: aws-access-key-id 1\nBy secret:\n  AKIA\u2026 (aws-access-key-id, 9081337c): 1 place, 1 commit; refs: refs/heads/feature, refs/remotes/origin/feature\nsecretscan history: 1 finding\n::error title=secretscan::secrets found in the scanned commits; report: secretscan.sarif' \
     "$(sed -E -e '/^c\.env:/s/^([^ ]+ [^:]+):.*/\1/' -e 's/^(secretscan history: [^;]*);.*/\1/' "$tmp/step.out")"
 
 expect "action scan step, args: passes" 0 "$(run_step "$tmp/scan-step-args.sh")"

@@ -264,3 +264,38 @@ TEST_CASE("history --log-opts: ref sets, ranges and a commit-time window, as git
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("secretscan: error: --log-opts: --first-parent is not supported") == 0);
 }
+
+TEST_CASE("history: each finding lists every commit that writes the secret and the refs that hold them", "[history]")
+{
+    TempDir d;
+    git_init(d.path());
+    sh("git commit -q --allow-empty -m root && git branch clean", d.path());
+    write_file(d / "f.txt", "k=" + key1 + "\n");
+    sh("git add f.txt && git commit -qm add && git tag v1 && git branch topic", d.path());
+    const std::string added = rev(d.path(), "HEAD");
+    write_file(d / "f.txt", "k=" + key1 + "\nmore\n");
+    sh("git add f.txt && git commit -qm 'edit, key kept' && git checkout -q clean && git commit -q --allow-empty -m 'uses " + key2 + "'"
+       " && git checkout -q -", d.path());
+    const std::string edited = rev(d.path(), "HEAD"), message = rev(d.path(), "clean");
+
+    const auto report = scan_json({"history"}, d.path());
+    REQUIRE(report["findings"].size() == 2);
+    const auto& file = report["findings"][0]["path"] == "f.txt" ? report["findings"][0] : report["findings"][1];
+    const auto& msg = report["findings"][0]["path"] == "f.txt" ? report["findings"][1] : report["findings"][0];
+    CHECK(file["commit"] == added);
+    CHECK(file["commits"] == nlohmann::json::array({added, edited}));
+    CHECK(file["occurrences"] == 2);
+    // refs/heads/clean holds neither commit; main holds both, topic and v1 the first.
+    CHECK(file["refs"] == nlohmann::json::array({"refs/heads/main", "refs/heads/topic", "refs/tags/v1"}));
+    CHECK(msg["source"] == "commit-message");
+    CHECK(msg["commits"] == nlohmann::json::array({message}));
+    CHECK(msg["refs"] == nlohmann::json::array({"refs/heads/clean"}));
+
+    // The text report ends with totals per rule and per unique secret, refs included.
+    const auto text = secretscan({"history"}, d.path());
+    const std::string tail = text.out.substr(text.out.find("By rule:"));
+    CHECK(tail.substr(0, tail.find("secretscan history:")) ==
+          "By rule: aws-access-key-id 2\nBy secret:\n"
+          "  AKIA\u2026 (aws-access-key-id, " + std::string(msg["fingerprint"]).substr(0, 8) + "): 1 place, 1 commit; refs: refs/heads/clean\n"
+          "  AKIA\u2026 (aws-access-key-id, 2fa2365f): 1 place, 2 commits; refs: refs/heads/main, refs/heads/topic, refs/tags/v1\n");
+}

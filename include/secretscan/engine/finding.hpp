@@ -51,6 +51,12 @@ struct Finding {
     std::string author;      ///< "Name <email>" (history only)
     std::string date;        ///< author date, ISO 8601 with offset (history only)
     std::string tag;         ///< tag name (tag messages only)
+    /// History only: every scanned commit that writes a blob holding this secret at this path
+    /// (or holds it in its message), full ids, parents first; `commit` is the first.
+    std::vector<std::string> commits;
+    /// History only: full names of the refs whose history holds one of `commits` (for a tag
+    /// message, the tag's ref), sorted: what must be rewritten to remove the secret.
+    std::vector<std::string> refs;
     std::size_t occurrences = 1;
     std::string fingerprint; ///< see fingerprint()
     std::string confidence;  ///< the rule's confidence

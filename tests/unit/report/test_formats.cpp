@@ -62,6 +62,7 @@ TEST_CASE("report: jsonl writes each finding when it arrives, documents at the e
     const std::string lines = jsonl.str();
     CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);
     CHECK(text.str() == "a.env:1:5: tok: tok_\u2026\nb.env:2:5: tok: tok_\u2026\n"
+                        "By rule: tok 2\nBy secret:\n  tok_\u2026 (tok, afbbbaba): 1 place\n  tok_\u2026 (tok, f61c5820): 1 place\n"
                         "secretscan scan: 2 findings; scanned 1 file (1.5 kB), skipped 0, 0.00 s\n");
 }
 
