@@ -98,6 +98,44 @@ ReportOptions report_options(const Args& a, const std::string& command)
     return r;
 }
 
+/// "1 m 05 s", "42 s".
+std::string duration_text(double seconds)
+{
+    const auto s = static_cast<long long>(seconds + 0.5);
+    if (s < 60) return std::to_string(s) + " s";
+    const long long rest = s % 60;
+    return std::to_string(s / 60) + " m " + (rest < 10 ? "0" : "") + std::to_string(rest) + " s";
+}
+
+/// One progress line on stderr, written over the previous one; "done" clears it.
+void draw_progress(const Progress& p)
+{
+    std::string line = "\r";
+    if (p.phase == "listing") {
+        line += "secretscan: " + format(tr("finding the {0} to scan..."), {std::string(p.unit)});
+    } else if (p.phase == "scanning") {
+        const double share = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 1.0;
+        line += "secretscan: " + format(tr("{0}/{1} {2} ({3}%), {4}"), {std::to_string(p.done), std::to_string(p.total), std::string(p.unit),
+                                                                     std::to_string(static_cast<int>(share * 100)), human_bytes(p.bytes)});
+        if (p.seconds >= 0.5) {
+            line += ", " + human_bytes(static_cast<std::uint64_t>(static_cast<double>(p.bytes) / p.seconds)) + "/s";
+            if (p.done > 0 && p.done < p.total) line += ", " + format(tr("{0} left"), {duration_text(p.seconds * (1.0 - share) / share)});
+        }
+    }
+    line += "\033[K"; // erase what a longer previous line left
+    std::cerr << line << std::flush;
+}
+
+/// Progress is for a person watching a terminal: on when stderr is one, off with -q, and off
+/// when findings stream to the same terminal (jsonl on stdout), where the lines would mix.
+bool wants_progress(const Args& a, const Plan& plan)
+{
+    if (a.quiet || !isatty(STDERR_FILENO)) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::string_view(term) == "dumb") return false;
+    return !(plan.report.format == "jsonl" && a.output.empty() && isatty(STDOUT_FILENO));
+}
+
 std::string drops_note(const DropCounts& dropped)
 {
     std::string note;
@@ -217,7 +255,9 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     }
     std::ostream& out = file ? file->stream() : std::cout;
     const std::unique_ptr<FindingSink> sink = make_report_sink(out, plan.report);
-    const ScanSummary s = run_scan(source, *plan.scanner, plan.scan, *sink);
+    ScanOptions options = plan.scan;
+    if (wants_progress(a, plan)) options.progress = draw_progress;
+    const ScanSummary s = run_scan(source, *plan.scanner, options, *sink);
     if (file) file->commit();
     for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << printable(w) << '\n';
     if (!a.verbose && !a.quiet) skipped_note(s);

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace secretscan {
 
@@ -114,6 +117,67 @@ private:
     std::size_t m_next = 0;
 };
 
+/// Calls ScanOptions::progress from its own thread while items are scanned; the workers only
+/// add to two atomic counters.
+class ProgressReporter {
+public:
+    ProgressReporter(const ScanOptions& options, std::string_view unit, const Stopwatch& clock)
+        : m_options(options), m_unit(unit), m_clock(clock)
+    {
+    }
+    ~ProgressReporter() { finish(); }
+
+    void phase(std::string_view name, std::uint64_t total = 0)
+    {
+        if (!m_options.progress) return;
+        m_total = total;
+        m_phase_start = m_clock.seconds();
+        call(name);
+        if (name == "scanning") m_thread = std::thread([this] { run(); });
+    }
+    void item_done(std::uint64_t bytes, bool counted)
+    {
+        if (!m_options.progress || !counted) return;
+        m_bytes.fetch_add(bytes, std::memory_order_relaxed);
+        m_done.fetch_add(1, std::memory_order_relaxed);
+    }
+    void finish()
+    {
+        if (!m_options.progress || m_finished) return;
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_finished = true;
+        }
+        m_wake.notify_all();
+        if (m_thread.joinable()) m_thread.join();
+        call("done");
+    }
+
+private:
+    void run()
+    {
+        const auto interval = std::chrono::duration<double>(m_options.progress_interval);
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (!m_wake.wait_for(lock, interval, [this] { return m_finished; })) call("scanning");
+    }
+    void call(std::string_view name) const
+    {
+        m_options.progress(Progress{name, m_unit, m_done.load(std::memory_order_relaxed), m_total,
+                                    m_bytes.load(std::memory_order_relaxed), m_clock.seconds() - m_phase_start});
+    }
+
+    const ScanOptions& m_options;
+    std::string_view m_unit;
+    const Stopwatch& m_clock;
+    std::uint64_t m_total = 0;
+    double m_phase_start = 0.0;
+    std::atomic<std::uint64_t> m_done{0}, m_bytes{0};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_finished = false;
+    std::thread m_thread;
+};
+
 } // namespace
 
 ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& options, FindingSink& sink)
@@ -125,7 +189,11 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     sink.begin(summary.stats.unit);
     unsigned threads = effective_threads(options.threads);
     if (source.max_threads()) threads = std::min(threads, source.max_threads());
+    ProgressReporter progress(options, summary.stats.unit, clock);
+    progress.phase("listing");
     const std::size_t n = source.list(summary, threads);
+    const std::size_t shown = std::min(n, source.progress_items());
+    progress.phase("scanning", shown);
     if (n >= bulk_scan_items) scanner.matcher().accelerate();
 
     std::vector<std::vector<Finding>> by_item(n);
@@ -136,9 +204,12 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     const bool whole = source.needs_whole_scan();
     parallel_for(n, threads, [&](unsigned w, std::size_t i) {
         ChunkReader reader(scanner, options, worker_stats[w], by_item[i]);
+        const std::uint64_t bytes_before = worker_stats[w].bytes;
         source.read(i, w, reader);
+        progress.item_done(worker_stats[w].bytes - bytes_before, i < shown);
         if (!whole) delivery.item_done(i, by_item, done);
     }, &stop);
+    progress.finish();
     for (const ScanStats& s : worker_stats) summary.stats.merge(s);
     summary.notes.push_back("scanned " + summary.stats.counted() + " " + clock.at());
     if (whole) source.attribute(by_item, summary, [&delivery](Finding f) { return delivery.report(std::move(f)); });

@@ -22,6 +22,8 @@ constexpr std::pair<std::string_view, Factory> formats[] = {
     {"gitlab", report::gitlab_sink},
 };
 
+} // namespace
+
 std::string human_bytes(std::uint64_t b)
 {
     std::ostringstream s;
@@ -31,8 +33,6 @@ std::string human_bytes(std::uint64_t b)
     else s << b << " bytes";
     return s.str();
 }
-
-} // namespace
 
 std::vector<std::string_view> report_formats()
 {

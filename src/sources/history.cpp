@@ -312,6 +312,11 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
     }
 }
 
+std::size_t HistorySource::progress_items() const
+{
+    return m->messages_at;
+}
+
 void HistorySource::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary&, const std::function<bool(Finding)>& report)
 {
     for (Finding& f : Attribution(*m).run(by_item))

@@ -340,3 +340,41 @@ TEST_CASE("cli: gitleaks habits: --exit-code N, and end_column and entropy in JS
     CHECK(j["findings"][0]["end_column"] == 38); // the 20th character of the key
     CHECK(j["findings"][0]["entropy"] == 3.684);
 }
+
+namespace {
+/// Runs `command` (a shell line) on a pseudo-terminal (util-linux script): what the terminal
+/// shows, standard output and standard error together.
+testing::RunResult on_terminal(const std::string& command, const std::string& cwd)
+{
+    return testing::run({"script", "-qec", command, "/dev/null"}, cwd, {"TERM=xterm"});
+}
+} // namespace
+
+TEST_CASE("progress: a history scan on a terminal shows objects, bytes, rate and time left on stderr, then clears it", "[cli]")
+{
+    TempDir d;
+    testing::git_init(d / "r");
+    write_file(d / "r/a.txt", "alpha\n");
+    write_file(d / "r/b.txt", "beta beta\n");
+    testing::sh("git add . && git commit -qm one", d / "r");
+    const std::string bin = SECRETSCAN_BINARY;
+    const auto shown = on_terminal(bin + " history --format json -o report.json", d / "r");
+    INFO(shown.out);
+    CHECK(shown.exit_code == 0);
+    // Each line starts at the line's beginning and erases what a longer one left; the last
+    // clears the line before the summary.
+    CHECK(shown.out.find("\rsecretscan: finding the blobs to scan...\033[K") == 0);
+    CHECK(shown.out.find("\rsecretscan: 0/2 blobs (0%), 0 bytes\033[K") != std::string::npos);
+    CHECK(shown.out.find("\r\033[Ksecretscan history: 0 findings; scanned 2 blobs (16 bytes)") != std::string::npos);
+    // The report file holds no progress.
+    CHECK(testing::read_file(d / "r/report.json").find("secretscan: ") == std::string::npos);
+
+    // Off with -q, off when stderr is not a terminal, off when jsonl findings stream to the terminal.
+    CHECK(on_terminal(bin + " history -q --format json -o report.json", d / "r").out.empty());
+    CHECK(on_terminal(bin + " history --format json -o report.json 2>err.log", d / "r").exit_code == 0);
+    CHECK(testing::read_file(d / "r/err.log").find('\r') == std::string::npos);
+    CHECK(testing::read_file(d / "r/err.log").find("secretscan history: 0 findings") == 0);
+    CHECK(on_terminal(bin + " history --format jsonl", d / "r").out.find("\rsecretscan: ") == std::string::npos);
+    // A directory scan shows it too, in files.
+    CHECK(on_terminal(bin + " scan -o report.json --format json .", d / "r").out.find("\rsecretscan: 0/") != std::string::npos);
+}

@@ -14,9 +14,21 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace secretscan {
+
+/// Where a scan is, for a progress display. `phase` is "listing" (the source is finding its
+/// items: no counts yet), "scanning" or "done" (the last call). `done` and `total` count items
+/// (files, blobs, messages; skipped ones included), `bytes` the bytes of the items done,
+/// `seconds` the time since the phase started.
+struct Progress {
+    std::string_view phase;
+    std::string_view unit;
+    std::uint64_t done = 0, total = 0, bytes = 0;
+    double seconds = 0.0;
+};
 
 /// Settings shared by every scan.
 struct ScanOptions {
@@ -26,6 +38,11 @@ struct ScanOptions {
     std::uint64_t max_file_size = 100u << 20;
     unsigned threads = 0;                    ///< 0 = one per core; at most 4 per core and 256 (more is that many)
     bool explain_drops = false;              ///< list every dropped match in ScanStats::drops
+    /// Called when each phase starts, every `progress_interval` seconds while items are scanned,
+    /// and once with "done"; from one thread at a time (a reporter thread, or the caller's).
+    /// Empty: no progress is reported and no thread is started.
+    std::function<void(const Progress&)> progress;
+    double progress_interval = 0.25;
 };
 
 /// Number of items from which a scan switches the matcher to its bulk prefilter
@@ -115,6 +132,9 @@ public:
     virtual void read(std::size_t item, unsigned worker, ChunkReader& out) = 0;
     /// Most workers read() supports (0: no limit).
     virtual unsigned max_threads() const { return 0; }
+    /// After list(): how many of the first items a progress display counts (the ones in
+    /// unit(); history's messages that follow its blobs take little time and are not counted).
+    virtual std::size_t progress_items() const { return SIZE_MAX; }
     /// A file the scan itself writes (its report and the report's temporary file), which a
     /// source reading files must not read: it is listed as skipped with `reason` instead. Called
     /// before list(). Sources that read no files ignore it.

@@ -48,12 +48,15 @@ std::string parse_format(const std::string& name);
 /// - csv: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote, CR or LF).
 /// - junit: JUnit XML, one failing test case per finding (one passing case when none).
 /// - gitlab: GitLab's secret-detection report (security-report-schemas 15.0.7): one vulnerability
-///   per finding with a deterministic UUID id, the rule id as identifier, severity High (Medium for
-///   low-confidence rules), location.commit.sha "0000000" outside a commit; scan.messages lists the
+///   per finding with a deterministic UUID id, the rule id as identifier, severity from the rule's
+///   security_severity, location.commit.sha "0000000" outside a commit; scan.messages lists the
 ///   warnings and skipped inputs.
 /// Warnings are not written (the CLI prints them to stderr), except in gitlab's scan.messages.
 /// Throws Error(usage) for an unknown format.
 std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOptions& options);
+
+/// A size for people, in decimal units with one decimal: "512 bytes", "1.5 kB", "2244.9 MB".
+std::string human_bytes(std::uint64_t bytes);
 
 /// "secretscan COMMAND: N findings; scanned N files (SIZE), skipped N, S s" (no newline).
 std::string summary_line(const ScanSummary& summary, const std::string& command);

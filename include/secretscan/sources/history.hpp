@@ -52,6 +52,7 @@ public:
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
     bool needs_whole_scan() const override { return true; }
+    std::size_t progress_items() const override;
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
                    const std::function<bool(Finding)>& report) override;
 
