@@ -34,6 +34,7 @@ json finding_json(const Finding& f, const ReportOptions& o)
     if (!f.source_name.empty()) j["source_name"] = f.source_name;
     if (!f.commit.empty()) j["commit"] = f.commit;
     if (!f.tag.empty()) j["tag"] = f.tag;
+    if (!f.commit.empty()) j["commit_message"] = o.redact ? redact_in(f.commit_message, f.secret, o.redact_percent) : f.commit_message;
     if (!f.commits.empty()) j["commits"] = f.commits;
     if (!f.commit.empty() || !f.tag.empty()) j["refs"] = f.refs; // history: [] when no ref holds it (a range's commit)
     if (!f.author.empty()) j["author"] = f.author;

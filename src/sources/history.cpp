@@ -132,7 +132,7 @@ public:
                 }
             }
         }
-        fill_commits();
+        fill_commits(by_item);
         mark_present_at_head(m_s, by_item, m_findings);
         add_tags(by_item);
         add_loose(by_item);
@@ -158,7 +158,7 @@ private:
 
     /// Each finding's first commit (its author and date) and every commit that holds it, and
     /// the refs whose history holds any of them.
-    void fill_commits()
+    void fill_commits(const std::vector<std::vector<Finding>>& by_item)
     {
         std::vector<std::size_t> used; // indexes in m_s.commits that hold a finding
         for (const auto& list : m_commits_of) used.insert(used.end(), list.begin(), list.end());
@@ -174,6 +174,7 @@ private:
             f.commit = git::to_hex(id);
             f.author = person(git_commit_author(c.get()));
             f.date = iso_date(git_commit_author(c.get())->when);
+            f.commit_message = subject(c.get(), m_commits_of[k].front(), by_item);
             std::set<std::string> holding;
             for (const std::size_t i : m_commits_of[k]) {
                 f.commits.push_back(git::to_hex(m_s.commits[i]));
@@ -182,6 +183,16 @@ private:
             }
             f.refs.assign(holding.begin(), holding.end());
         }
+    }
+
+    /// The commit's subject line, with the secrets found in its message redacted.
+    std::string subject(git_commit* c, std::size_t commit, const std::vector<std::vector<Finding>>& by_item) const
+    {
+        const char* summary = git_commit_summary(c);
+        std::string line = summary ? summary : "";
+        if (m_s.messages_at < m_s.tags_at)
+            for (const Finding& f : by_item[m_s.messages_at + commit]) line = redact_in(line, f.secret);
+        return line;
     }
 
     void add_tags(const std::vector<std::vector<Finding>>& by_item)

@@ -290,6 +290,12 @@ TEST_CASE("history: each finding lists every commit that writes the secret and t
     CHECK(msg["source"] == "commit-message");
     CHECK(msg["commits"] == nlohmann::json::array({message}));
     CHECK(msg["refs"] == nlohmann::json::array({"refs/heads/clean"}));
+    // The commit's subject, as gitleaks' Message; a secret found in the message never shows in it.
+    CHECK(file["commit_message"] == "add");
+    CHECK(msg["commit_message"] == "uses AKIA\u2026");
+    const auto full = scan_json({"history", "--no-redact"}, d.path());
+    for (const auto& f : full["findings"])
+        CHECK(f["commit_message"] == (f["path"] == "f.txt" ? "add" : "uses AKIA\u2026"));
 
     // The text report ends with totals per rule and per unique secret, refs included.
     const auto text = secretscan({"history"}, d.path());

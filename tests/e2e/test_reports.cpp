@@ -64,7 +64,7 @@ TEST_CASE("reports: csv, junit, jsonl and text for a known repository", "[report
 
     const auto jsonl = secretscan({"--format", "jsonl", "--no-redact", "history"}, r);
     CHECK(jsonl.out == "{\"author\":\"Test Author <test@example.invalid>\",\"column\":7,\"commit\":\"" + commit +
-                           "\",\"commits\":[\"" + commit + "\"],\"confidence\":\"high\",\"date\":\"2026-01-01T00:00:00+00:00\",\"end_column\":26,\"end_line\":2,\"entropy\":3.684,\"fingerprint\":\"" + fp1 +
+                           "\",\"commit_message\":\"one\",\"commits\":[\"" + commit + "\"],\"confidence\":\"high\",\"date\":\"2026-01-01T00:00:00+00:00\",\"end_column\":26,\"end_line\":2,\"entropy\":3.684,\"fingerprint\":\"" + fp1 +
                            "\",\"line\":2,\"line_text\":\"key = " + key1 +
                            "\",\"occurrences\":1,\"path\":\"app.env\",\"present_at_head\":true,\"redacted\":false,"
                            "\"refs\":[\"refs/heads/main\"],\"rule_id\":\"aws-access-key-id\",\"rule_name\":\"AWS access key ID\",\"secret\":\"" + key1 +

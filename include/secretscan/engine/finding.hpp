@@ -51,6 +51,10 @@ struct Finding {
     std::string author;      ///< "Name <email>" (history only)
     std::string date;        ///< author date, ISO 8601 with offset (history only)
     std::string tag;         ///< tag name (tag messages only)
+    /// History only: the subject (first line) of `commit`'s message, every secret found in that
+    /// message redacted (redact()) whatever --no-redact says; a report redacts this finding's
+    /// secret in it too, as in line_text.
+    std::string commit_message;
     /// History only: every scanned commit that writes a blob holding this secret at this path
     /// (or holds it in its message), full ids, parents first; `commit` is the first.
     std::vector<std::string> commits;
