@@ -144,6 +144,19 @@ bool takes_value(const CLI::App& app, const std::string& word)
     return false;
 }
 
+/// Whether `word` ("--name", "--name=value", "-x") names an option of `app`.
+bool known_option(const CLI::App& app, const std::string& word)
+{
+    const std::string name = word.substr(0, word.find('='));
+    for (const CLI::Option* o : app.get_options()) {
+        for (const auto& n : o->get_lnames())
+            if (name == "--" + n) return true;
+        for (const auto& n : o->get_snames())
+            if (name == "-" + n) return true;
+    }
+    return name == "--help" || name == "-h";
+}
+
 /// The index of the first command word in argv (skipping options and their values), or argc.
 int command_word(const CLI::App& app, int argc, char** argv)
 {
@@ -156,16 +169,29 @@ int command_word(const CLI::App& app, int argc, char** argv)
 }
 
 /// The error for a failed parse: CLI11 calls an unknown command word "a subcommand is required"
-/// or an extra argument; name it.
+/// or an extra argument; name it, or the unknown option before it (whose value CLI11 would
+/// otherwise take for the command: `--formatt sarif history`).
 std::string parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv)
 {
     const int i = command_word(app, argc, argv);
-    if (i < argc) {
-        const std::string word = argv[i];
-        if (app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; }).empty())
-            return format(tr("unknown command '{0}'"), {word});
-    }
-    return e.what();
+    for (int k = 1; k < i; ++k)
+        if (const std::string w = argv[k]; w.size() > 1 && w[0] == '-' && !known_option(app, w) && (k == 1 || !takes_value(app, argv[k - 1])))
+            return format(tr("unknown option '{0}'"), {w});
+    if (i >= argc) return e.what();
+    const std::string word = argv[i];
+    const auto named = app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; });
+    if (named.empty()) return format(tr("unknown command '{0}'"), {word});
+    // A command with commands of its own (rules, baseline): name a wrong second word.
+    const CLI::App* command = named.front();
+    if (command->get_subcommands({}).empty()) return e.what();
+    std::string known;
+    for (const CLI::App* sub : command->get_subcommands({})) known += (known.empty() ? "" : ", ") + sub->get_name();
+    int next = i + 1;
+    while (next < argc && argv[next][0] == '-') next += takes_value(app, argv[next]) ? 2 : 1;
+    if (next >= argc) return format(tr("{0} needs a command: {1}"), {word, known});
+    const std::string second = argv[next];
+    if (!command->get_subcommands([&second](const CLI::App* sub) { return sub->get_name() == second; }).empty()) return e.what();
+    return format(tr("unknown command '{0} {1}' ({0} takes {2})"), {word, second, known});
 }
 
 /// The commands that print documentation written from this definition (docgen.hpp).

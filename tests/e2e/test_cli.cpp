@@ -36,6 +36,15 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
     const auto command = secretscan({"--format", "json", "frobnicate"}, d.path());
     CHECK(command.exit_code == 2);
     CHECK(command.err == "secretscan: error: unknown command 'frobnicate'\nRun 'secretscan --help' for usage.\n");
+    // A mistyped option before the command is named, not the value after it taken for a command.
+    const auto option = secretscan({"--formatt", "sarif", "history"}, d.path());
+    CHECK(option.exit_code == 2);
+    CHECK(option.err == "secretscan: error: unknown option '--formatt'\nRun 'secretscan --help' for usage.\n");
+    // A command with commands of its own names them.
+    const auto second = secretscan({"rules", "explian", "aws-access-key-id"}, d.path());
+    CHECK(second.exit_code == 2);
+    CHECK(second.err == "secretscan: error: unknown command 'rules explian' (rules takes list, check, explain)\nRun 'secretscan --help' for usage.\n");
+    CHECK(secretscan({"baseline"}, d.path()).err == "secretscan: error: baseline needs a command: create\nRun 'secretscan --help' for usage.\n");
 
     const auto not_repo = secretscan({"history"}, d.path());
     CHECK(not_repo.exit_code == 2);
