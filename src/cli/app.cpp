@@ -35,17 +35,17 @@ void add_global_options(CLI::App& app, Args& a)
                                             "a device, FIFO or link is written into) instead of standard output")->type_name("FILE");
     app.add_flag("--no-color", a.no_color, "No colours in text output (also: the NO_COLOR environment variable)");
     app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
-    // A string: CLI11 2.1 gives an int flag 0 when absent and -1 for "=0".
-    app.add_flag("--redact{100}", a.redact,
-                 "Hide this percentage of each secret (--redact=N, 0-100; without =N: 100), as gitleaks' --redact")
-        ->check(CLI::Validator(
+    // A string: CLI11 2.1 gives an int flag 0 when absent and -1 for "=0"; a bare flag is "true".
+    app.add_flag("--redact", a.redact,
+                 "--redact[=N]: hide N percent of each secret (0-100; without =N: all of it), as gitleaks' --redact")
+        ->transform(CLI::Validator(
             [](std::string& text) -> std::string {
+                if (text == "true") text = "100";
                 const bool number = !text.empty() && text.size() <= 3 && text.find_first_not_of("0123456789") == std::string::npos;
                 return number && std::stoi(text) <= 100 ? "" : "'" + text + "' is not a percentage: give a whole number from 0 to 100";
             },
             ""))
-        ->excludes("--no-redact")
-        ->type_name("N");
+        ->excludes("--no-redact");
     // Repeatable options take one value each time: `scan --rules p.yaml src` scans src.
     app.add_option("--rules", a.rule_packs, "Extra rule pack (YAML file or directory of them); repeatable")->allow_extra_args(false)->type_name("PATH");
     app.add_flag("--no-builtin", a.no_builtin, "Use only the packs given with --rules");

@@ -78,6 +78,7 @@ struct Plan {
     std::unique_ptr<Matcher> redact_only; ///< built-in rules left out, redacted from lines (Scanner::set_redact_only)
     ScanOptions scan;
     ReportOptions report;
+    std::vector<std::string> baselines; ///< the configuration's baseline files (absolute)
 };
 
 /// Loads the configuration (as `context` allows), the rules and the baselines, and builds the

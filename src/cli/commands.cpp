@@ -14,10 +14,12 @@
 #include "util/files.hpp"
 #include "util/i18n.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace secretscan::cli {
@@ -67,7 +69,11 @@ int hook_command(const Args& a)
     } catch (const Error& e) {
         return hook_failed_closed(std::cerr, rest[0], e);
     }
-    const HookContext ctx{*plan->scanner, plan->scan, plan->report.redact, std::cin, std::cerr};
+    HookContext ctx{*plan->scanner, plan->scan, plan->report.redact, std::cin, std::cerr};
+    if (!plan->baselines.empty()) { // the advice adds to it, named as the user wrote it down
+        const std::filesystem::path rel = std::filesystem::path(plan->baselines.front()).lexically_relative(std::filesystem::current_path());
+        ctx.baseline = !rel.empty() && *rel.begin() != ".." ? rel.string() : plan->baselines.front();
+    }
     return run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
 }
 
@@ -90,6 +96,9 @@ int baseline_create(const Args& a)
     std::error_code ec;
     if (std::filesystem::exists(a.baseline_file, ec)) previous = load_baseline(a.baseline_file);
     const auto entries = make_baseline(found.findings(), previous);
+    std::set<std::string> seen;
+    for (const Finding& f : found.findings()) seen.insert(f.fingerprint);
+    const auto kept = std::count_if(previous.begin(), previous.end(), [&seen](const BaselineEntry& e) { return !seen.count(e.fingerprint); });
     OutputFile out(a.baseline_file, "baseline");
     out.stream() << baseline_text(entries);
     out.commit();
@@ -99,6 +108,13 @@ int baseline_create(const Args& a)
                                 "wrote {0} entries to {1} (findings of {3}: {2}); give each a reason, and optionally an expires date (YYYY-MM-DD)",
                                 entries.size()),
                             {std::to_string(entries.size()), a.baseline_file, std::to_string(found.findings().size()), kind})
+                  << '\n';
+    if (kept > 0 && !a.quiet)
+        std::cout << "secretscan: "
+                  << format(trn("kept {0} earlier entry that this scan did not find (delete it by hand when it is no longer needed)",
+                                "kept {0} earlier entries that this scan did not find (delete them by hand when they are no longer needed)",
+                                static_cast<std::size_t>(kept)),
+                            {std::to_string(kept)})
                   << '\n';
     return 0;
 }

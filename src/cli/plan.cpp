@@ -230,6 +230,7 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     }
     if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
     Plan p;
+    p.baselines = cfg.baselines;
     p.matcher = std::make_unique<Matcher>(std::move(rules));
     p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());

@@ -91,7 +91,10 @@ std::vector<BaselineEntry> make_baseline(const std::vector<Finding>& findings, c
     }
     for (const BaselineEntry& p : previous) {
         const auto it = by_fp.find(p.fingerprint);
-        if (it == by_fp.end()) continue;
+        if (it == by_fp.end()) {
+            by_fp.emplace(p.fingerprint, p);
+            continue;
+        }
         it->second.reason = p.reason;
         it->second.expires = p.expires;
     }

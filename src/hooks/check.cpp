@@ -44,8 +44,8 @@ class HookSink : public FindingSink {
 public:
     /// `message_file`: the commit message file git gave commit-msg (in a linked worktree it is
     /// not .git/COMMIT_EDITMSG, where .git is a file), named in the advice.
-    HookSink(std::ostream& err, std::string name, bool redact, std::string message_file)
-        : m_err(err), m_name(std::move(name)), m_redact(redact), m_message_file(std::move(message_file))
+    HookSink(std::ostream& err, std::string name, bool redact, std::string message_file, std::string baseline)
+        : m_err(err), m_name(std::move(name)), m_redact(redact), m_message_file(std::move(message_file)), m_baseline(std::move(baseline))
     {
     }
     bool finding(const Finding& f) override
@@ -70,6 +70,7 @@ private:
     std::string m_name;
     bool m_redact;
     std::string m_message_file;
+    std::string m_baseline;
     std::vector<Finding> m_findings;
 };
 
@@ -107,6 +108,11 @@ void HookSink::advise(const std::set<std::string>& rules) const
                     "pushing publishes history;") << '\n';
     else
         m_err << tr("  - remove it from the file and stage the change again;") << '\n';
+    std::set<std::string> tags; // a secret in an annotated tag's message: no rebase removes it
+    for (const Finding& f : m_findings)
+        if (f.source == SourceKind::tag_message && !f.tag.empty()) tags.insert(f.tag);
+    for (const std::string& t : tags)
+        m_err << format(tr("  - write tag {0} again without it: git tag -f -a {0} {0}^{};"), {printable(t)}) << '\n';
     std::string explain;
     for (const auto& r : rules) explain += " secretscan rules explain " + r + ';';
     m_err << format(tr("  - if it is real, rotate it:{0}"), {explain}) << '\n'
@@ -115,10 +121,15 @@ void HookSink::advise(const std::set<std::string>& rules) const
           << '\n';
     // A baseline records what a scan finds: the staged changes for a commit, the history for a
     // push. A message is not in any scan a baseline can be made from, so no baseline is offered.
-    if (m_name != "commit-msg")
+    const char* scan = m_name == "pre-push" ? "history" : "staged";
+    if (m_name != "commit-msg" && m_baseline.empty())
         m_err << format(tr("  - to accept what is already there, record it in a baseline: secretscan baseline create "
                            ".secretscan-baseline.jsonl {0}, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;"),
-                        {m_name == "pre-push" ? "history" : "staged"})
+                        {scan})
+              << '\n';
+    else if (m_name != "commit-msg") // the configured one: create adds to it, keeping its entries
+        m_err << format(tr("  - to accept what is already there, add it to your baseline: secretscan baseline create {0} {1};"),
+                        {m_baseline, scan})
               << '\n';
     m_err << format(tr("  - to skip this check once: {0}"), {bypass_for(m_name)}) << '\n';
 }
@@ -147,7 +158,7 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
     }
     const std::unique_ptr<Source> source = source_for(name, args, input);
     if (!source) return 0;
-    HookSink sink(ctx.err, name, ctx.redact, name == "commit-msg" && !args.empty() ? args[0] : "");
+    HookSink sink(ctx.err, name, ctx.redact, name == "commit-msg" && !args.empty() ? args[0] : "", ctx.baseline);
     run_scan(*source, ctx.scanner, ctx.options, sink); // the sink prints the warnings
     return sink.blocked() ? 1 : 0;
 }

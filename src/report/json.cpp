@@ -35,8 +35,10 @@ json finding_json(const Finding& f, const ReportOptions& o)
     if (!f.commit.empty()) j["commit"] = f.commit;
     if (!f.tag.empty()) j["tag"] = f.tag;
     if (!f.commit.empty()) j["commit_message"] = o.redact ? redact_in(f.commit_message, f.secret, o.redact_percent) : f.commit_message;
-    if (!f.commits.empty()) j["commits"] = f.commits;
-    if (!f.commit.empty() || !f.tag.empty()) j["refs"] = f.refs; // history: [] when no ref holds it (a range's commit)
+    if (!f.commit.empty() || !f.tag.empty()) { // history: [] when none (a tag message has no commit)
+        j["commits"] = f.commits;
+        j["refs"] = f.refs;
+    }
     if (!f.author.empty()) j["author"] = f.author;
     if (!f.date.empty()) j["date"] = f.date;
     if (f.present_at_head >= 0) j["present_at_head"] = f.present_at_head == 1;

@@ -74,7 +74,7 @@ private:
                 out << printable(f.author) << ", " << f.date.substr(0, 10) << ")" << reset;
             }
             if (f.occurrences > 1) out << " [" << f.occurrences << " occurrences]";
-            if (f.present_at_head == 0) out << " (only in history)";
+            if (f.present_at_head == 0) out << " (not at HEAD)"; // another branch may still hold it: refs says
             if (f.baseline_expired) out << " (baseline entry expired)";
             out << '\n';
         }

@@ -203,6 +203,8 @@ private:
             const git::Tag tag(raw);
             for (Finding f : by_item[m_s.tags_at + t]) {
                 f.tag = tag_name(m_s.tags[t]);
+                if (f.tag.size() == GIT_OID_HEXSZ && f.tag.find_first_not_of("0123456789abcdef") == std::string::npos)
+                    f.tag = git_tag_name(tag.get()); // named by its id (a push): the name it was made with
                 if (m_s.tags[t].first.rfind("refs/tags/", 0) == 0) f.refs = {m_s.tags[t].first};
                 if (const git_signature* s = git_tag_tagger(tag.get())) {
                     f.author = person(s);
@@ -273,7 +275,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags);
     const bool window = m_options.since || m_options.until;
     if (window) keep_window(m->repo.get(), m_options, m->commits);
-    if (m->commits.empty() && m->loose.empty()) summary.warnings.push_back("no commits to scan");
+    if (m->commits.empty() && m->loose.empty() && m->tags.empty()) summary.warnings.push_back("no commits to scan");
     summary.notes.push_back("listed " + std::to_string(m->commits.size()) + " commits " + clock.at());
     // Everything: every ref, tags' messages and blobs no commit holds. Otherwise what a commit
     // inherits from one outside the ranges or the time window is not reported.

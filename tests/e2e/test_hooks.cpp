@@ -751,3 +751,50 @@ TEST_CASE("hooks: every command a blocked push prints works as printed, then the
         CHECK(testing::run({"sh", "-c", "SECRETSCAN_SKIP=1 git push origin HEAD:refs/heads/main"}, repo).exit_code == 0);
     }
 }
+
+TEST_CASE("hooks: with a baseline configured, the advice adds to it and keeps what it accepted before", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    install(d.path());
+    write_file(d / ".secretscan.yaml", "baseline: team/accepted.jsonl\n");
+    fs::create_directories(d / "team");
+    const std::vector<std::string> path{"PATH=" + testing::binary_dir() + ":" + std::getenv("PATH")};
+    for (const auto& [file, key] : {std::pair{"a.txt", key1}, std::pair{"b.txt", key2}}) {
+        write_file(d / file, "K=" + key + "\n");
+        sh(std::string("git add ") + file, d.path());
+        const auto blocked = git({"commit", "-m", file}, d.path());
+        REQUIRE(blocked.exit_code != 0);
+        const std::string text = advice(advice_lines(blocked.err), "to accept what is already there, add it to your baseline: ");
+        CHECK(text == "secretscan baseline create team/accepted.jsonl staged;");
+        const auto made = testing::run({"sh", "-c", text.substr(0, text.size() - 1)}, d.path(), path);
+        INFO(made.out << made.err);
+        REQUIRE(made.exit_code == 0);
+        expect_committed(d.path(), {"-m", file});
+    }
+    // The second run kept the first key's entry: both commits pass a history scan.
+    CHECK(secretscan({"history"}, d.path()).exit_code == 0);
+    CHECK(testing::read_file(d / "team/accepted.jsonl").find("\"path\":\"a.txt\"") != std::string::npos);
+}
+
+TEST_CASE("hooks: a pushed tag whose message holds a key: the advice names the tag and works as printed", "[hooks]")
+{
+    TempDir d;
+    sh("git init -q --bare remote.git", d.path());
+    const std::string repo = d / "r";
+    git_init_with_hooks(repo);
+    install(repo);
+    sh("git remote add origin ../remote.git && git commit -q --allow-empty -m init && git push -q origin HEAD:refs/heads/main"
+       " && git fetch -q origin && git tag -a v1 -m 'deploy key " + key1 + "'", repo);
+    const auto blocked = git({"push", "origin", "v1"}, repo);
+    REQUIRE(blocked.exit_code != 0);
+    CHECK(blocked.err.find("no commits to scan") == std::string::npos);
+    const auto lines = advice_lines(blocked.err);
+    const std::string text = advice(lines, "write tag v1 again without it: ");
+    CHECK(text == "git tag -f -a v1 v1^{};");
+    const auto rewritten = testing::run({"sh", "-c", text.substr(0, text.size() - 1)}, repo, {"GIT_EDITOR=sh -c 'echo release > \"$1\"' --"});
+    INFO(rewritten.err);
+    REQUIRE(rewritten.exit_code == 0);
+    CHECK(git({"push", "origin", "v1"}, repo).exit_code == 0);
+    CHECK(git({"cat-file", "tag", "v1"}, d / "remote.git").out.find("\n\nrelease\n") != std::string::npos);
+}

@@ -76,11 +76,11 @@ TEST_CASE("reports: csv, junit, jsonl and text for a known repository", "[report
     // Removed since: still reported, marked as history only.
     write_file(r + "/app.env", "a\n");
     sh("git commit -qam cleanup", r);
-    CHECK(secretscan({"-q", "history"}, r).out.find(" (only in history)\n") != std::string::npos);
+    CHECK(secretscan({"-q", "history"}, r).out.find(" (not at HEAD)\n") != std::string::npos);
     // A rename keeps the secret at HEAD, under another path.
     write_file(r + "/app.env", "a\nkey = " + key1 + "\n");
     sh("git commit -qam back && git mv app.env renamed.env && git commit -qm rename", r);
-    CHECK(secretscan({"-q", "history"}, r).out.find("only in history") == std::string::npos);
+    CHECK(secretscan({"-q", "history"}, r).out.find("not at HEAD") == std::string::npos);
 }
 
 TEST_CASE("reports: SARIF 2.1.0 validates against the official schema", "[reports]")

@@ -31,7 +31,9 @@ struct BaselineEntry {
 std::vector<BaselineEntry> load_baseline(const std::string& path, const std::string& inside = "");
 
 /// The baseline for `findings`, keeping the reason and expiry of entries of `previous` with the
-/// same fingerprint; one entry per fingerprint, sorted by fingerprint (stable across branches).
+/// same fingerprint, and every entry of `previous` that `findings` lack (a scan of the staged
+/// changes sees only them: accepting one secret must not drop the others); one entry per
+/// fingerprint, sorted by fingerprint (stable across branches).
 std::vector<BaselineEntry> make_baseline(const std::vector<Finding>& findings, const std::vector<BaselineEntry>& previous);
 
 /// The JSON Lines text of a baseline.

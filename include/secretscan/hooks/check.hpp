@@ -19,6 +19,9 @@ struct HookContext {
     bool redact = true;
     std::istream& in;       ///< git's standard input for the hook (pre-push: the pushed refs)
     std::ostream& err;      ///< where findings and advice go (stderr: git shows it)
+    /// The baseline the configuration names, as the advice prints it (relative to the work
+    /// tree's top, where hooks run, when inside it); empty: the advice names a new one.
+    std::string baseline = {};
 };
 
 /// Runs hook `name` (scope "repo" or "global", `shim` the installed file's path, `args` git's

@@ -28,6 +28,13 @@ TEST_CASE("baseline: one entry per fingerprint, reasons and expiry kept, the lat
     CHECK(entries[0].expires == "2030-01-01");
     CHECK(baseline_text(entries) == "{\"fingerprint\":\"" + f.fingerprint +
                                         "\",\"rule_id\":\"tok\",\"path\":\"a.env\",\"line\":3,\"reason\":\"test fixture\",\"expires\":\"2030-01-01\"}\n");
+    // An earlier entry this scan did not find is kept.
+    BaselineEntry other{std::string(64, 'b'), "tok", "c.env", 1, "", "accepted earlier", ""};
+    const auto kept = make_baseline({f}, {previous, other});
+    REQUIRE(kept.size() == 2);
+    const auto& earlier = kept[0].fingerprint == other.fingerprint ? kept[0] : kept[1];
+    CHECK(earlier.fingerprint == other.fingerprint);
+    CHECK(earlier.reason == "accepted earlier");
     const auto expiry = baseline_expiry({previous, BaselineEntry{f.fingerprint, "", "", 0, "", "", "2031-01-01"}});
     CHECK(expiry.at(f.fingerprint) == "2031-01-01");
     CHECK(baseline_expiry({previous, BaselineEntry{f.fingerprint, "", "", 0, "", "", ""}}).at(f.fingerprint).empty());
