@@ -244,7 +244,8 @@ bool FilterChain::preferred(std::size_t a, std::size_t b) const noexcept
 {
     const auto rank = [this](std::size_t i) {
         const Rule& r = m_rules[i];
-        return std::make_tuple(r.origin == RuleOrigin::git_secrets, r.kind != RuleKind::token, !r.detector.empty(), -static_cast<int>(r.confidence), i);
+        return std::make_tuple(r.origin == RuleOrigin::builtin, r.origin == RuleOrigin::git_secrets, r.kind != RuleKind::token,
+                               !r.detector.empty(), -static_cast<int>(r.confidence), i);
     };
     return rank(a) < rank(b);
 }

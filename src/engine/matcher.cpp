@@ -197,8 +197,12 @@ const CompiledRule& Matcher::Impl::compile(std::size_t i) const
     CompiledRule& c = *compiled[i];
     if (c.detector) return c;
     std::call_once(c.once, [&] {
-        auto re = std::make_unique<RE2>(rule.regex, re2_options(rule.origin == RuleOrigin::builtin ? rule_regex_memory : loaded_memory));
-        if (!re->ok()) throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + re->error());
+        auto re = std::make_unique<RE2>(line_anchored(rule.regex),
+                                        re2_options(rule.origin == RuleOrigin::builtin ? rule_regex_memory : loaded_memory));
+        if (!re->ok()) { // RE2's message quotes the pattern: quote the user's, not line_anchored's
+            const RE2 written(rule.regex, re2_options(1 << 20));
+            throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + (written.ok() ? re->error() : written.error()));
+        }
         c.groups = re->NumberOfCapturingGroups();
         c.secret_group = rule.secret_group >= 0 ? rule.secret_group : (c.groups > 0 ? 1 : 0);
         if (c.secret_group > c.groups)
@@ -232,8 +236,10 @@ void Matcher::Impl::add_unfiltered(std::size_t i)
     // their own regexes: a single DFA pass says which of them can match at all.
     if (!unfiltered) unfiltered = std::make_unique<RE2::Set>(re2_options(256 << 20), RE2::UNANCHORED);
     std::string err;
-    if (unfiltered->Add(rules[i].regex, &err) < 0)
-        throw Error(ErrorKind::config, where(rules[i]) + ": rule " + rules[i].id + ": invalid regex: " + err);
+    if (unfiltered->Add(line_anchored(rules[i].regex), &err) < 0) {
+        const RE2 written(rules[i].regex, re2_options(1 << 20));
+        throw Error(ErrorKind::config, where(rules[i]) + ": rule " + rules[i].id + ": invalid regex: " + (written.ok() ? err : written.error()));
+    }
     unfiltered_rules.push_back(i);
 }
 
@@ -324,8 +330,10 @@ void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::v
             const std::size_t begin = static_cast<std::size_t>(groups[0].data() - text.data());
             const std::size_t end = begin + groups[0].size();
             pos = end > begin ? end : begin + 1;
-            const re2::StringPiece secret = groups[static_cast<std::size_t>(c.secret_group)];
+            re2::StringPiece secret = groups[static_cast<std::size_t>(c.secret_group)];
             if (secret.data() == nullptr || secret.empty()) continue; // an optional group did not take part
+            if (secret[secret.size() - 1] == '\r') secret.remove_suffix(1); // a `$` before a CRLF line end (line_anchored)
+            if (secret.empty()) continue;
             const std::size_t s = static_cast<std::size_t>(secret.data() - text.data());
             out.push_back(RawMatch{ri, begin, end, s, s + secret.size()});
         }

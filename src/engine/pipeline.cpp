@@ -34,9 +34,37 @@ bool ChunkReader::admit(const std::string& name, std::uint64_t size)
     return false;
 }
 
+bool is_lfs_pointer(std::string_view bytes)
+{
+    constexpr std::string_view v1 = "version https://git-lfs.github.com/spec/v1\n", hawser = "version https://hawser.github.com/spec/v1\n";
+    if (bytes.size() > 1024 || bytes.empty() || bytes.back() != '\n') return false;
+    if (!bytes.starts_with(v1) && !bytes.starts_with(hawser)) return false;
+    const auto hex64 = [](std::string_view s) {
+        return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    };
+    bool oid = false, size = false;
+    for (std::size_t at = bytes.find('\n') + 1; at < bytes.size();) {
+        const std::size_t end = bytes.find('\n', at);
+        const std::string_view line = bytes.substr(at, end - at);
+        at = end + 1;
+        const std::size_t space = line.find(' ');
+        if (space == std::string_view::npos) return false;
+        const std::string_view key = line.substr(0, space), value = line.substr(space + 1);
+        if (key == "oid" && !oid && !size) oid = value.starts_with("sha256:") && hex64(value.substr(7));
+        else if (key == "size" && oid && !size) size = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+        else if (!key.starts_with("ext-") || oid || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos)
+            return false; // extension lines come before oid; their values are checked below
+        if ((key == "oid" && !oid) || (key == "size" && !size)) return false;
+        if (key.starts_with("ext-") && !(value.starts_with("sha256:") && hex64(value.substr(7)))) return false;
+    }
+    return oid && size;
+}
+
 void ChunkReader::chunk(const Chunk& c, bool counted)
 {
     if (!c.unlimited && !admit(c.where.name(), c.bytes.size())) return;
+    if (!c.unlimited && c.lines_before == 0 && is_lfs_pointer(c.bytes))
+        return skip(c.where.name(), "Git LFS pointer (its content is in LFS storage, which is not scanned)");
     std::optional<std::vector<Finding>> found = m_scanner.scan_chunk(c, m_options.explain_drops ? &m_stats.drops : nullptr);
     if (!found) return skip(c.where.name(), "binary (NUL byte in the first 8000 bytes)");
     if (counted) {

@@ -71,4 +71,41 @@ inline std::string regex_size_problem(const std::string& pattern, int& size)
            std::to_string(max_rule_program_size) + remedy;
 }
 
+/// `regex` as the engine runs a rule's regex: `^` and `$` anchor lines, as in a line-oriented
+/// scanner (RE2's (?m)), and `$` also holds before the "\r" of a CRLF line end, so a rule
+/// anchored at the line's end matches in files written on Windows (each `$` outside a character
+/// class becomes `(?:\r?$)`; the match may then end with that CR, which the matcher leaves out of
+/// the secret). Capture groups are unchanged. Thread-safe.
+inline std::string line_anchored(const std::string& regex)
+{
+    std::string out = "(?m)";
+    out.reserve(regex.size() + 16);
+    bool in_class = false;
+    for (std::size_t i = 0; i < regex.size(); ++i) {
+        const char c = regex[i];
+        if (c == '\\' && i + 1 < regex.size() && regex[i + 1] == 'Q') { // \Q...\E is literal text
+            const auto close = regex.find("\\E", i + 2);
+            const std::size_t end = close == std::string::npos ? regex.size() : close + 2;
+            out += regex.substr(i, end - i);
+            i = end - 1;
+        } else if (c == '\\' && i + 1 < regex.size()) {
+            out += regex.substr(i++, 2);
+        } else if (!in_class && c == '[') {
+            in_class = true;
+            out += c;
+            if (i + 1 < regex.size() && regex[i + 1] == '^') out += regex[++i];
+            if (i + 1 < regex.size() && regex[i + 1] == ']') out += regex[++i]; // a leading ] is literal
+        } else if (in_class && c == '[' && i + 1 < regex.size() && regex[i + 1] == ':') {
+            const auto close = regex.find(":]", i + 2); // [:alpha:] inside a class
+            const std::size_t end = close == std::string::npos ? regex.size() : close + 2;
+            out += regex.substr(i, end - i);
+            i = end - 1;
+        } else {
+            if (in_class && c == ']') in_class = false;
+            out += !in_class && c == '$' ? std::string("(?:\\r?$)") : std::string(1, c);
+        }
+    }
+    return out;
+}
+
 } // namespace secretscan

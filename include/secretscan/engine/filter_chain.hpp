@@ -118,10 +118,11 @@ public:
     /// match, or nullopt with `result` filled in.
     std::optional<Drop> check_match(const MatchView& m, MatchResult& result) const;
 
-    /// Which of two overlapping matches (rule indices) is reported: a pack rule's over a
-    /// git-secrets pattern's, a token rule's over a generic one's, a regex's over a detector's
-    /// (a file format's own rule over the assignment detector), then the higher confidence,
-    /// then the rule loaded first. True when `a` is preferred to `b`.
+    /// Which of two overlapping matches (rule indices) is reported: the user's own rule (a pack
+    /// loaded at run time, then a git-secrets pattern) over a built-in one, so a team's rule id is
+    /// never hidden (issue 12); then a token rule's over a generic one's, a regex's over a
+    /// detector's (a file format's own rule over the assignment detector), then the higher
+    /// confidence, then the rule loaded first. True when `a` is preferred to `b`.
     bool preferred(std::size_t a, std::size_t b) const noexcept;
 
     /// The line steps for a match spanning lines [first, last] (1-based): added_lines (when

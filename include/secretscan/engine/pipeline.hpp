@@ -86,6 +86,15 @@ struct ScanSummary {
     std::uint64_t ignored = 0;         ///< files and folders a directory scan passed over for .gitignore
 };
 
+/// Whether `bytes` are a whole Git LFS pointer file, as the Git LFS specification
+/// (github.com/git-lfs/git-lfs, docs/spec.md) defines one: at most 1,024 bytes, LF line ends,
+/// "version https://git-lfs.github.com/spec/v1" (or the pre-release hawser URL) first, then only
+/// "ext-N-NAME sha256:HEX64" lines, "oid sha256:HEX64" and "size DIGITS", each once where the
+/// spec says once. Strict, so nothing else can hide in a file that claims to be a pointer: a
+/// pointer holds no secret (the content lives in LFS storage, which no scan here reads).
+/// Thread-safe.
+bool is_lfs_pointer(std::string_view bytes);
+
 /// What a Source hands its chunks to, on the worker thread reading them. Counts into the
 /// worker's stats; findings go to the item being read. Not thread-safe: one per item.
 class ChunkReader {

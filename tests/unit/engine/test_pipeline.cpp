@@ -248,3 +248,21 @@ TEST_CASE("scanner: a decoder's spans are scanned and their findings located at 
     const std::vector<std::size_t> added{1};
     CHECK(scanner.scan_text(text, Provenance{}, &added).empty());
 }
+
+TEST_CASE("pipeline: a Git LFS pointer is recognised only when it is exactly one", "[pipeline]")
+{
+    const std::string oid = "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n";
+    const std::string v1 = "version https://git-lfs.github.com/spec/v1\n";
+    CHECK(is_lfs_pointer(v1 + oid + "size 12345\n"));
+    CHECK(is_lfs_pointer("version https://hawser.github.com/spec/v1\n" + oid + "size 0\n"));
+    CHECK(is_lfs_pointer(v1 + "ext-0-foo sha256:" + std::string(64, 'a') + "\n" + oid + "size 1\n"));
+    // Anything else is scanned: another line (where a secret could sit), CRLF, order, size.
+    CHECK_FALSE(is_lfs_pointer(v1 + oid + "size 12345\npassword hunter2\n"));
+    CHECK_FALSE(is_lfs_pointer(v1 + "token ghp_x\n" + oid + "size 1\n"));
+    CHECK_FALSE(is_lfs_pointer("version https://git-lfs.github.com/spec/v1\r\n" + oid + "size 1\r\n"));
+    CHECK_FALSE(is_lfs_pointer(v1 + "size 1\n" + oid));
+    CHECK_FALSE(is_lfs_pointer(v1 + oid));
+    CHECK_FALSE(is_lfs_pointer(v1 + oid + "size 12a\n"));
+    CHECK_FALSE(is_lfs_pointer(v1 + oid + "size 1\n" + std::string(1024, ' ') + "\n"));
+    CHECK_FALSE(is_lfs_pointer(v1 + "ext-0-foo sha256:secret\n" + oid + "size 1\n"));
+}

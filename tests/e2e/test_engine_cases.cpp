@@ -1,0 +1,83 @@
+// Rule engine cases from real bug reports (issue 12, item 4): `$` on CRLF files, a user's rule
+// hidden behind a built-in one, Git LFS pointer files.
+#include "../support.hpp"
+
+#include <catch2/catch.hpp>
+
+using testing::git_init;
+using testing::locations;
+using testing::scan_json;
+using testing::secretscan;
+using testing::sh;
+using testing::TempDir;
+using testing::write_file;
+using Locs = std::vector<std::string>;
+
+namespace {
+const std::string aws_key = std::string("AKIA") + "IDVWTFKTANGPVYQE";
+const std::string token = std::string("tok_") + "q7m2x9k4p8w3z6r1";
+
+/// A pack with one rule: `regex` (single-quoted YAML), keyword `keyword`, its example `example`.
+std::string pack(const std::string& id, const std::string& regex, const std::string& keyword, const std::string& example)
+{
+    return "rules:\n  - id: " + id + "\n    name: " + id + "\n    regex: '" + regex + "'\n    keywords: [" + keyword +
+           "]\n    confidence: high\n    references: [https://example.invalid/docs]\n    examples: ['" + example + "']\n";
+}
+} // namespace
+
+TEST_CASE("engine cases: a rule anchored with $ matches on CRLF files, in files, staged blobs and history", "[engine-cases]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "end.yaml", pack("line-end-token", "tok_[a-z0-9]{16}$", "tok_", "x = " + token) +
+                                   pack("line-end-password", "(?i)password=(\\S+)$", "password", "password=q7m2x9k4p8w3z6r1").substr(7));
+    write_file(d / "win.ini", "[db]\r\nuser=app\r\npassword=Zr8vQ2mX7kL4pN9w\r\ntoken = " + token + "\r\n");
+    const Locs expected{"win.ini:3:10:line-end-password", "win.ini:4:9:line-end-token"};
+    const auto files = scan_json({"scan", "--rules", "end.yaml", "win.ini", "--no-redact"}, d.path());
+    CHECK(locations(files) == expected);
+    // The CR is not part of the secret.
+    CHECK(files["findings"][0]["secret"] == "Zr8vQ2mX7kL4pN9w");
+    CHECK(files["findings"][1]["secret"] == token);
+    sh("git add win.ini", d.path());
+    CHECK(locations(scan_json({"staged", "--rules", "end.yaml"}, d.path())) == expected);
+    sh("git commit -qm win", d.path());
+    CHECK(locations(scan_json({"history", "--rules", "end.yaml"}, d.path())) == expected);
+}
+
+TEST_CASE("engine cases: a user's rule is reported, not the built-in rule that matches the same secret", "[engine-cases]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "k.env", "AWS_KEY=" + aws_key + "\n");
+    write_file(d / "corp.yaml", pack("corp-aws-key", "AKIA[A-Z2-7]{16}", "akia", "AKIA" + std::string("Q3EGRIKZ5VXNWTDM")));
+    // --rules, and the same pack named by the configuration.
+    CHECK(locations(scan_json({"scan", "--rules", "corp.yaml", "k.env"}, d.path())) == Locs{"k.env:1:9:corp-aws-key"});
+    write_file(d / ".secretscan.yaml", "rules: [corp.yaml]\n");
+    CHECK(locations(scan_json({"scan", "k.env"}, d.path())) == Locs{"k.env:1:9:corp-aws-key"});
+    // A git-secrets pattern (git secrets --add) wins over the built-in rule too.
+    sh("rm .secretscan.yaml && git config --add secrets.patterns 'AKIA[A-Z2-7]{16}'", d.path());
+    const auto gs = scan_json({"scan", "k.env"}, d.path());
+    REQUIRE(gs["findings"].size() == 1);
+    CHECK(std::string(gs["findings"][0]["rule_id"]).rfind("git-secrets-", 0) == 0);
+    // Without them, the built-in rule reports it.
+    sh("git config --unset-all secrets.patterns", d.path());
+    CHECK(locations(scan_json({"scan", "k.env"}, d.path())) == Locs{"k.env:1:9:aws-access-key-id"});
+}
+
+TEST_CASE("engine cases: a Git LFS pointer never gives a finding, and -v says its content was not scanned", "[engine-cases]")
+{
+    TempDir d;
+    git_init(d.path());
+    const std::string oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+    write_file(d / "sha.yaml", pack("any-sha256", "sha256:[0-9a-f]{64}", "sha256", "sha256:" + oid));
+    write_file(d / "model.bin", "version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\nsize 52428800\n");
+    write_file(d / "notes.txt", "checksum sha256:" + oid + "\n"); // the same text outside a pointer is found
+    sh("git add model.bin notes.txt", d.path());
+    CHECK(locations(scan_json({"staged", "--rules", "sha.yaml"}, d.path())) == Locs{"notes.txt:1:10:any-sha256"});
+    sh("git commit -qm lfs", d.path());
+    CHECK(locations(scan_json({"history", "--rules", "sha.yaml"}, d.path())) == Locs{"notes.txt:1:10:any-sha256"});
+    const auto v = secretscan({"history", "--rules", "sha.yaml", "-v", "-q"}, d.path());
+    CHECK(v.err.find("secretscan: skipped model.bin (blob ") != std::string::npos);
+    CHECK(v.err.find("): Git LFS pointer (its content is in LFS storage, which is not scanned)\n") != std::string::npos);
+    CHECK(secretscan({"history", "--rules", "sha.yaml"}, d.path()).err.find("skipped 1 Git LFS pointer (-v names each)") != std::string::npos);
+}
