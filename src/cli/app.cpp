@@ -37,7 +37,8 @@ void add_global_options(CLI::App& app, Args& a)
     app.add_flag("--no-redact", a.no_redact, "Show secrets in full (default: first 4 characters and …)");
     // A string: CLI11 2.1 gives an int flag 0 when absent and -1 for "=0"; a bare flag is "true".
     app.add_flag("--redact", a.redact,
-                 "--redact[=N]: hide N percent of each secret (0-100; without =N: all of it), as gitleaks' --redact")
+                 "Hide N percent of each secret with --redact=N (0-100), all of it with --redact alone, as gitleaks' --redact "
+                 "(without it, secrets show their first 4 characters)")
         ->transform(CLI::Validator(
             [](std::string& text) -> std::string {
                 if (text == "true") text = "100";

@@ -99,6 +99,10 @@ int baseline_create(const Args& a)
     std::set<std::string> seen;
     for (const Finding& f : found.findings()) seen.insert(f.fingerprint);
     const auto kept = std::count_if(previous.begin(), previous.end(), [&seen](const BaselineEntry& e) { return !seen.count(e.fingerprint); });
+    // The folder a configuration names for it (`baseline: team/accepted.jsonl`) may not exist yet.
+    if (const auto parent = std::filesystem::path(a.baseline_file).parent_path(); !parent.empty() && !std::filesystem::exists(parent, ec))
+        if (std::filesystem::create_directories(parent, ec); ec)
+            throw Error(ErrorKind::runtime, "baseline " + a.baseline_file + ": cannot create its folder: " + ec.message());
     OutputFile out(a.baseline_file, "baseline");
     out.stream() << baseline_text(entries);
     out.commit();

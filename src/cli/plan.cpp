@@ -63,8 +63,11 @@ std::vector<BaselineEntry> load_baselines(const Args& a, const Config& cfg)
 {
     std::vector<BaselineEntry> all;
     std::error_code ec;
+    // A commit runs three hooks: only pre-commit (and pre-push) repeat the warning.
+    const bool quiet_hook = !a.hook_args.empty() && a.hook_args[0] != "pre-commit" && a.hook_args[0] != "pre-push";
     for (const auto& file : cfg.baselines) {
         if (!fs::exists(file, ec)) {
+            if (quiet_hook) continue;
             std::cerr << "secretscan: " << tr("warning: ") << printable(cfg.origin.at(file) + ": baseline " + file + " does not exist (create it: secretscan baseline create " + file + ")")
                       << '\n';
             continue;

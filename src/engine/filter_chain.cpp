@@ -187,6 +187,10 @@ FilterChain::~FilterChain() = default;
 std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& result) const
 {
     const Rule& rule = m_rules[m.rule];
+    // Before the overlap step: a rule that cannot be reported must not take a secret from one
+    // that can (a team's medium rule under --min-confidence high hid the built-in AWS rule).
+    if (rule.confidence < m_impl->policy.min_confidence)
+        return Drop{FilterStep::confidence, "its rule's confidence is below --min-confidence"};
     if (auto drop = outside_paths(rule, m.path)) return drop;
     std::string_view secret = m.secret();
     if (const ExtractorFn x = m_impl->extractors[m.rule]) {

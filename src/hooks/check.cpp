@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <memory>
 #include <set>
@@ -65,6 +66,7 @@ private:
         return tr("the staged changes");
     }
     void advise(const std::set<std::string>& rules) const;
+    void advise_baseline() const;
 
     std::ostream& m_err;
     std::string m_name;
@@ -96,42 +98,62 @@ void HookSink::finish(const ScanSummary& summary)
     advise(rules);
 }
 
+/// `s` as a POSIX shell reads it back: as is when it holds only safe characters, else in single
+/// quotes. The advice's commands are pasted into a shell.
+std::string shell_quoted(const std::string& s)
+{
+    if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./@%+=:,-") == std::string::npos)
+        return s;
+    std::string out = "'";
+    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 void HookSink::advise(const std::set<std::string>& rules) const
 {
     m_err << (m_name == "pre-push" ? tr("The push was blocked. To go on:") : tr("The commit was blocked. To go on:")) << '\n';
-    if (m_name == "commit-msg")
-        m_err << format(tr("  - take the secret out of the message: your text is kept in {0}, and git commit -e -F {0} starts from it;"),
-                        {m_message_file})
-              << '\n';
-    else if (m_name == "pre-push")
-        m_err << tr("  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
-                    "pushing publishes history;") << '\n';
-    else
-        m_err << tr("  - remove it from the file and stage the change again;") << '\n';
     std::set<std::string> tags; // a secret in an annotated tag's message: no rebase removes it
     for (const Finding& f : m_findings)
         if (f.source == SourceKind::tag_message && !f.tag.empty()) tags.insert(f.tag);
+    const bool only_tags = std::all_of(m_findings.begin(), m_findings.end(), [](const Finding& f) { return f.source == SourceKind::tag_message; });
+    if (m_name == "commit-msg")
+        m_err << format(tr("  - take the secret out of the message: your text is kept in {0}, and git commit -e -F {0} starts from it;"),
+                        {shell_quoted(m_message_file)})
+              << '\n';
+    else if (m_name == "pre-push" && !only_tags)
+        m_err << tr("  - rewrite the commits to remove it (git rebase -i, then edit the commit that added it), since "
+                    "pushing publishes history;") << '\n';
+    else if (m_name != "pre-push")
+        m_err << tr("  - remove it from the file and stage the change again;") << '\n';
     for (const std::string& t : tags)
-        m_err << format(tr("  - write tag {0} again without it: git tag -f -a {0} {0}^{};"), {printable(t)}) << '\n';
+        m_err << format(tr("  - write tag {0} again without it: git tag -f -a {0} {1};"), {printable(t), shell_quoted(t + "^{}")}) << '\n';
     std::string explain;
     for (const auto& r : rules) explain += " secretscan rules explain " + r + ';';
-    m_err << format(tr("  - if it is real, rotate it:{0}"), {explain}) << '\n'
-          << (m_name == "pre-push" ? tr("  - if it is not a secret, add the comment secretscan:allow to its line in that commit (rewriting it);")
-                                   : tr("  - if it is not a secret, add the comment secretscan:allow to its line;"))
-          << '\n';
-    // A baseline records what a scan finds: the staged changes for a commit, the history for a
-    // push. A message is not in any scan a baseline can be made from, so no baseline is offered.
-    const char* scan = m_name == "pre-push" ? "history" : "staged";
-    if (m_name != "commit-msg" && m_baseline.empty())
-        m_err << format(tr("  - to accept what is already there, record it in a baseline: secretscan baseline create "
-                           ".secretscan-baseline.jsonl {0}, and set `baseline: .secretscan-baseline.jsonl` in .secretscan.yaml;"),
-                        {scan})
-              << '\n';
-    else if (m_name != "commit-msg") // the configured one: create adds to it, keeping its entries
-        m_err << format(tr("  - to accept what is already there, add it to your baseline: secretscan baseline create {0} {1};"),
-                        {m_baseline, scan})
-              << '\n';
+    m_err << format(tr("  - if it is real, rotate it:{0}"), {explain}) << '\n';
+    if (m_name != "pre-push") m_err << tr("  - if it is not a secret, add the comment secretscan:allow to its line;") << '\n';
+    else if (!only_tags) m_err << tr("  - if it is not a secret, add the comment secretscan:allow to its line in that commit (rewriting it);") << '\n';
+    advise_baseline();
     m_err << format(tr("  - to skip this check once: {0}"), {bypass_for(m_name)}) << '\n';
+}
+
+/// A baseline records what a scan finds: the staged changes for a commit, the history for a
+/// push. A message is not in any scan a baseline can be made from, so none is offered there.
+/// The commands name the work tree's top (where hooks run), so they work from any folder.
+void HookSink::advise_baseline() const
+{
+    if (m_name == "commit-msg") return;
+    const char* scan = m_name == "pre-push" ? "history" : "staged";
+    std::error_code ec;
+    const std::string top = std::filesystem::current_path(ec).string();
+    if (m_baseline.empty())
+        m_err << format(tr("  - to accept what is already there, record it in a baseline: secretscan -C {1} baseline create "
+                           ".secretscan-baseline.jsonl {0}, and set `baseline: .secretscan-baseline.jsonl` in {2};"),
+                        {scan, shell_quoted(top), shell_quoted(top + "/.secretscan.yaml")})
+              << '\n';
+    else // the configured one: create adds to it, keeping its entries
+        m_err << format(tr("  - to accept what is already there, add it to your baseline: secretscan -C {2} baseline create {0} {1};"),
+                        {shell_quoted(m_baseline), scan, shell_quoted(top)})
+              << '\n';
 }
 
 /// The scan a hook runs, or null when there is nothing to check.
@@ -158,7 +180,10 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
     }
     const std::unique_ptr<Source> source = source_for(name, args, input);
     if (!source) return 0;
-    HookSink sink(ctx.err, name, ctx.redact, name == "commit-msg" && !args.empty() ? args[0] : "", ctx.baseline);
+    // The advice names the message file absolutely: the user may be in a subfolder.
+    std::error_code ec;
+    const std::string message_file = name == "commit-msg" && !args.empty() ? std::filesystem::absolute(args[0], ec).lexically_normal().string() : "";
+    HookSink sink(ctx.err, name, ctx.redact, message_file, ctx.baseline);
     run_scan(*source, ctx.scanner, ctx.options, sink); // the sink prints the warnings
     return sink.blocked() ? 1 : 0;
 }

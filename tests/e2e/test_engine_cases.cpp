@@ -62,6 +62,11 @@ TEST_CASE("engine cases: a user's rule is reported, not the built-in rule that m
     // Without them, the built-in rule reports it.
     sh("git config --unset-all secrets.patterns", d.path());
     CHECK(locations(scan_json({"scan", "k.env"}, d.path())) == Locs{"k.env:1:9:aws-access-key-id"});
+    // A user's rule that --min-confidence leaves out takes nothing from the built-in rule.
+    write_file(d / "corp-medium.yaml", pack("corp-aws-key", "AKIA[A-Z2-7]{16}", "akia", "AKIA" + std::string("Q3EGRIKZ5VXNWTDM")));
+    sh("sed -i 's/confidence: high/confidence: medium/' corp-medium.yaml", d.path());
+    CHECK(locations(scan_json({"scan", "--rules", "corp-medium.yaml", "--min-confidence", "high", "k.env"}, d.path())) ==
+          Locs{"k.env:1:9:aws-access-key-id"});
 }
 
 TEST_CASE("engine cases: a Git LFS pointer never gives a finding, and -v says its content was not scanned", "[engine-cases]")

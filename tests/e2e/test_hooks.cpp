@@ -650,18 +650,21 @@ std::string advice(const std::vector<std::string>& lines, const std::string& pre
 }
 
 /// Follows the baseline advice as printed: runs its command, writes the setting it names into the
-/// file it names. ("secretscan baseline create B KIND, and set `baseline: B` in F;")
+/// file it names. ("secretscan -C TOP baseline create B KIND, and set `baseline: B` in TOP/F;")
 void follow_baseline_advice(const std::vector<std::string>& lines, const std::string& repo)
 {
     const std::string text = advice(lines, "to accept what is already there, record it in a baseline: ");
     const auto set = text.find(", and set `");
     const auto in = text.find("` in ", set);
     REQUIRE((set != std::string::npos && in != std::string::npos && text.back() == ';'));
-    const auto made = testing::run({"sh", "-c", text.substr(0, set)}, repo, {"PATH=" + testing::binary_dir() + ":" + std::getenv("PATH")});
+    CHECK(text.rfind("secretscan -C " + repo + " baseline create .secretscan-baseline.jsonl ", 0) == 0);
+    // Run from a subfolder: the command names the top, so it works wherever the user stands.
+    fs::create_directories(repo + "/sub");
+    const auto made = testing::run({"sh", "-c", text.substr(0, set)}, repo + "/sub", {"PATH=" + testing::binary_dir() + ":" + std::getenv("PATH")});
     INFO(made.out << made.err);
     REQUIRE(made.exit_code == 0);
     CHECK(made.out.find("wrote 1 entry") != std::string::npos);
-    write_file(repo + "/" + text.substr(in + 5, text.size() - in - 6), text.substr(set + 11, in - set - 11) + "\n");
+    write_file(text.substr(in + 5, text.size() - in - 6), text.substr(set + 11, in - set - 11) + "\n");
 }
 } // namespace
 
@@ -706,13 +709,15 @@ TEST_CASE("hooks: every command a blocked commit message prints works as printed
     REQUIRE(blocked.exit_code != 0);
     const auto lines = advice_lines(blocked.err);
     REQUIRE(lines.size() == 4);
-    CHECK(lines[0] == "take the secret out of the message: your text is kept in .git/COMMIT_EDITMSG, and git commit -e -F "
-                      ".git/COMMIT_EDITMSG starts from it;");
+    const std::string kept = d / ".git/COMMIT_EDITMSG";
+    CHECK(lines[0] == "take the secret out of the message: your text is kept in " + kept + ", and git commit -e -F " + kept +
+                      " starts from it;");
     CHECK(blocked.err.find("baseline") == std::string::npos);
     SECTION("start again from the kept text, without the key") {
         const auto from = lines[0].find("git commit");
         const std::string command = lines[0].substr(from, lines[0].find(" starts from it;") - from);
-        const auto r = testing::run({"sh", "-c", command + " --allow-empty"}, d.path(), {"GIT_EDITOR=sed -i s/" + key2 + "/KEY/"});
+        fs::create_directories(d / "sub"); // from a subfolder too
+        const auto r = testing::run({"sh", "-c", command + " --allow-empty"}, d / "sub", {"GIT_EDITOR=sed -i s/" + key2 + "/KEY/"});
         INFO(r.err);
         CHECK(r.exit_code == 0);
         CHECK(git({"log", "-1", "--format=%B"}, d.path()).out == "deploy with KEY\n\nkeep this paragraph\n\n");
@@ -758,7 +763,15 @@ TEST_CASE("hooks: with a baseline configured, the advice adds to it and keeps wh
     git_init_with_hooks(d.path());
     install(d.path());
     write_file(d / ".secretscan.yaml", "baseline: team/accepted.jsonl\n");
-    fs::create_directories(d / "team");
+    // team/ does not exist yet: baseline create makes it. Until then a commit warns once, not
+    // once per hook it runs.
+    write_file(d / "clean.txt", "nothing\n");
+    sh("git add clean.txt", d.path());
+    const auto clean = git({"commit", "-m", "clean"}, d.path());
+    CHECK(clean.exit_code == 0);
+    std::size_t warnings = 0;
+    for (std::size_t at = 0; (at = clean.err.find("does not exist (create it", at)) != std::string::npos; ++at) ++warnings;
+    CHECK(warnings == 1);
     const std::vector<std::string> path{"PATH=" + testing::binary_dir() + ":" + std::getenv("PATH")};
     for (const auto& [file, key] : {std::pair{"a.txt", key1}, std::pair{"b.txt", key2}}) {
         write_file(d / file, "K=" + key + "\n");
@@ -766,7 +779,7 @@ TEST_CASE("hooks: with a baseline configured, the advice adds to it and keeps wh
         const auto blocked = git({"commit", "-m", file}, d.path());
         REQUIRE(blocked.exit_code != 0);
         const std::string text = advice(advice_lines(blocked.err), "to accept what is already there, add it to your baseline: ");
-        CHECK(text == "secretscan baseline create team/accepted.jsonl staged;");
+        CHECK(text == "secretscan -C " + d.path() + " baseline create team/accepted.jsonl staged;");
         const auto made = testing::run({"sh", "-c", text.substr(0, text.size() - 1)}, d.path(), path);
         INFO(made.out << made.err);
         REQUIRE(made.exit_code == 0);
@@ -791,7 +804,8 @@ TEST_CASE("hooks: a pushed tag whose message holds a key: the advice names the t
     CHECK(blocked.err.find("no commits to scan") == std::string::npos);
     const auto lines = advice_lines(blocked.err);
     const std::string text = advice(lines, "write tag v1 again without it: ");
-    CHECK(text == "git tag -f -a v1 v1^{};");
+    CHECK(text == "git tag -f -a v1 'v1^{}';");
+    CHECK(blocked.err.find("git rebase -i") == std::string::npos); // no commit to rewrite: only the tag
     const auto rewritten = testing::run({"sh", "-c", text.substr(0, text.size() - 1)}, repo, {"GIT_EDITOR=sh -c 'echo release > \"$1\"' --"});
     INFO(rewritten.err);
     REQUIRE(rewritten.exit_code == 0);
