@@ -98,6 +98,11 @@ std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
                         "(others are an error)")
         ->type_name("OPTS");
     table.emplace_back(history, history_command);
+    // The options every command takes are declared on the top level, so a command's own --help
+    // would not show them: say where they are.
+    for (CLI::App* command : {scan, staged, message, history})
+        command->footer("Every scan also takes the options `secretscan --help` lists (--format, -o, --redact, --rules, "
+                        "--baseline, --min-confidence, --exit-code, ...), before or after the command.");
     auto* rules = app.add_subcommand("rules", "List, check or explain the rules");
     rules->require_subcommand(1);
     table.emplace_back(rules->add_subcommand("list", "List the loaded rules"), rules_list);
