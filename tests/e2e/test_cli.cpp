@@ -46,8 +46,8 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
     CHECK(second.err == "secretscan: error: unknown command 'rules explian' (rules takes list, check, explain)\nRun 'secretscan --help' for usage.\n");
     CHECK(secretscan({"baseline"}, d.path()).err == "secretscan: error: baseline needs a command: create\nRun 'secretscan --help' for usage.\n");
     // A scan command's own --help points at the options every command takes.
-    for (const char* command : {"scan", "staged", "message", "history"})
-        CHECK(secretscan({command, "--help"}, d.path()).out.find("Every scan also takes the options `secretscan --help` lists") !=
+    for (const char* name : {"scan", "staged", "message", "history"})
+        CHECK(secretscan({name, "--help"}, d.path()).out.find("Every scan also takes the options `secretscan --help` lists") !=
               std::string::npos);
 
     const auto not_repo = secretscan({"history"}, d.path());
