@@ -730,15 +730,24 @@ TEST_CASE("hooks: every command a blocked commit message prints works as printed
     }
 }
 
-TEST_CASE("hooks: every command a blocked push prints works as printed, then the push goes through", "[hooks]")
+namespace {
+/// D/r: a repository with the hooks installed whose first commit is on D/remote.git's main.
+std::string repo_with_remote(const TempDir& d)
 {
-    TempDir d;
     sh("git init -q --bare remote.git", d.path());
     const std::string repo = d / "r";
     git_init_with_hooks(repo);
     install(repo);
     sh("git remote add origin ../remote.git && git commit -q --allow-empty -m init && git push -q origin HEAD:refs/heads/main"
        " && git fetch -q origin", repo);
+    return repo;
+}
+} // namespace
+
+TEST_CASE("hooks: every command a blocked push prints works as printed, then the push goes through", "[hooks]")
+{
+    TempDir d;
+    const std::string repo = repo_with_remote(d);
     write_file(repo + "/k.txt", "K=" + key1 + "\n");
     sh("git add k.txt && git commit -q --no-verify -m leak", repo);
     const auto blocked = git({"push", "origin", "HEAD:refs/heads/main"}, repo);
@@ -793,12 +802,8 @@ TEST_CASE("hooks: with a baseline configured, the advice adds to it and keeps wh
 TEST_CASE("hooks: a pushed tag whose message holds a key: the advice names the tag and works as printed", "[hooks]")
 {
     TempDir d;
-    sh("git init -q --bare remote.git", d.path());
-    const std::string repo = d / "r";
-    git_init_with_hooks(repo);
-    install(repo);
-    sh("git remote add origin ../remote.git && git commit -q --allow-empty -m init && git push -q origin HEAD:refs/heads/main"
-       " && git fetch -q origin && git tag -a v1 -m 'deploy key " + key1 + "'", repo);
+    const std::string repo = repo_with_remote(d);
+    sh("git tag -a v1 -m 'deploy key " + key1 + "'", repo);
     const auto blocked = git({"push", "origin", "v1"}, repo);
     REQUIRE(blocked.exit_code != 0);
     CHECK(blocked.err.find("no commits to scan") == std::string::npos);
