@@ -136,31 +136,31 @@ std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
     return table;
 }
 
-/// Whether `word` is an option of `app` that takes the next word as its value (read from the
+/// The option of `app` that `name` ("--name", "-x") names, or null (read from the
 /// declarations, so the word scans below never drift from them).
-bool takes_value(const CLI::App& app, const std::string& word)
+const CLI::Option* option_named(const CLI::App& app, const std::string& name)
 {
     for (const CLI::Option* o : app.get_options()) {
-        if (o->get_items_expected_min() == 0) continue; // a flag
         for (const auto& n : o->get_lnames())
-            if (word == "--" + n) return true;
+            if (name == "--" + n) return o;
         for (const auto& n : o->get_snames())
-            if (word == "-" + n) return true;
+            if (name == "-" + n) return o;
     }
-    return false;
+    return nullptr;
+}
+
+/// Whether `word` is an option of `app` that takes the next word as its value.
+bool takes_value(const CLI::App& app, const std::string& word)
+{
+    const CLI::Option* o = option_named(app, word);
+    return o && o->get_items_expected_min() > 0; // not a flag
 }
 
 /// Whether `word` ("--name", "--name=value", "-x") names an option of `app`.
 bool known_option(const CLI::App& app, const std::string& word)
 {
     const std::string name = word.substr(0, word.find('='));
-    for (const CLI::Option* o : app.get_options()) {
-        for (const auto& n : o->get_lnames())
-            if (name == "--" + n) return true;
-        for (const auto& n : o->get_snames())
-            if (name == "-" + n) return true;
-    }
-    return name == "--help" || name == "-h";
+    return option_named(app, name) || name == "--help" || name == "-h";
 }
 
 /// The index of the first command word in argv (skipping options and their values), or argc.

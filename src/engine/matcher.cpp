@@ -191,6 +191,18 @@ struct Matcher::Impl {
     void run_rule(std::size_t ri, std::string_view text, const std::vector<Window>& windows, std::vector<RawMatch>& out) const;
 };
 
+namespace {
+
+/// The error for a rule whose regex, as line_anchored() rewrote it, did not compile (RE2 said
+/// `error`). RE2's messages quote the pattern: quote the user's, not the rewritten one.
+Error invalid_regex(const Rule& rule, const std::string& error)
+{
+    const RE2 written(rule.regex, re2_options(1 << 20));
+    return Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + (written.ok() ? error : written.error()));
+}
+
+} // namespace
+
 const CompiledRule& Matcher::Impl::compile(std::size_t i) const
 {
     const Rule& rule = rules[i];
@@ -199,10 +211,7 @@ const CompiledRule& Matcher::Impl::compile(std::size_t i) const
     std::call_once(c.once, [&] {
         auto re = std::make_unique<RE2>(line_anchored(rule.regex),
                                         re2_options(rule.origin == RuleOrigin::builtin ? rule_regex_memory : loaded_memory));
-        if (!re->ok()) { // RE2's message quotes the pattern: quote the user's, not line_anchored's
-            const RE2 written(rule.regex, re2_options(1 << 20));
-            throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": invalid regex: " + (written.ok() ? re->error() : written.error()));
-        }
+        if (!re->ok()) throw invalid_regex(rule, re->error());
         c.groups = re->NumberOfCapturingGroups();
         c.secret_group = rule.secret_group >= 0 ? rule.secret_group : (c.groups > 0 ? 1 : 0);
         if (c.secret_group > c.groups)
@@ -236,10 +245,7 @@ void Matcher::Impl::add_unfiltered(std::size_t i)
     // their own regexes: a single DFA pass says which of them can match at all.
     if (!unfiltered) unfiltered = std::make_unique<RE2::Set>(re2_options(256 << 20), RE2::UNANCHORED);
     std::string err;
-    if (unfiltered->Add(line_anchored(rules[i].regex), &err) < 0) {
-        const RE2 written(rules[i].regex, re2_options(1 << 20));
-        throw Error(ErrorKind::config, where(rules[i]) + ": rule " + rules[i].id + ": invalid regex: " + (written.ok() ? err : written.error()));
-    }
+    if (unfiltered->Add(line_anchored(rules[i].regex), &err) < 0) throw invalid_regex(rules[i], err);
     unfiltered_rules.push_back(i);
 }
 

@@ -72,9 +72,7 @@ void read_blob(git_repository* repo, const Change& c, ChunkReader& out)
 /// git fast-import (or hash-object --literally) writes messages that hold one.
 void read_message(git_repository* repo, const git_oid& id, Provenance where, ChunkReader& out)
 {
-    git_odb* odb_raw = nullptr;
-    git::check(git_repository_odb(&odb_raw, repo), "open the object database");
-    const git::Odb odb(odb_raw);
+    const git::Odb odb = git::odb(repo);
     git_odb_object* raw = nullptr;
     git::check(git_odb_read(&raw, odb.get(), &id), "read", git::to_hex(id));
     const git::OdbObject object(raw);
@@ -304,9 +302,7 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
     if (item < m->messages_at) return read_blob(repo, *m->unique[item], out);
     if (item < m->tags_at) {
         const git_oid& id = m->commits[item - m->messages_at];
-        const std::string hex = git::to_hex(id);
-        const git::Commit c = git::lookup_commit(repo, id, hex);
-        return read_message(repo, id, {SourceKind::commit_message, "", "commit " + hex.substr(0, 12) + " message"}, out);
+        return read_message(repo, id, {SourceKind::commit_message, "", "commit " + git::to_hex(id).substr(0, 12) + " message"}, out);
     }
     if (item >= m->loose_at) return read_blob(repo, m->loose[item - m->loose_at], out);
     const NamedTag& t = m->tags[item - m->tags_at];

@@ -76,8 +76,8 @@ std::vector<git_oid> all_ref_tips(git_repository* repo)
     return tips;
 }
 
-/// The commits of the refs under `prefix` ("refs/heads/"...; "refs/" adds HEAD): git log's
-/// --branches, --tags, --remotes and --all.
+/// The commits of git log's ref set `set`: --branches, --tags and --remotes (the refs under
+/// refs/heads/, refs/tags/, refs/remotes/), or --all (every ref and HEAD).
 std::vector<git_oid> ref_set_tips(git_repository* repo, const std::string& set)
 {
     if (set == "--all") return all_ref_tips(repo);
