@@ -27,7 +27,7 @@ namespace secretscan::cli {
 namespace {
 
 /// The packs, built-in and extra, minus what the command line and the configuration disable.
-std::vector<Rule> select_rules(const Args& a, const Config& cfg)
+std::vector<Rule> select_rules(const Args& a, const Config& cfg, ForeignRules& foreign)
 {
     RuleSelection sel;
     sel.builtin = !a.no_builtin;
@@ -46,7 +46,8 @@ std::vector<Rule> select_rules(const Args& a, const Config& cfg)
         add_pack(pack);
     }
     for (const auto& pack : a.rule_packs) add_pack(pack);
-    std::vector<Rule> rules = load_rules(sel);
+    std::vector<Rule> rules = load_rules(sel, &foreign);
+    for (const std::string& note : foreign.notes) std::cerr << "secretscan: " << printable(note) << '\n';
     // Rules disabled in configuration files: an unknown id is an error at the place it is named.
     for (const auto& id : cfg.disabled) {
         const auto it = std::find_if(rules.begin(), rules.end(), [&id](const Rule& r) { return r.id == id; });
@@ -224,7 +225,10 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     if (context == Context::full) policy.baseline = baseline_expiry(load_baselines(a, cfg));
     policy.today = today_utc();
     policy.min_confidence = min_confidence(a.min_confidence);
-    std::vector<Rule> rules = select_rules(a, cfg);
+    ForeignRules foreign;
+    std::vector<Rule> rules = select_rules(a, cfg, foreign);
+    for (auto check : {gitleaks_allow_check(foreign.allowlists), cfg.gitleaks_ignore.empty() ? nullptr : gitleaks_ignore_check(cfg.gitleaks_ignore)})
+        if (check) policy.allow.push_back(std::move(check));
     // Patterns a team added with `git secrets --add` keep working after it switches.
     if (context != Context::packs_only) {
         const GitSecretsConfig gs = load_git_secrets_config(".");

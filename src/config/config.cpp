@@ -158,6 +158,25 @@ void load_config_file(const std::string& path, Config& into, const std::string& 
     }
 }
 
+namespace {
+
+/// The gitleaks files a repository's top holds, as gitleaks and Betterleaks read them.
+void add_gitleaks_files(const fs::path& top, const std::string& inside, Config& c)
+{
+    std::error_code ec;
+    for (const char* name : {".betterleaks.toml", ".gitleaks.toml"}) {
+        const std::string file = (top / name).string();
+        if (!fs::exists(fs::symlink_status(file, ec))) continue;
+        c.rule_packs.push_back(file);
+        c.origin[file] = file;
+        c.inside[file] = inside;
+        break;
+    }
+    if (const fs::path ignore = top / ".gitleaksignore"; fs::is_regular_file(ignore, ec)) c.gitleaks_ignore = ignore.string();
+}
+
+} // namespace
+
 Config load_config(const std::string& dir, const std::string& explicit_file)
 {
     Config c;
@@ -174,6 +193,7 @@ Config load_config(const std::string& dir, const std::string& explicit_file)
             std::string inside = *top; // libgit2 ends it with '/'
             while (inside.size() > 1 && inside.back() == '/') inside.pop_back();
             if (fs::exists(fs::symlink_status(repo_config, ec))) load_config_file(repo_config.string(), c, inside);
+            add_gitleaks_files(*top, inside, c);
         }
     if (!explicit_file.empty()) load_config_file(explicit_file, c);
     return c;

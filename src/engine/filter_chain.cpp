@@ -152,6 +152,7 @@ struct FilterChain::Impl {
     std::vector<ValidatorFn> validators; // rule index -> validator or nullptr
     std::vector<ExtractorFn> extractors; // rule index -> extractor or nullptr
     std::vector<std::unique_ptr<RE2>> secret_regexes;
+    std::vector<std::unique_ptr<RE2>> path_regexes; // rule index -> its path_regex compiled; null: none
 
     std::optional<Drop> allowlisted(const Finding& f) const;
 };
@@ -165,6 +166,9 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
             throw Error(ErrorKind::config, to_string(r.mark) + ": rule " + r.id + ": unknown validator '" + r.validate + "'");
         m_impl->validators.push_back(fn);
         m_impl->extractors.push_back(r.extract.empty() ? nullptr : find_extractor(r.extract));
+        m_impl->path_regexes.push_back(r.path_regex.empty() ? nullptr : std::make_unique<RE2>(r.path_regex, re2_options()));
+        if (!r.path_regex.empty() && !m_impl->path_regexes.back()->ok())
+            throw Error(ErrorKind::config, to_string(r.mark) + ": rule " + r.id + ": path regex: " + m_impl->path_regexes.back()->error());
         if (r.kind == RuleKind::token && r.origin != RuleOrigin::git_secrets) {
             for (const std::string& k : r.keywords) // prefixes such as ghp_, sk-, xoxb-, dp.pt., DPAPI's AQAAANCMnd8B... (not words like ska)
                 if ((k.size() >= 3 && k.find_first_of("_-.") != std::string::npos) ||
@@ -192,6 +196,8 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
     if (rule.confidence < m_impl->policy.min_confidence)
         return Drop{FilterStep::confidence, "its rule's confidence is below --min-confidence"};
     if (auto drop = outside_paths(rule, m.path)) return drop;
+    if (const RE2* re = m_impl->path_regexes[m.rule].get(); re && !RE2::PartialMatch(m.path, *re))
+        return Drop{FilterStep::path, "the path does not match the rule's path regex '" + rule.path_regex + "'"};
     std::string_view secret = m.secret();
     if (const ExtractorFn x = m_impl->extractors[m.rule]) {
         Extraction e = x(secret);

@@ -213,7 +213,10 @@ const CompiledRule& Matcher::Impl::compile(std::size_t i) const
                                         re2_options(rule.origin == RuleOrigin::builtin ? rule_regex_memory : loaded_memory));
         if (!re->ok()) throw invalid_regex(rule, re->error());
         c.groups = re->NumberOfCapturingGroups();
-        c.secret_group = rule.secret_group >= 0 ? rule.secret_group : (c.groups > 0 ? 1 : 0);
+        c.secret_group = rule.secret_group >= 0 ? rule.secret_group
+                         : c.groups == 0         ? 0
+                         : rule.secret_group == first_nonempty_group ? first_nonempty_group
+                                                                     : 1;
         if (c.secret_group > c.groups)
             throw Error(ErrorKind::config, where(rule) + ": rule " + rule.id + ": 'secret_group' " + std::to_string(c.secret_group) +
                                                " but the regex has " + std::to_string(c.groups) + " capture groups");
@@ -316,6 +319,20 @@ void Matcher::Impl::set_candidates(std::string_view text, Candidates& out) const
         for (std::size_t r : rules_of_keyword[static_cast<std::size_t>(k)]) out.emplace_back(r, std::vector<Window>{});
 }
 
+namespace {
+
+/// The secret of a match: group `group`, or with first_nonempty_group the first group that
+/// matched a non-empty text (null when none did).
+re2::StringPiece secret_of(const std::vector<re2::StringPiece>& groups, int group)
+{
+    if (group != first_nonempty_group) return groups[static_cast<std::size_t>(group)];
+    for (std::size_t g = 1; g < groups.size(); ++g)
+        if (groups[g].data() && !groups[g].empty()) return groups[g];
+    return {};
+}
+
+} // namespace
+
 void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::vector<Window>& windows,
                              std::vector<RawMatch>& out) const
 {
@@ -336,7 +353,7 @@ void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::v
             const std::size_t begin = static_cast<std::size_t>(groups[0].data() - text.data());
             const std::size_t end = begin + groups[0].size();
             pos = end > begin ? end : begin + 1;
-            re2::StringPiece secret = groups[static_cast<std::size_t>(c.secret_group)];
+            re2::StringPiece secret = secret_of(groups, c.secret_group);
             if (secret.data() == nullptr || secret.empty()) continue; // an optional group did not take part
             if (secret[secret.size() - 1] == '\r') secret.remove_suffix(1); // a `$` before a CRLF line end (line_anchored)
             if (secret.empty()) continue;

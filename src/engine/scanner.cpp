@@ -11,6 +11,7 @@ namespace secretscan {
 
 namespace {
 
+constexpr std::size_t max_match_text = 4096; // bytes of a finding's whole match kept (gitleaks' regexTarget = "match")
 constexpr std::size_t max_line_text = 1000; // bytes of a finding's line kept: minified files stay readable
 constexpr std::size_t max_decode_context = 256; // bytes of an encoded span's line given before its decoded text
 
@@ -149,6 +150,7 @@ Finding make_finding(const Rule& rule, const Kept& k, std::string_view text, con
     f.column = columns.of(m.secret_begin);
     f.end_column = columns.of(m.secret_end > m.secret_begin ? m.secret_end - 1 : m.secret_begin);
     f.end_line = lines.line_of(m.end > m.begin ? m.end - 1 : m.begin);
+    f.match = std::string(text.substr(m.begin, std::min<std::size_t>(m.end - m.begin, max_match_text)));
     // line_text: set by place_line_text, once every finding of the text is known
     f.source = where.source;
     f.path = where.path;

@@ -191,7 +191,9 @@ const std::map<std::string, KeyReader>& key_readers()
     return readers;
 }
 
-void check_regex(const Rule& r, RegexBudget* budget)
+} // namespace
+
+void check_rule_regex(const Rule& r, RegexBudget* budget)
 {
     int size = 0;
     if (std::string why = regex_size_problem(r.regex, size); !why.empty()) fail(r.regex_mark, r.id, why);
@@ -206,6 +208,8 @@ void check_regex(const Rule& r, RegexBudget* budget)
         fail(r.regex_mark, r.id, "'secret_group' " + std::to_string(r.secret_group) + " but the regex has only " +
                                      std::to_string(re.NumberOfCapturingGroups()) + " capture groups");
 }
+
+namespace {
 
 Rule read_rule(const YAML::Node& node, const std::string& file, bool check, RegexBudget* budget)
 {
@@ -232,7 +236,7 @@ Rule read_rule(const YAML::Node& node, const std::string& file, bool check, Rege
         fail(at, r.id, "rule without 'keywords': every rule needs a literal prefilter (or 'paths' naming the files it reads whole)");
     if (r.regex.empty()) return r;
     r.regex = apply_boundary(r.regex, r.boundary);
-    if (check) check_regex(r, budget);
+    if (check) check_rule_regex(r, budget);
     return r;
 }
 

@@ -40,19 +40,50 @@ void check_unique_ids(const std::vector<Rule>& all)
     }
 }
 
+/// A gitleaks configuration's rules into `all`; the ids it disables into `off`.
+void add_gitleaks_config(const std::string& file, const std::string& inside, RegexBudget& budget, std::vector<Rule>& all,
+                         std::vector<std::string>& off, ForeignRules& foreign)
+{
+    GitleaksConfig cfg = load_gitleaks_config(file, inside, &budget);
+    for (Rule& r : cfg.rules) all.push_back(std::move(r));
+    for (auto& a : cfg.allowlists) foreign.allowlists.push_back(std::move(a));
+    for (auto& n : cfg.notes) foreign.notes.push_back(std::move(n));
+    for (auto& id : cfg.disabled) off.push_back(file + ": [extend] disabledRules: " + id);
+}
+
+/// Leaves out the rules a configuration's disabledRules name ("file: ...: ID" entries); an id
+/// that names no loaded rule is noted, as gitleaks' ids differ from the built-in ones.
+void apply_disabled_rules(const std::vector<std::string>& off, std::vector<Rule>& all, ForeignRules& foreign)
+{
+    for (const std::string& entry : off) {
+        const std::string id = entry.substr(entry.rfind(": ") + 2);
+        const auto n = std::erase_if(all, [&id](const Rule& r) { return r.id == id; });
+        if (n == 0) foreign.notes.push_back(entry + " names no loaded rule (secretscan's ids: 'secretscan rules list'); ignored");
+    }
+}
+
 } // namespace
 
-std::vector<Rule> load_rules(const RuleSelection& selection)
+std::vector<Rule> load_rules(const RuleSelection& selection, ForeignRules* foreign)
 {
     std::vector<Rule> all = selection.builtin ? builtin_rules() : std::vector<Rule>{};
     RegexBudget budget; // the packs' regexes together (the shipped ones are checked at build time)
+    ForeignRules local;
+    ForeignRules& extra = foreign ? *foreign : local;
+    std::vector<std::string> config_disabled;
     for (const auto& path : selection.extra_packs) {
         const auto root = selection.pack_roots.find(path);
         const std::string inside = root == selection.pack_roots.end() ? "" : root->second;
-        for (const auto& file : pack_files(path))
+        for (const auto& file : pack_files(path)) {
+            if (is_gitleaks_config(file)) {
+                add_gitleaks_config(file, inside, budget, all, config_disabled, extra);
+                continue;
+            }
             for (Rule& r : load_pack_file(file, inside, &budget)) all.push_back(std::move(r));
+        }
     }
     check_unique_ids(all);
+    apply_disabled_rules(config_disabled, all, extra);
     for (const auto& id : selection.disabled)
         if (std::none_of(all.begin(), all.end(), [&id](const Rule& r) { return r.id == id; }))
             throw Error(ErrorKind::usage, "--disable-rule " + id + ": no loaded rule has this id (see 'secretscan rules list')");

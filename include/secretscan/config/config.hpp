@@ -33,6 +33,9 @@ struct Config {
     /// Each rule pack and baseline a repository's .secretscan.yaml names -> the repository's top,
     /// which every file it leads to must resolve inside (load_pack_file, load_baseline).
     std::map<std::string, std::string> inside;
+    /// The repository's .gitleaksignore (absolute) when it has one at the top of its work tree:
+    /// gitleaks fingerprints whose findings are dropped (gitleaks_ignore_check).
+    std::string gitleaks_ignore;
     /// `max_file_size` (bytes; a later file's value wins); unset when no file gives it.
     std::optional<std::uint64_t> max_file_size;
     /// RE2 instructions of the allowlist secret regexes read so far, against the limit for all
@@ -55,7 +58,10 @@ void load_config_file(const std::string& path, Config& into, const std::string& 
 
 /// The layered configuration for a scan started in `dir`: the user config and the work tree's
 /// .secretscan.yaml when they exist (the latter confined to the work tree, see load_config_file),
-/// then `explicit_file` (must exist) when not empty. Throws as load_config_file.
+/// then `explicit_file` (must exist) when not empty. A gitleaks or Betterleaks configuration at
+/// the top of the work tree (.betterleaks.toml, else .gitleaks.toml) is added to `rule_packs`,
+/// confined to the work tree, and its .gitleaksignore is noted in `gitleaks_ignore`, as those
+/// tools read them (docs/migrating.md). Throws as load_config_file.
 Config load_config(const std::string& dir, const std::string& explicit_file);
 
 } // namespace secretscan

@@ -38,6 +38,9 @@ struct Finding {
     std::string rule_name;
     std::string secret;      ///< the secret itself (UTF-8); redact before display
     std::string line_text;   ///< the decoded line where the secret starts, without end of line
+    /// The whole text the rule matched, of which the secret is a part (at most 4,096 bytes): what
+    /// a gitleaks allowlist with regexTarget = "match" searches. Not in reports.
+    std::string match;
     SourceKind source = SourceKind::file;
     std::string path;        ///< path as given / relative to the repository top; empty for messages
     std::string source_name; ///< for messages: "commit <sha>", "tag <name>" or the message file path

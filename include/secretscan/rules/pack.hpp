@@ -33,6 +33,11 @@ struct RegexBudget {
 std::vector<Rule> parse_pack(std::string_view yaml_text, const std::string& name, bool check_regex, bool shipped = false,
                              RegexBudget* budget = nullptr);
 
+/// Checks a rule's regex as parse_pack does when `check_regex` is true: it compiles with RE2, within
+/// the size limits (counted in `budget` when given), with at least `secret_group` groups. Throws
+/// Error(config) "file:line:col: rule ID: ..." at r.regex_mark otherwise.
+void check_rule_regex(const Rule& r, RegexBudget* budget);
+
 /// Reads and parses a pack file (see parse_pack), its regexes counted in `budget` when given. It must be a regular file (symbolic links
 /// followed) of at most 16 MiB and, when `inside` is not empty, resolve to a path inside that
 /// folder (a pack a repository's .secretscan.yaml names must stay in the repository). Throws

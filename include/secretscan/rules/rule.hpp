@@ -66,6 +66,10 @@ struct SourceMark {
 /// "file:line:col", or just the file when the line is unknown.
 std::string to_string(const SourceMark& m);
 
+/// Rule::secret_group for "the first capture group that matched a non-empty text" (gitleaks'
+/// choice when a rule names no secretGroup).
+inline constexpr int first_nonempty_group = -2;
+
 /// One detection rule. Plain data: the compiled form lives in Matcher.
 struct Rule {
     std::string id;         ///< stable kebab-case id, unique across all loaded packs
@@ -73,7 +77,8 @@ struct Rule {
     std::string regex;      ///< RE2 syntax, with its boundary applied; matched against whole decoded texts;
                             ///< empty when a detector finds the matches
     Boundary boundary = Boundary::none; ///< what the pack asked for (already part of `regex`)
-    int secret_group = -1;  ///< capture group holding the secret; -1 = "1 if any group, else 0"
+    int secret_group = -1;  ///< capture group holding the secret; -1 = "1 if any group, else 0";
+                            ///< first_nonempty_group: the first group that matched a non-empty text
     std::vector<std::string> keywords; ///< literal prefilter, stored lower-cased; never empty in a pack
     bool multiline = false; ///< a match may run many lines below its keyword (a PEM block); other
                             ///< rules' matches lie within their keyword's line and one line either side
@@ -83,6 +88,8 @@ struct Rule {
     std::string extract;    ///< an extractor (extractors.hpp) that decodes the matched text into the
                             ///< secret (base64, user:password); empty = the text is the secret
     std::vector<std::string> paths; ///< path globs (glob.hpp): the rule reports only in such files; empty = any
+    std::string path_regex; ///< an RE2 regex searched in the path: the rule reports only in such files
+                            ///< (a gitleaks rule's `path`); empty = any
     std::string validate;   ///< offline validator name (validators.hpp; empty = none); a
                             ///< match that fails it is not reported
     Confidence confidence = Confidence::medium;
