@@ -248,6 +248,7 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     p.scan.max_file_size = a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size);
     p.scan.threads = worker_threads(a.threads);
     p.scan.explain_drops = a.explain_drops;
+    p.scan.explain_validator_drops = a.verbose; // a token of a known format whose check fails is named
     p.report = report_options(a, command);
     p.report.rules = &p.matcher->rules();
     return p;

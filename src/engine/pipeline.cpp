@@ -65,7 +65,8 @@ void ChunkReader::chunk(const Chunk& c, bool counted)
     if (!c.unlimited && !admit(c.where.name(), c.bytes.size())) return;
     if (!c.unlimited && c.lines_before == 0 && is_lfs_pointer(c.bytes))
         return skip(c.where.name(), "Git LFS pointer (its content is in LFS storage, which is not scanned)");
-    std::optional<std::vector<Finding>> found = m_scanner.scan_chunk(c, m_options.explain_drops ? &m_stats.drops : nullptr);
+    const bool explain = m_options.explain_drops || m_options.explain_validator_drops;
+    std::optional<std::vector<Finding>> found = m_scanner.scan_chunk(c, explain ? &m_stats.drops : nullptr, !m_options.explain_drops);
     if (!found) return skip(c.where.name(), "binary (NUL byte in the first 8000 bytes)");
     if (counted) {
         ++m_stats.items;

@@ -259,7 +259,7 @@ Scanner::Scanner(const Matcher& matcher, const FilterChain& chain, std::vector<s
 {
 }
 
-std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std::vector<std::string>* drops) const
+std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std::vector<std::string>* drops, bool validator_only) const
 {
     const Encoding encoding = chunk.encoding && *chunk.encoding == Encoding::utf8 ? Encoding::utf8 : detect_encoding(chunk.bytes);
     if (encoding == Encoding::binary) return std::nullopt;
@@ -276,7 +276,8 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
         std::erase_if(found, [&owned](const Finding& f) { return !owned(f.line); });
         for (Finding& f : found) f.line += chunk.lines_before, f.end_line += chunk.lines_before;
     }
-    if (!drops) return found;
+    if (validator_only) std::erase_if(trace, [](const TraceEntry& t) { return t.drop.step != FilterStep::validator; });
+    if (!drops || trace.empty()) return found;
     const LineIndex lines(text);
     Columns columns(text, lines);
     std::stable_sort(trace.begin(), trace.end(), [](const TraceEntry& a, const TraceEntry& b) { return a.secret_begin < b.secret_begin; });

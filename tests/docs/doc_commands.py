@@ -108,6 +108,7 @@ PLACEHOLDERS = {
     (None, "RANGE"): "HEAD~2..HEAD",
     (None, "ID"): "aws-access-key-id",
     (None, "PACK"): "{files}/pack.yaml",
+    (None, "GITLEAKS_TOML"): "{files}/gitleaks.toml",        # a gitleaks configuration
     (None, "LIST"): "pre-commit,commit-msg",
     (None, "DIR"): "{files}/demo",                           # a folder that does not exist yet
     (None, "OPTIONS"): "--format sarif --output report.sarif",
@@ -143,6 +144,12 @@ PACK = """rules:
     keywords: [internal-token-]
     examples: ['token = internal-token-804216']
     negative_examples: ['token = internal-token-xyz']
+"""
+GITLEAKS_TOML = """[[rules]]
+id = "doc-internal-token"
+description = "Internal token (documentation test)"
+regex = '''internal-token-[0-9]{6}'''
+keywords = ["internal-token-"]
 """
 # The files the configuration example of docs/config.md names, which a user of it has written.
 CONFIG_SUPPORT_FILES = {"tools/extra-rules.yaml": PACK}
@@ -352,6 +359,7 @@ def made_up_secret():
 def make_files(files):
     """The prepared files placeholders name, beside the repository."""
     write(os.path.join(files, "pack.yaml"), PACK)
+    write(os.path.join(files, "gitleaks.toml"), GITLEAKS_TOML)
     write(os.path.join(files, "aws-credentials"),
           f"[default]\naws_access_key_id = {COMMITTED_KEY}\naws_secret_access_key = {made_up_secret()}\n")
 

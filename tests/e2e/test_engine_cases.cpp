@@ -86,3 +86,17 @@ TEST_CASE("engine cases: a Git LFS pointer never gives a finding, and -v says it
     CHECK(v.err.find("): Git LFS pointer (its content is in LFS storage, which is not scanned)\n") != std::string::npos);
     CHECK(secretscan({"history", "--rules", "sha.yaml"}, d.path()).err.find("skipped 1 Git LFS pointer (-v names each)") != std::string::npos);
 }
+
+TEST_CASE("engine cases: a token whose check digits fail is not reported, and -v says its validator dropped it", "[engine-cases]")
+{
+    TempDir d;
+    const std::string made_up = std::string("ghp_") + "4rY7uKq2Wm9Zb3Xc5Vn8Lp1Ts6Hd0Jf2Ae7G"; // CRC-32 check digits wrong
+    write_file(d / "g.env", "GITHUB_TOKEN=" + made_up + "\n");
+    const auto quiet = secretscan({"scan", "g.env"}, d.path());
+    CHECK(quiet.exit_code == 0);
+    CHECK(quiet.err.find("dropped") == std::string::npos);
+    const auto verbose = secretscan({"-v", "scan", "g.env"}, d.path());
+    CHECK(verbose.exit_code == 0);
+    CHECK(verbose.err.find("secretscan: dropped g.env:1:14: rule github-pat, step validator: the github-crc32 validator fails: GitHub check "
+                           "digits f2Ae7G do not match the CRC-32 3bW13N\n") != std::string::npos);
+}

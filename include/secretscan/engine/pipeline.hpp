@@ -38,6 +38,7 @@ struct ScanOptions {
     std::uint64_t max_file_size = 100u << 20;
     unsigned threads = 0;                    ///< 0 = one per core; at most 4 per core and 256 (more is that many)
     bool explain_drops = false;              ///< list every dropped match in ScanStats::drops
+    bool explain_validator_drops = false;    ///< list the matches a validator dropped (a token whose check digits fail) in ScanStats::drops
     /// Called when each phase starts, every `progress_interval` seconds while items are scanned,
     /// and once with "done"; from one thread at a time (a reporter thread, or the caller's).
     /// Empty: no progress is reported and no thread is started.

@@ -51,10 +51,11 @@ public:
     /// The decode stage, then scan_text. Returns nullopt for a binary chunk (detect_encoding),
     /// which is not scanned. Does not look at the chunk's size (run_scan does). When `drops` is
     /// non-null, each match the filter chain dropped in the chunk's text (not in decoded spans)
-    /// is appended to it as "NAME:LINE:COLUMN: rule ID, step STEP: REASON" (--explain-drops).
+    /// is appended to it as "NAME:LINE:COLUMN: rule ID, step STEP: REASON" (--explain-drops); with
+    /// `validator_only`, only the matches a validator dropped (-v).
     /// A segment (Chunk::lines_before, own_first_line, own_last_line) keeps only the findings
     /// and drops on its own lines, numbered as lines of the whole text.
-    std::optional<std::vector<Finding>> scan_chunk(const Chunk& chunk, std::vector<std::string>* drops = nullptr) const;
+    std::optional<std::vector<Finding>> scan_chunk(const Chunk& chunk, std::vector<std::string>* drops = nullptr, bool validator_only = false) const;
 
     /// Findings in decoded UTF-8 `text`: the matcher's matches through the filter chain's match
     /// steps, one finding per secret (overlap), then the line steps. When `added_lines` is
