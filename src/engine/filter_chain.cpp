@@ -250,14 +250,14 @@ std::optional<Drop> FilterChain::validate(std::size_t rule, std::string_view sec
     return std::nullopt;
 }
 
-bool FilterChain::preferred(std::size_t a, std::size_t b) const noexcept
+bool FilterChain::preferred(std::size_t a, std::size_t b, bool a_named, bool b_named) const noexcept
 {
-    const auto rank = [this](std::size_t i) {
+    const auto rank = [this](std::size_t i, bool named) {
         const Rule& r = m_rules[i];
         return std::make_tuple(r.origin == RuleOrigin::builtin, r.origin == RuleOrigin::git_secrets, r.kind != RuleKind::token,
-                               !r.detector.empty(), -static_cast<int>(r.confidence), i);
+                               !r.detector.empty(), !named, -static_cast<int>(r.confidence), i);
     };
-    return rank(a) < rank(b);
+    return rank(a, a_named) < rank(b, b_named);
 }
 
 std::optional<Drop> FilterChain::check_lines(std::size_t first, std::size_t last, const std::vector<std::size_t>* added,

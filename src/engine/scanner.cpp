@@ -109,6 +109,13 @@ void defer_to_validators(const FilterChain& chain, const std::vector<RawMatch>& 
 }
 
 /// One secret, one finding: of matches whose secrets overlap, keep the preferred rule's.
+/// Whether a match holds context besides its secret (FilterChain::preferred): more than the
+/// one byte on either side a boundary takes.
+bool names_provider(const RawMatch& m)
+{
+    return (m.end - m.begin) - (m.secret_end - m.secret_begin) >= 3;
+}
+
 void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std::vector<TraceEntry>* trace)
 {
     std::sort(matches.begin(), matches.end(), [](const Kept& a, const Kept& b) {
@@ -121,7 +128,7 @@ void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std:
         for (std::size_t j = kept.size(), looked = 0; j-- > 0 && looked < 16; ++looked) {
             Kept& k = kept[j];
             if (k.match.secret_end <= m.match.secret_begin) continue;
-            const bool better = chain.preferred(m.match.rule, k.match.rule);
+            const bool better = chain.preferred(m.match.rule, k.match.rule, names_provider(m.match), names_provider(k.match));
             const RawMatch& loser = better ? k.match : m.match;
             const RawMatch& winner = better ? m.match : k.match;
             record(chain, trace, loser, Drop{FilterStep::overlap, "rule " + chain.rules()[winner.rule].id + " reports the same secret"});

@@ -121,9 +121,12 @@ public:
     /// Which of two overlapping matches (rule indices) is reported: the user's own rule (a pack
     /// loaded at run time, then a git-secrets pattern) over a built-in one, so a team's rule id is
     /// never hidden (issue 12); then a token rule's over a generic one's, a regex's over a
-    /// detector's (a file format's own rule over the assignment detector), then the higher
-    /// confidence, then the rule loaded first. True when `a` is preferred to `b`.
-    bool preferred(std::size_t a, std::size_t b) const noexcept;
+    /// detector's (a file format's own rule over the assignment detector), then a match that
+    /// names its provider over one that knows only the format (`a_named`, `b_named`: the whole
+    /// match holds 3 bytes or more besides the secret, such as `workos_api_key: "` before an
+    /// `sk_live_` key that Stripe's rule also matches), then the higher confidence, then the rule
+    /// loaded first. True when `a` is preferred to `b`.
+    bool preferred(std::size_t a, std::size_t b, bool a_named = false, bool b_named = false) const noexcept;
 
     /// The line steps for a match spanning lines [first, last] (1-based): added_lines (when
     /// `added` is non-null: sorted line numbers that count), then inline_marker on the texts of
