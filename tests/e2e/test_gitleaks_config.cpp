@@ -61,7 +61,7 @@ TEST_CASE("gitleaks config: a repository's .gitleaks.toml is read with its rules
     CHECK(locations(scan_json({"scan", "."}, d.path())) == expected);
 }
 
-TEST_CASE("gitleaks config: --rules FILE.toml loads it; --no-builtin leaves only its rules", "[gitleaks]")
+TEST_CASE("gitleaks config: --rules FILE.toml loads it and --no-builtin leaves only its rules", "[gitleaks]")
 {
     TempDir d;
     write_tree(d);

@@ -121,7 +121,7 @@ regexes = ['''ok''']
     CHECK(allow(f).empty());
 }
 
-TEST_CASE("gitleaks config: errors name the file, line, column and rule; what is not loaded is noted", "[gitleaks]")
+TEST_CASE("gitleaks config: errors name the file, line, column and rule, and notes say what is not loaded", "[gitleaks]")
 {
     CHECK(parse_error("[[rules]\nid = 1\n").rfind("g.toml:1:", 0) == 0);
     CHECK(parse_error("[[rules]]\nid = \"x\"\nregex = '''(a'''\n") ==
