@@ -26,10 +26,12 @@ namespace secretscan::cli {
 
 namespace {
 
-/// The packs, built-in and extra, minus what the command line and the configuration disable.
-std::vector<Rule> select_rules(const Args& a, const Config& cfg, ForeignRules& foreign)
+/// The packs, built-in and extra, minus what the command line and the configuration disable;
+/// the built-in rules' examples only when `examples` (rules check).
+std::vector<Rule> select_rules(const Args& a, const Config& cfg, ForeignRules& foreign, bool examples)
 {
     RuleSelection sel;
+    sel.examples = examples;
     sel.builtin = !a.no_builtin;
     sel.disabled = a.disabled;
     // Packs named in configuration files must exist (the error points at where they are named);
@@ -172,6 +174,7 @@ std::unique_ptr<Matcher> redact_only_matcher(const std::vector<Rule>& rules)
     std::set<std::string> used;
     for (const Rule& r : rules) used.insert(r.id);
     RuleSelection all;
+    all.examples = false;
     std::vector<Rule> off = load_rules(all);
     std::erase_if(off, [&used](const Rule& r) { return used.count(r.id) != 0; });
     if (off.empty()) return nullptr;
@@ -226,7 +229,7 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     policy.today = today_utc();
     policy.min_confidence = min_confidence(a.min_confidence);
     ForeignRules foreign;
-    std::vector<Rule> rules = select_rules(a, cfg, foreign);
+    std::vector<Rule> rules = select_rules(a, cfg, foreign, context == Context::packs_only); // only `rules check` reads examples
     for (auto check : {gitleaks_allow_check(foreign.allowlists), cfg.gitleaks_ignore.empty() ? nullptr : gitleaks_ignore_check(cfg.gitleaks_ignore)})
         if (check) policy.allow.push_back(std::move(check));
     // Patterns a team added with `git secrets --add` keep working after it switches.

@@ -3,6 +3,7 @@
 #include <secretscan/engine/matcher.hpp>
 #include <secretscan/error.hpp>
 
+#include "engine/keyword_set.hpp"
 #include "util/regex.hpp"
 #include "util/strings.hpp"
 
@@ -160,7 +161,7 @@ struct Matcher::Impl {
     const std::vector<Rule>& rules;
     std::vector<std::string> keyword_list;                  // keyword index -> keyword
     std::vector<std::vector<std::size_t>> rules_of_keyword; // keyword index -> rule indices
-    std::unique_ptr<RE2::Set> keywords;
+    std::unique_ptr<KeywordSet> keywords;      // the keyword prefilter for inputs bulk scans leave to it
     std::unique_ptr<RE2::Set> unfiltered;      // regexes of the rules without keywords
     std::vector<std::size_t> unfiltered_rules; // set index -> rule index
     std::vector<std::size_t> file_rules;       // rules with paths and no keywords: run on matching files
@@ -230,10 +231,7 @@ void Matcher::Impl::add_keywords(std::size_t i, std::map<std::string, std::size_
     for (const auto& kw : rules[i].keywords) {
         auto it = index.find(kw);
         if (it == index.end()) {
-            std::string err;
-            const int k = keywords->Add(kw, &err);
-            if (k < 0) throw Error(ErrorKind::config, where(rules[i]) + ": rule " + rules[i].id + ": bad keyword '" + kw + "': " + err);
-            it = index.emplace(kw, static_cast<std::size_t>(k)).first;
+            it = index.emplace(kw, keyword_list.size()).first;
             rules_of_keyword.emplace_back();
             keyword_list.push_back(kw);
         }
@@ -314,7 +312,7 @@ void Matcher::Impl::set_candidates(std::string_view text, Candidates& out) const
 {
     if (rules_of_keyword.empty()) return;
     std::vector<int> hits; // keyword indices
-    set_match(*keywords, text, hits, "keyword prefilter");
+    keywords->find(text, hits);
     for (int k : hits)
         for (std::size_t r : rules_of_keyword[static_cast<std::size_t>(k)]) out.emplace_back(r, std::vector<Window>{});
 }
@@ -365,10 +363,6 @@ void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::v
 
 Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(std::make_unique<Impl>(m_rules))
 {
-    RE2::Options o = re2_options();
-    o.set_case_sensitive(false);
-    o.set_literal(true);
-    m_impl->keywords = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         m_impl->compiled.push_back(std::make_unique<CompiledRule>());
@@ -383,7 +377,7 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
         else if (m_rules[i].keywords.empty()) m_impl->add_unfiltered(i);
         else m_impl->add_keywords(i, index);
     }
-    if (!m_impl->keywords->Compile()) throw Error(ErrorKind::config, "cannot compile the keyword prefilter (out of memory)");
+    m_impl->keywords = std::make_unique<KeywordSet>(m_impl->keyword_list);
     if (m_impl->unfiltered && !m_impl->unfiltered->Compile())
         throw Error(ErrorKind::config, "cannot compile the regex prefilter (out of memory)");
 }

@@ -66,7 +66,7 @@ void apply_disabled_rules(const std::vector<std::string>& off, std::vector<Rule>
 
 std::vector<Rule> load_rules(const RuleSelection& selection, ForeignRules* foreign)
 {
-    std::vector<Rule> all = selection.builtin ? builtin_rules() : std::vector<Rule>{};
+    std::vector<Rule> all = selection.builtin ? builtin_rules(selection.examples) : std::vector<Rule>{};
     RegexBudget budget; // the packs' regexes together (the shipped ones are checked at build time)
     ForeignRules local;
     ForeignRules& extra = foreign ? *foreign : local;

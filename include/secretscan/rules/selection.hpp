@@ -13,6 +13,7 @@ namespace secretscan {
 /// Options that decide which rules a scan uses.
 struct RuleSelection {
     bool builtin = true;                  ///< include the shipped packs
+    bool examples = true;                 ///< the shipped rules' examples too (builtin_rules); only `rules check` reads them
     std::vector<std::string> extra_packs; ///< files (*.toml: gitleaks configurations), or directories whose *.yaml / *.yml are loaded (in name order)
     std::vector<std::string> disabled;    ///< rule ids to drop (from --disable-rule)
     /// Extra pack -> the folder every file it names must resolve inside (symbolic links
