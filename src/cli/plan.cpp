@@ -230,8 +230,11 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     policy.min_confidence = min_confidence(a.min_confidence);
     ForeignRules foreign;
     std::vector<Rule> rules = select_rules(a, cfg, foreign, context == Context::packs_only); // only `rules check` reads examples
-    for (auto check : {gitleaks_allow_check(foreign.allowlists), cfg.gitleaks_ignore.empty() ? nullptr : gitleaks_ignore_check(cfg.gitleaks_ignore)})
+    std::vector<std::string> ignore_notes;
+    for (auto check : {gitleaks_allow_check(foreign.allowlists),
+                       cfg.gitleaks_ignore.empty() ? nullptr : gitleaks_ignore_check(cfg.gitleaks_ignore, rules, ignore_notes)})
         if (check) policy.allow.push_back(std::move(check));
+    for (const std::string& note : ignore_notes) std::cerr << "secretscan: " << printable(note) << '\n';
     // Patterns a team added with `git secrets --add` keep working after it switches.
     if (context != Context::packs_only) {
         const GitSecretsConfig gs = load_git_secrets_config(".");
@@ -273,6 +276,15 @@ int report_scan(const Args& a, const Plan& plan, Source& source)
     if (file) file->commit();
     for (const auto& w : s.warnings) std::cerr << "secretscan: " << tr("warning: ") << printable(w) << '\n';
     if (!a.verbose && !a.quiet) skipped_note(s);
+    if (const auto n = s.dropped[static_cast<std::size_t>(FilterStep::validator)]; n && !a.verbose && !a.quiet && !a.explain_drops)
+        std::cerr << "secretscan: "
+                  << format(trn("{0} match of a known token format failed its check (check digits or structure), so no provider issued it: "
+                                "not reported (-v names it)",
+                                "{0} matches of known token formats failed their check (check digits or structure), so no provider issued "
+                                "them: not reported (-v names them)",
+                                n),
+                            {std::to_string(n)})
+                  << '\n';
     if (s.ignored && !a.quiet)
         std::cerr << "secretscan: "
                   << format(trn("{0} file or folder that .gitignore ignores was not scanned (--no-ignore scans it)",

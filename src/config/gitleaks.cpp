@@ -315,18 +315,27 @@ std::string gitleaks_fingerprint(const Finding& f)
     return f.commit.empty() ? tail : f.commit + ":" + tail;
 }
 
-std::function<std::string(const Finding&)> gitleaks_ignore_check(const std::string& path)
+std::function<std::string(const Finding&)> gitleaks_ignore_check(const std::string& path, const std::vector<Rule>& rules,
+                                                                 std::vector<std::string>& notes)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::config, path + ": cannot read the file (" + errno_message() + ")");
     auto listed = std::make_shared<std::set<std::string>>();
+    std::size_t n = 0;
     for (std::string line; std::getline(in, line);) {
+        ++n;
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!line.empty() && line[0] != '#') listed->insert(line);
+        if (line.empty() || line[0] == '#') continue;
+        listed->insert(line);
+        const std::size_t last = line.rfind(':'), before = last == std::string::npos || last == 0 ? std::string::npos : line.rfind(':', last - 1);
+        const std::string rule = before == std::string::npos ? "" : line.substr(before + 1, last - before - 1);
+        if (std::none_of(rules.begin(), rules.end(), [&rule](const Rule& r) { return r.id == rule; }))
+            notes.push_back(path + ":" + std::to_string(n) + ": rule '" + rule + "' is not loaded, so this entry drops nothing (secretscan's ids: 'secretscan rules list')");
     }
     if (listed->empty()) return nullptr;
     return [listed, path](const Finding& f) {
-        return listed->count(gitleaks_fingerprint(f)) ? "its gitleaks fingerprint is listed in " + path : std::string();
+        const std::string global = f.path + ":" + f.rule_id + ":" + std::to_string(f.line); // gitleaks matches this form in history too
+        return listed->count(gitleaks_fingerprint(f)) || listed->count(global) ? "its gitleaks fingerprint is listed in " + path : std::string();
     };
 }
 

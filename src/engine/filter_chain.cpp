@@ -108,11 +108,27 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::st
 /// unquoted value is a name, call or expression (pass = c->argv[1], token = strdup(...)); and a
 /// value glued to its ':' is a Redis key, a case pattern or a URL part (auth:fea5..., PASS:*),
 /// not YAML, JSON or a configuration line (.properties files alone write key:value).
+/// Whether byte `at` of `text` lies inside a string literal that opens earlier on its line (an
+/// odd number of unescaped quotes of one kind before it): `"https://...?apikey=VALUE&..."`.
+bool inside_string(std::string_view text, std::size_t at)
+{
+    const std::size_t start = text.rfind('\n', at) == std::string_view::npos ? 0 : text.rfind('\n', at) + 1;
+    int open[3] = {0, 0, 0};
+    for (std::size_t i = start; i < at; ++i) {
+        if (text[i] == '\\') {
+            ++i;
+            continue;
+        }
+        if (const auto q = std::string_view("\"'`").find(text[i]); q != std::string_view::npos) open[q] ^= 1;
+    }
+    return open[0] || open[1] || open[2];
+}
+
 std::string not_a_literal(const Rule& rule, const MatchView& m)
 {
     if (rule.detector.empty() || m.secret_begin == 0) return "";
     const char before = m.text[m.secret_begin - 1];
-    if (before == '"' || before == '\'' || before == '`' || before == '>') return "";
+    if (before == '"' || before == '\'' || before == '`' || before == '>' || inside_string(m.text, m.secret_begin)) return "";
     if (code_file(m.path)) return "it is unquoted in code: a name, call or expression, not a string";
     if (before == ':' && !m.path.ends_with(".properties")) return "it is glued to a ':' (a Redis key, a pattern), not assigned";
     return "";
@@ -248,6 +264,17 @@ std::optional<Drop> FilterChain::validate(std::size_t rule, std::string_view sec
     if (!verdict.passed) return Drop{FilterStep::validator, "the " + m_rules[rule].validate + " validator fails: " + verdict.note};
     result.note = std::move(verdict.note);
     return std::nullopt;
+}
+
+std::string FilterChain::path_key(std::string_view path) const
+{
+    std::string key{is_lockfile(path) ? 'L' : '-', code_file(path) ? 'C' : '-', path.ends_with(".properties") ? 'P' : '-'};
+    for (std::size_t i = 0; i < m_rules.size(); ++i) {
+        if (m_rules[i].paths.empty() && !m_impl->path_regexes[i]) continue;
+        const bool in = !outside_paths(m_rules[i], path) && (!m_impl->path_regexes[i] || RE2::PartialMatch(path, *m_impl->path_regexes[i]));
+        key += in ? '1' : '0';
+    }
+    return key;
 }
 
 bool FilterChain::preferred(std::size_t a, std::size_t b, bool a_named, bool b_named) const noexcept

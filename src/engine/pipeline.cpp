@@ -220,6 +220,7 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     if (source.max_threads()) threads = std::min(threads, source.max_threads());
     ProgressReporter progress(options, summary.stats.unit, clock);
     progress.phase("listing");
+    source.set_path_key([&chain = scanner.chain()](std::string_view path) { return chain.path_key(path); });
     const std::size_t n = source.list(summary, threads);
     const std::size_t shown = std::min(n, source.progress_items());
     progress.phase("scanning", shown);

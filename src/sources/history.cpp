@@ -8,10 +8,27 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace secretscan {
 
 using namespace history;
+
+namespace {
+
+/// A history item: a blob and the class of the path it is read at (HistoryOptions::path_key).
+struct ItemKey {
+    git_oid blob;
+    std::uint32_t cls;
+};
+struct ItemKeyHash {
+    std::size_t operator()(const ItemKey& k) const noexcept { return OidHash{}(k.blob) ^ (static_cast<std::size_t>(k.cls) * 0x9E3779B97F4A7C15ull); }
+};
+struct ItemKeyEq {
+    bool operator()(const ItemKey& a, const ItemKey& b) const noexcept { return a.cls == b.cls && git_oid_equal(&a.blob, &b.blob); }
+};
+
+} // namespace
 
 struct HistorySource::State {
     git::Repository repo;
@@ -20,11 +37,28 @@ struct HistorySource::State {
     OidSet shallow;
     std::vector<git_oid> commits;
     std::vector<CommitWork> work;      // per commit
-    std::vector<const Change*> unique; // item -> the first (path, blob) holding each unique blob
-    OidMap<std::size_t> blob_index;    // blob -> item
+    std::vector<const Change*> unique; // item -> the first (path, blob) holding each unique (blob, path class)
+    Source::PathKey path_key; // set_path_key
+    std::unordered_map<std::string, std::uint32_t> class_of_path; // path -> its class (memo of path_key)
+    std::unordered_map<std::string, std::uint32_t> classes;       // path key -> class
+    std::unordered_map<ItemKey, std::size_t, ItemKeyHash, ItemKeyEq> blob_index; // (blob, class) -> item
     std::vector<NamedTag> tags;        // annotated tags whose messages are scanned
     std::vector<Change> loose;         // blobs that refs reach without a commit (blobs_outside_commits)
     std::size_t messages_at = 0, tags_at = 0, loose_at = 0, items = 0; // where each kind of item starts
+
+    /// The item key of a (path, blob): the blob's id and its path's class.
+    ItemKey item_key(const Change& c)
+    {
+        std::uint32_t cls = 0;
+        if (path_key) {
+            auto [it, fresh] = class_of_path.emplace(c.path, 0);
+            if (fresh) it->second = classes.emplace(path_key(c.path), static_cast<std::uint32_t>(classes.size())).first->second;
+            cls = it->second;
+        }
+        return {c.blob, cls};
+    }
+
+    std::size_t item_of(const Change& c) { return blob_index.at(item_key(c)); }
 
     git_repository* worker_repo(unsigned w)
     {
@@ -35,13 +69,14 @@ struct HistorySource::State {
 
 namespace {
 
-/// Unique blobs, in order of first appearance, each with the path it first appeared at.
+/// Unique (blob, path class) pairs, in order of first appearance, each with the path it first
+/// appeared at.
 void collect_unique(HistorySource::State& s)
 {
     for (const CommitWork& cw : s.work)
         for (const auto* list : {&cw.bases, &cw.changes})
             for (const Change& c : *list)
-                if (s.blob_index.emplace(c.blob, s.unique.size()).second) s.unique.push_back(&c);
+                if (s.blob_index.emplace(s.item_key(c), s.unique.size()).second) s.unique.push_back(&c);
 }
 
 /// A tag as findings name it: its ref without refs/tags/, or the range that named it.
@@ -110,7 +145,7 @@ public:
         std::vector<const std::string*> first_path(m_s.unique.size(), nullptr); // where each blob was first attributed
         for (const CommitWork& cw : m_s.work)
             for (const Change& c : cw.bases) { // held by a parent outside the range: not new
-                const std::size_t b = m_s.blob_index.at(c.blob);
+                const std::size_t b = m_s.item_of(c);
                 for (const Finding& f : by_item[b]) m_seen.emplace(key(f, c.path), known_before);
                 if (!first_path[b]) first_path[b] = &c.path;
             }
@@ -118,7 +153,7 @@ public:
             if (m_s.messages_at < m_s.tags_at)
                 for (const Finding& f : by_item[m_s.messages_at + i]) add(f, i);
             for (const Change& c : m_s.work[i].changes) {
-                const std::size_t b = m_s.blob_index.at(c.blob);
+                const std::size_t b = m_s.item_of(c);
                 // The same content under another path (a rename or copy) adds nothing new: its
                 // secrets count as occurrences of the findings made where the blob first appeared.
                 const std::string& path = first_path[b] ? *first_path[b] : c.path;
@@ -263,6 +298,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");
     m->shallow = shallow_boundary(m->repo.get());
+    m->path_key = m_path_key;
     // A revision that names a blob or a tree (a pushed tag to one) is read as such; the rest
     // are commits. Only excludes left (^A): no commit to scan, not every ref.
     std::vector<std::string> ranges;

@@ -114,6 +114,7 @@ std::size_t PushSource::list(ScanSummary& summary, unsigned threads)
                                        "branch): every commit of " + local_ref + " is checked, its whole history");
         }
         m_refs.push_back(std::make_unique<HistorySource>(m_repo_dir, std::move(h)));
+        m_refs.back()->set_path_key(m_path_key);
         m_first_item.push_back(m_first_item.back() + m_refs.back()->list(summary, threads));
     }
     return m_first_item.back();

@@ -95,8 +95,37 @@ TEST_CASE("engine cases: a token whose check digits fail is not reported, and -v
     const auto quiet = secretscan({"scan", "g.env"}, d.path());
     CHECK(quiet.exit_code == 0);
     CHECK(quiet.err.find("dropped") == std::string::npos);
+    CHECK(quiet.err.find("secretscan: 1 match of a known token format failed its check (check digits or structure), so no provider "
+                         "issued it: not reported (-v names it)\n") != std::string::npos);
     const auto verbose = secretscan({"-v", "scan", "g.env"}, d.path());
     CHECK(verbose.exit_code == 0);
     CHECK(verbose.err.find("secretscan: dropped g.env:1:14: rule github-pat, step validator: the github-crc32 validator fails: GitHub check "
                            "digits f2Ae7G do not match the CRC-32 3bW13N\n") != std::string::npos);
+}
+
+TEST_CASE("engine cases: in history a blob copied to a path where a user's path-limited rule applies is judged there too", "[engine-cases]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "acme.toml", "[[rules]]\nid = \"acme-db-password\"\nregex = '''ACME_DB_PASS\\s*=\\s*\"([^\"]{12,})\"'''\n"
+                                "keywords = [\"acme_db_pass\"]\npath = '''(^|/)deploy/.*\\.env$'''\n");
+    write_file(d / "src/other.conf", "ACME_DB_PASS = \"Tr0ub4dor&3xYz!q\"\n");
+    sh("git add src && git commit -qm a && mkdir deploy && cp src/other.conf deploy/prod.env && git add deploy && git commit -qm b", d.path());
+    const Locs expected{"deploy/prod.env:1:17:acme-db-password", "src/other.conf:1:17:password-assignment"};
+    CHECK(locations(scan_json({"scan", "--rules", "acme.toml", "src", "deploy"}, d.path())) == expected);
+    CHECK(locations(scan_json({"history", "--rules", "acme.toml"}, d.path())) == expected);
+    // A copy to a path the rules treat alike is still one finding, with the copy an occurrence.
+    sh("cp src/other.conf src/again.conf && git add src && git commit -qm c", d.path());
+    const auto again = scan_json({"history", "--rules", "acme.toml"}, d.path());
+    CHECK(locations(again) == expected);
+    CHECK(again["findings"][1]["occurrences"] == 2);
+}
+
+TEST_CASE("engine cases: a key in a URL's query inside a quoted string in code is a literal, a call is not", "[engine-cases]")
+{
+    TempDir d;
+    write_file(d / "more.py", "ETHERSCAN_URL = \"https://api.etherscan.io/api?module=account&apikey=G9DPX2KQ7M4ZR8T1WV5NB3HJ6YC0LF2A\"\n"
+                              "password = get_password()\n"
+                              "url = f\"https://api.example.org/v1?token={token}\"\n");
+    CHECK(locations(scan_json({"scan", "more.py"}, d.path())) == Locs{"more.py:1:69:generic-secret-assignment"});
 }

@@ -79,8 +79,12 @@ std::string gitleaks_fingerprint(const Finding& f);
 
 /// Reads a .gitleaksignore file: one gitleaks fingerprint per line; blank lines and lines
 /// starting with '#' are skipped. The check drops a finding whose gitleaks_fingerprint is listed
-/// (commits written in full, as gitleaks' reports give them). Nullptr for a file
-/// with no entries. Throws Error(config) naming the file when it cannot be read. Thread-safe.
-std::function<std::string(const Finding&)> gitleaks_ignore_check(const std::string& path);
+/// (commits written in full, as gitleaks' reports give them), or, as gitleaks does in history
+/// too, its `path:rule:line`. An entry whose rule is none of `rules` gets a note "FILE:LINE:
+/// rule 'ID' is not loaded..." in `notes` (gitleaks' own rule ids are not secretscan's). Nullptr
+/// for a file with no entries. Throws Error(config) naming the file when it cannot be read. The
+/// function returned is thread-safe.
+std::function<std::string(const Finding&)> gitleaks_ignore_check(const std::string& path, const std::vector<Rule>& rules,
+                                                                 std::vector<std::string>& notes);
 
 } // namespace secretscan

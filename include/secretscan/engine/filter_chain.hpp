@@ -128,6 +128,12 @@ public:
     /// loaded first. True when `a` is preferred to `b`.
     bool preferred(std::size_t a, std::size_t b, bool a_named = false, bool b_named = false) const noexcept;
 
+    /// What in `path` decides the findings a text gives: one character per test that looks at
+    /// the path (each rule's `paths` globs or path regex, the lockfile class, the code-file and
+    /// .properties tests of the value step). Two paths with the same key give the same findings
+    /// for the same content, so a history scan reads a blob once per key (history.hpp).
+    std::string path_key(std::string_view path) const;
+
     /// The line steps for a match spanning lines [first, last] (1-based): added_lines (when
     /// `added` is non-null: sorted line numbers that count), then inline_marker on the texts of
     /// its first and last lines.

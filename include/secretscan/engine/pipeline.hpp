@@ -140,6 +140,12 @@ public:
     /// Reads item `item` on worker `worker` (< the thread count) and hands its chunks to `out`.
     /// Called once per item, for different items at once on different workers.
     virtual void read(std::size_t item, unsigned worker, ChunkReader& out) = 0;
+    /// What in a path decides the findings a text gives (FilterChain::path_key).
+    using PathKey = std::function<std::string(std::string_view)>;
+    /// Called by run_scan before list() with the scan's FilterChain::path_key. A source that
+    /// reads one content under many paths (history) reads it once per distinct key, so that a
+    /// rule limited to some paths judges it where it applies. Others ignore it.
+    virtual void set_path_key(PathKey key) { (void)key; }
     /// Most workers read() supports (0: no limit).
     virtual unsigned max_threads() const { return 0; }
     /// After list(): how many of the first items a progress display counts (the ones in

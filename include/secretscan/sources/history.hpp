@@ -35,11 +35,11 @@ HistoryOptions parse_log_opts(const std::string& opts, std::int64_t now);
 
 /// `history`: the commits reachable from the ranges, parents first (topological order, ties
 /// broken by commit time). Every (path, blob) that a commit adds relative to all of its parents
-/// is collected; the items are the unique blobs (each read and scanned once, in parallel, one
-/// repository handle per worker), then the commit messages, then the annotated tags' messages.
-/// A finding is one (rule, secret, path), attributed to the first commit in that order whose
-/// blob holds it; later blobs that still hold it, and the same content under another path,
-/// increase `occurrences`. With ranges, what a parent outside them already holds is not
+/// is collected; the items are the unique blobs (each read and scanned once per distinct
+/// path key of its paths (set_path_key), in parallel, one repository handle per worker), then the
+/// commit messages, then the annotated tags' messages. A finding is one (rule, secret, path),
+/// attributed to the first commit in that order whose blob holds it; later blobs that still hold
+/// it, and the same content under another path of the same key, increase `occurrences`. With ranges, what a parent outside them already holds is not
 /// reported. Each file finding says whether HEAD still holds it. Works on bare repositories; a
 /// shallow one adds a warning; no commit at all adds the warning "no commits to scan".
 /// list() throws Error(usage) when repo_dir is not a repository or a range does not resolve;
@@ -51,6 +51,7 @@ public:
     std::string unit() const override { return "blobs"; }
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
+    void set_path_key(PathKey key) override { m_path_key = std::move(key); }
     bool needs_whole_scan() const override { return true; }
     std::size_t progress_items() const override;
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
@@ -61,6 +62,7 @@ public:
 private:
     std::string m_repo_dir;
     HistoryOptions m_options;
+    PathKey m_path_key;
     std::unique_ptr<State> m;
 };
 
