@@ -92,6 +92,8 @@ void explain(const Rule& r)
     std::cout << printable(r.id) << ": " << printable(r.name) << ' ' << format(tr("(confidence {0})"), {to_string(r.confidence)}) << "\n\n";
     std::cout << tr("Regex:    ") << printable(r.regex) << '\n' << tr("Keywords:");
     for (const auto& k : r.keywords) std::cout << ' ' << printable(k);
+    if (r.keywords.empty()) std::cout << tr(" (none: it runs on every text)");
+    if (!r.path_regex.empty()) std::cout << '\n' << tr("Path:     ") << printable(r.path_regex);
     std::cout << '\n' << tr("Defined:  ") << printable(r.mark.file) << ':' << r.mark.line << "\n\n";
     if (!r.references.empty()) {
         std::cout << tr("Format documented at:") << '\n';
@@ -105,6 +107,7 @@ void explain(const Rule& r)
     if (const std::string impact = impact_of(r); !impact.empty())
         std::cout << tr("What an attacker can do with it:") << '\n' << printable(wrapped(tr(impact.c_str())), "\n") << "\n\n";
     const std::string remediation = tr(r.remediation.c_str());
+    if (remediation.empty()) return; // a gitleaks rule, or a pack rule without remediation
     std::cout << tr("If it leaked:") << '\n' << printable(remediation, "\n");
     if (!remediation.empty() && remediation.back() != '\n') std::cout << '\n';
 }

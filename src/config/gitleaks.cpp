@@ -154,6 +154,7 @@ std::optional<Rule> read_rule(const std::string& file, const toml::table& t, Reg
     const std::string path = r.string("path");
     read_allowlists(file, t, "allowlist", rule.id, out.allowlists);
     read_allowlists(file, t, "allowlists", rule.id, out.allowlists);
+    if (r.string("regex").empty() && path.empty()) fail(rule.mark, rule.id, "a rule needs a 'regex' (or, reporting a file by its name alone, a 'path')");
     if (r.string("regex").empty()) {
         out.notes.push_back(to_string(rule.mark) + ": rule " + rule.id +
                             ": a rule without a regex (one that reports a file by its path alone) is not supported by secretscan; not loaded");

@@ -141,6 +141,22 @@ std::optional<Drop> outside_paths(const Rule& rule, std::string_view path)
     return Drop{FilterStep::path, "the rule applies only to files matching its paths"};
 }
 
+/// A key's words, lower-cased: split at every byte that is not a letter or digit and where a
+/// lower-case letter or digit is followed by an upper-case one (datadogApiKey: datadog, api, key).
+std::vector<std::string> key_words(std::string_view key)
+{
+    std::vector<std::string> words(1);
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(key[i]);
+        const bool alnum = std::isalnum(c) != 0;
+        const bool camel = i > 0 && std::isupper(c) && (std::islower(static_cast<unsigned char>(key[i - 1])) || std::isdigit(static_cast<unsigned char>(key[i - 1])));
+        if ((!alnum || camel) && !words.back().empty()) words.emplace_back();
+        if (alnum) words.back() += static_cast<char>(std::tolower(c));
+    }
+    if (words.back().empty()) words.pop_back();
+    return words;
+}
+
 } // namespace
 
 struct FilterChain::Impl {
@@ -149,11 +165,18 @@ struct FilterChain::Impl {
     std::vector<std::pair<std::string, std::size_t>> providers; // token rules' providers (first tag) -> rule index
 
     /// The token rule whose provider the key before a generic match names, or nullptr.
+    /// The provider must be whole words of the key (DATADOG_API_KEY, datadogApiKey,
+    /// HASHICORP_VAULT_TOKEN for hashicorp-vault), not part of one: SQLALCHEMY_SECRET_KEY names no
+    /// Alchemy, EXPORT_TOKEN no Expo.
     const std::pair<std::string, std::size_t>* named_provider(std::string_view key) const
     {
-        const std::string lower = ascii_lower(key.substr(0, 128));
+        const std::vector<std::string> words = key_words(key.substr(0, 128));
         for (const auto& p : providers)
-            if (lower.find(p.first) != std::string::npos) return &p;
+            for (std::size_t i = 0; i < words.size(); ++i) {
+                std::string joined;
+                for (std::size_t j = i; j < words.size() && joined.size() < p.first.size(); ++j) joined += words[j];
+                if (joined == p.first) return &p;
+            }
         return nullptr;
     }
 
@@ -190,8 +213,11 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
                 if ((k.size() >= 3 && k.find_first_of("_-.") != std::string::npos) ||
                     (k.size() >= 8 && !std::all_of(k.begin(), k.end(), [](char c) { return c >= 'a' && c <= 'z'; })))
                     m_impl->prefixes.emplace_back(k, m_impl->extractors.size() - 1);
-            if (!r.tags.empty() && r.tags.front().size() >= 4 && r.family != "password-hash") // a hash names no provider
-                m_impl->providers.emplace_back(ascii_lower(r.tags.front()), m_impl->extractors.size() - 1);
+            if (!r.tags.empty() && r.tags.front().size() >= 4 && r.family != "password-hash") { // a hash names no provider
+                std::string name = ascii_lower(r.tags.front());
+                std::erase(name, '-'); // compared with a key's words joined
+                m_impl->providers.emplace_back(std::move(name), m_impl->extractors.size() - 1);
+            }
         }
     }
     for (const auto& r : policy.secret_regexes) {

@@ -51,6 +51,18 @@ void add_gitleaks_config(const std::string& file, const std::string& inside, Reg
     for (auto& id : cfg.disabled) off.push_back(file + ": [extend] disabledRules: " + id);
 }
 
+/// The loaded rules whose ids start as `id` does up to its first '-' (gitleaks' aws-access-token:
+/// secretscan's aws-...), at most 6: a hint for an id from another tool.
+std::string same_provider(const std::string& id, const std::vector<Rule>& all)
+{
+    const std::string stem = id.substr(0, id.find('-') + 1);
+    std::string list;
+    int n = 0;
+    for (const Rule& r : all)
+        if (!stem.empty() && r.id.rfind(stem, 0) == 0 && n++ < 6) list += (list.empty() ? "" : ", ") + r.id;
+    return list.empty() ? " (secretscan's ids: 'secretscan rules list')" : " (secretscan's rules of that name: " + list + ")";
+}
+
 /// Leaves out the rules a configuration's disabledRules name ("file: ...: ID" entries); an id
 /// that names no loaded rule is noted, as gitleaks' ids differ from the built-in ones.
 void apply_disabled_rules(const std::vector<std::string>& off, std::vector<Rule>& all, ForeignRules& foreign)
@@ -58,7 +70,7 @@ void apply_disabled_rules(const std::vector<std::string>& off, std::vector<Rule>
     for (const std::string& entry : off) {
         const std::string id = entry.substr(entry.rfind(": ") + 2);
         const auto n = std::erase_if(all, [&id](const Rule& r) { return r.id == id; });
-        if (n == 0) foreign.notes.push_back(entry + " names no loaded rule (secretscan's ids: 'secretscan rules list'); ignored");
+        if (n == 0) foreign.notes.push_back(entry + " names no loaded rule" + same_provider(id, all) + "; ignored");
     }
 }
 

@@ -129,3 +129,13 @@ TEST_CASE("engine cases: a key in a URL's query inside a quoted string in code i
                               "url = f\"https://api.example.org/v1?token={token}\"\n");
     CHECK(locations(scan_json({"scan", "more.py"}, d.path())) == Locs{"more.py:1:69:generic-secret-assignment"});
 }
+
+TEST_CASE("engine cases: a generic value defers to a provider's rule only when its key names the provider as whole words", "[engine-cases]")
+{
+    TempDir d;
+    write_file(d / "words.env", "SQLALCHEMY_SECRET_KEY = \"q8Zr3LmV9xT2wN7kP4sJ\"\n" // not Alchemy's
+                                "EXPORT_TOKEN=Hq7LmZ2xV9rT4wN8kP3s\n"                   // not Expo's
+                                "DATADOG_API_KEY=Hq7LmZ2xV9rT4wN8kP3s\n");              // Datadog's rule judges it: not its format
+    CHECK(locations(scan_json({"scan", "words.env"}, d.path())) ==
+          Locs{"words.env:1:26:generic-secret-assignment", "words.env:2:14:generic-secret-assignment"});
+}
