@@ -154,13 +154,14 @@ std::optional<Rule> read_rule(const std::string& file, const toml::table& t, Reg
     const std::string path = r.string("path");
     read_allowlists(file, t, "allowlist", rule.id, out.allowlists);
     read_allowlists(file, t, "allowlists", rule.id, out.allowlists);
-    if (r.string("regex").empty() && path.empty()) fail(rule.mark, rule.id, "a rule needs a 'regex' (or, reporting a file by its name alone, a 'path')");
-    if (r.string("regex").empty()) {
+    const std::string regex = r.string("regex");
+    if (regex.empty() && path.empty()) fail(rule.mark, rule.id, "a rule needs a 'regex' (or, reporting a file by its name alone, a 'path')");
+    if (regex.empty()) {
         out.notes.push_back(to_string(rule.mark) + ": rule " + rule.id +
                             ": a rule without a regex (one that reports a file by its path alone) is not supported by secretscan; not loaded");
         return std::nullopt;
     }
-    rule.regex = from_go(r.string("regex"));
+    rule.regex = from_go(regex);
     rule.regex_mark = mark_of(file, *t.get("regex"));
     rule.secret_group = r.number<int>("secretGroup", first_nonempty_group);
     if (t.get("secretGroup") && rule.secret_group < 0) fail(mark_of(file, *t.get("secretGroup")), rule.id, "'secretGroup' must be 0 or more");

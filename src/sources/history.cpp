@@ -39,7 +39,7 @@ struct HistorySource::State {
     std::vector<CommitWork> work;      // per commit
     std::vector<const Change*> unique; // item -> the first (path, blob) holding each unique (blob, path class)
     Source::PathKey path_key; // set_path_key
-    std::unordered_map<std::string, std::uint32_t> class_of_path; // path -> its class (memo of path_key)
+    std::unordered_map<std::string_view, std::uint32_t> class_of_path; // path (a Change's, in work) -> its class (memo of path_key)
     std::unordered_map<std::string, std::uint32_t> classes;       // path key -> class
     std::unordered_map<ItemKey, std::size_t, ItemKeyHash, ItemKeyEq> blob_index; // (blob, class) -> item
     std::vector<NamedTag> tags;        // annotated tags whose messages are scanned

@@ -52,7 +52,7 @@ TEST_CASE("gitleaks config: a repository's .gitleaks.toml is read with its rules
     const auto run = secretscan({"scan", "--format", "json", "."}, d.path());
     CHECK(run.exit_code == 1);
     CHECK(locations(nlohmann::json::parse(run.out)) == expected);
-    CHECK(run.err.find(d / ".gitleaks.toml: [extend] disabledRules: generic-api-key names no loaded rule (secretscan's ids: 'secretscan rules list'); ignored") !=
+    CHECK(run.err.find(d / ".gitleaks.toml: [extend] disabledRules: generic-api-key names no loaded rule (secretscan's rules of that name: generic-secret-assignment); ignored") !=
           std::string::npos);
     sh("git add . && git commit -qm init", d.path());
     CHECK(locations(scan_json({"history"}, d.path())) == expected);
