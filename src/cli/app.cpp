@@ -93,6 +93,10 @@ std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
     table.emplace_back(message, message_command);
     auto* history = app.add_subcommand("history", "Scan commits: every ref by default, or the given revision ranges");
     history->add_option("ranges", a.ranges, "Revision ranges (A..B, A...B, ^A, B)");
+    history->add_flag("--all-objects", a.all_objects,
+                      "Also every commit and blob in the object database that no ref reaches (dropped stashes, amended or "
+                      "force-pushed commits, refs/pull/* objects of a mirror): blobs no commit names are reported as "
+                      "(unreachable)/BLOB-ID");
     history->add_option("--log-opts", a.log_opts,
                         "git log options, as gitleaks' --log-opts: ranges, --all, --branches, --tags, --remotes, --since, --until "
                         "(others are an error)")

@@ -53,6 +53,7 @@ struct Args {
     std::string message_file;               // message
     std::vector<std::string> ranges;        // history
     std::string log_opts;                   // history --log-opts
+    bool all_objects = false;               // history --all-objects
     std::vector<std::string> check_files;   // rules check
     std::string rule_id;                    // rules explain
     std::string demo_dir;

@@ -49,6 +49,9 @@ int history_command(const Args& a)
 {
     const Plan plan = resolve(a, "history");
     HistoryOptions options{a.ranges, true, std::nullopt, std::nullopt};
+    options.all_objects = a.all_objects;
+    if (a.all_objects && (!a.ranges.empty() || !a.log_opts.empty()))
+        throw Error(ErrorKind::usage, "history --all-objects scans every object: give no revision range or --log-opts with it");
     if (!a.log_opts.empty()) {
         const HistoryOptions extra = parse_log_opts(a.log_opts, static_cast<std::int64_t>(std::time(nullptr)));
         options.ranges.insert(options.ranges.end(), extra.ranges.begin(), extra.ranges.end());

@@ -286,6 +286,33 @@ void keep_window(git_repository* repo, const HistoryOptions& o, std::vector<git_
     });
 }
 
+/// --all-objects, before the commits are inspected: the walk also starts at every commit no ref
+/// reaches (a dropped stash, an amended or force-pushed commit), so their blobs get paths.
+void add_dangling_commits(HistorySource::State& s, const OdbObjects& objects, ScanSummary& summary)
+{
+    const OidSet listed(s.commits.begin(), s.commits.end());
+    std::vector<std::string> tips{"--all"};
+    for (const git_oid& id : objects.commits)
+        if (!listed.count(id)) tips.push_back(git::to_hex(id));
+    summary.notes.push_back("--all-objects: " + std::to_string(tips.size() - 1) + " commits no ref reaches");
+    if (tips.size() == 1) return;
+    std::vector<NamedTag> none;
+    s.commits = list_commits(s.repo.get(), tips, s.shallow, none);
+}
+
+/// --all-objects, after the blobs of every commit and ref are known: each blob none of them
+/// names is an item of its own, "(unreachable)/ID".
+void add_unreachable_blobs(HistorySource::State& s, const OdbObjects& objects, ScanSummary& summary)
+{
+    OidSet named;
+    for (const Change* c : s.unique) named.insert(c->blob);
+    for (const Change& c : s.loose) named.insert(c.blob);
+    const std::size_t before = s.loose.size();
+    for (const git_oid& id : objects.blobs)
+        if (!named.count(id)) s.loose.push_back(Change{"(unreachable)/" + git::to_hex(id), id});
+    summary.notes.push_back("--all-objects: " + std::to_string(s.loose.size() - before) + " blobs no commit or ref names");
+}
+
 } // namespace
 
 std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
@@ -307,6 +334,9 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     const bool only_objects = !m_options.ranges.empty() &&
                               std::all_of(ranges.begin(), ranges.end(), [](const std::string& r) { return r.rfind('^', 0) == 0; });
     if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags);
+    const bool all_objects = m_options.all_objects && m_options.ranges.empty() && !m_options.since && !m_options.until;
+    const OdbObjects objects = all_objects ? odb_objects(m->repo.get()) : OdbObjects{};
+    if (all_objects) add_dangling_commits(*m, objects, summary);
     const bool window = m_options.since || m_options.until;
     if (window) keep_window(m->repo.get(), m_options, m->commits);
     if (m->commits.empty() && m->loose.empty() && m->tags.empty()) summary.warnings.push_back("no commits to scan");
@@ -327,6 +357,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     m->messages_at = m->unique.size();
     m->tags_at = m->messages_at + (m_options.messages ? m->commits.size() : 0);
     if (everything) m->loose = blobs_outside_commits(m->repo.get());
+    if (all_objects) add_unreachable_blobs(*m, objects, summary);
     m->loose_at = m->tags_at + m->tags.size();
     m->items = m->loose_at + m->loose.size();
     return m->items;

@@ -348,6 +348,29 @@ std::vector<Change> blobs_outside_commits(git_repository* repo)
     return out;
 }
 
+OdbObjects odb_objects(git_repository* repo)
+{
+    const git::Odb odb = git::odb(repo);
+    std::vector<git_oid> all;
+    const auto collect = [](const git_oid* id, void* into) {
+        static_cast<std::vector<git_oid>*>(into)->push_back(*id);
+        return 0;
+    };
+    git::check(git_odb_foreach(odb.get(), collect, &all), "list the object database of", git_repository_path(repo));
+    const auto less = [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; };
+    std::sort(all.begin(), all.end(), less);
+    all.erase(std::unique(all.begin(), all.end(), [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }), all.end());
+    OdbObjects out;
+    for (const git_oid& id : all) {
+        std::size_t size = 0;
+        git_object_t type{};
+        git::check(git_odb_read_header(&size, &type, odb.get(), &id), "read the header of object", git::to_hex(id));
+        if (type == GIT_OBJECT_COMMIT) out.commits.push_back(id);
+        else if (type == GIT_OBJECT_BLOB) out.blobs.push_back(id);
+    }
+    return out;
+}
+
 void changed_blobs(git_repository* repo, git_tree* before, git_tree* now, const std::string& prefix, std::vector<Change>& out)
 {
     const std::size_t n = git_tree_entrycount(now);

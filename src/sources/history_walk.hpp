@@ -65,6 +65,14 @@ std::vector<Change> blobs_outside_commits(git_repository* repo);
 /// False, with nothing appended, for a commit, a range or a name that resolves to nothing.
 bool blobs_of_object(git_repository* repo, const std::string& spec, std::vector<Change>& out);
 
+/// Every commit and blob in the object database (packed and loose, each once, sorted by id),
+/// reachable or not: what `history --all-objects` adds to a walk. Reads each object's header
+/// once. Throws Error(runtime) for an object whose header cannot be read.
+struct OdbObjects {
+    std::vector<git_oid> commits, blobs;
+};
+OdbObjects odb_objects(git_repository* repo);
+
 /// A (path, blob) pair that a commit adds.
 struct Change {
     std::string path;

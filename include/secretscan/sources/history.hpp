@@ -21,6 +21,10 @@ struct HistoryOptions {
     /// outside it are not scanned, and what a commit inside it inherits from one outside is not
     /// reported, as with a range. Unset = no limit.
     std::optional<std::int64_t> since, until;
+    /// With no ranges: also every commit in the object database that no ref reaches (its
+    /// ancestry walked like a ref's) and every blob no scanned commit names, reported with the
+    /// path "(unreachable)/" + its id. Lists every object's type once (git_odb_foreach).
+    bool all_objects = false;
 };
 
 /// The part of `git log` options (gitleaks' --log-opts) a history scan honours, read from one
