@@ -78,6 +78,21 @@ void add_global_options(CLI::App& app, Args& a)
 }
 
 /// Declares the commands; returns each command's CLI11 object with its function.
+CLI::App* add_history(CLI::App& app, Args& a)
+{
+    auto* history = app.add_subcommand("history", "Scan commits: every ref by default, or the given revision ranges");
+    history->add_option("ranges", a.ranges, "Revision ranges (A..B, A...B, ^A, B)");
+    history->add_flag("--all-objects", a.all_objects,
+                      "Also every commit and blob in the object database that no ref reaches (dropped stashes, amended or "
+                      "force-pushed commits, refs/pull/* objects of a mirror): blobs no commit names are reported as "
+                      "(unreachable)/BLOB-ID");
+    history->add_option("--log-opts", a.log_opts,
+                        "git log options, as gitleaks' --log-opts: ranges, --all, --branches, --tags, --remotes, --since, --until "
+                        "(others are an error)")
+        ->type_name("OPTS");
+    return history;
+}
+
 std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
 {
     std::vector<std::pair<CLI::App*, Handler>> table;
@@ -91,16 +106,7 @@ std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
     auto* message = app.add_subcommand("message", "Scan a commit message file (commit-msg hook)");
     message->add_option("file", a.message_file, "The message file")->required();
     table.emplace_back(message, message_command);
-    auto* history = app.add_subcommand("history", "Scan commits: every ref by default, or the given revision ranges");
-    history->add_option("ranges", a.ranges, "Revision ranges (A..B, A...B, ^A, B)");
-    history->add_flag("--all-objects", a.all_objects,
-                      "Also every commit and blob in the object database that no ref reaches (dropped stashes, amended or "
-                      "force-pushed commits, refs/pull/* objects of a mirror): blobs no commit names are reported as "
-                      "(unreachable)/BLOB-ID");
-    history->add_option("--log-opts", a.log_opts,
-                        "git log options, as gitleaks' --log-opts: ranges, --all, --branches, --tags, --remotes, --since, --until "
-                        "(others are an error)")
-        ->type_name("OPTS");
+    auto* history = add_history(app, a);
     table.emplace_back(history, history_command);
     // The options every command takes are declared on the top level, so a command's own --help
     // would not show them: say where they are.
