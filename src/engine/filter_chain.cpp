@@ -109,7 +109,7 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::st
 /// value glued to its ':' is a Redis key, a case pattern or a URL part (auth:fea5..., PASS:*),
 /// not YAML, JSON or a configuration line (.properties files alone write key:value).
 /// Whether byte `at` of `text` lies inside a string literal that opens earlier on its line (an
-/// odd number of unescaped quotes of one kind before it): `"https://...?apikey=VALUE&..."`.
+/// odd number of unescaped quotes of one kind before it).
 bool inside_string(std::string_view text, std::size_t at)
 {
     const std::size_t start = text.rfind('\n', at) == std::string_view::npos ? 0 : text.rfind('\n', at) + 1;
@@ -128,7 +128,11 @@ std::string not_a_literal(const Rule& rule, const MatchView& m)
 {
     if (rule.detector.empty() || m.secret_begin == 0) return "";
     const char before = m.text[m.secret_begin - 1];
-    if (before == '"' || before == '\'' || before == '`' || before == '>' || inside_string(m.text, m.secret_begin)) return "";
+    if (before == '"' || before == '\'' || before == '`' || before == '>') return "";
+    // A URL's query parameter inside a string literal ("https://...?apikey=VALUE&..."): the
+    // string is the literal, the value part of it. Not any `key=` inside a string: "AUTH=CRAM-MD5"
+    // is a protocol word, f"password={password}" an expression.
+    if (m.begin > 0 && (m.text[m.begin - 1] == '?' || m.text[m.begin - 1] == '&') && inside_string(m.text, m.secret_begin)) return "";
     if (code_file(m.path)) return "it is unquoted in code: a name, call or expression, not a string";
     if (before == ':' && !m.path.ends_with(".properties")) return "it is glued to a ':' (a Redis key, a pattern), not assigned";
     return "";
