@@ -3,27 +3,26 @@
 
 #include <catch2/catch.hpp>
 
-using testing::git;
-using testing::git_init;
-using testing::locations;
-using testing::scan_json;
-using testing::secretscan;
-using testing::sh;
-using testing::TempDir;
-using testing::write_file;
+using namespace testing;
 using Locs = std::vector<std::string>;
 
 namespace {
 const std::string aws_key = std::string("AKIA") + "IDVWTFKTANGPVYQE";
 const std::string stripe_key = std::string("sk_live_") + "51Hq7LmZ2xV9rT4wN8kP3sQ1aB6cD9eF2gH5jK8mN0pR3tU6wX9zA2bC5dE8fG1hJ4kL7mN0pQ3rS6";
+
+/// A repository with one commit (a.txt), in `d`.
+void one_commit(const TempDir& d)
+{
+    git_init(d.path());
+    write_file(d / "a.txt", "hello\n");
+    sh("git add a.txt && git commit -qm init", d.path());
+}
 } // namespace
 
 TEST_CASE("history: refs/stash and refs/notes are scanned by default, as git log --all walks them", "[all-objects]")
 {
     TempDir d;
-    git_init(d.path());
-    write_file(d / "a.txt", "hello\n");
-    sh("git add a.txt && git commit -qm init", d.path());
+    one_commit(d);
     write_file(d / "a.txt", "AWS_KEY=" + aws_key + "\n");
     sh("git stash -q && git notes add -m 'STRIPE=" + stripe_key + "' HEAD", d.path());
     const std::string head = git({"rev-parse", "HEAD"}, d.path()).out.substr(0, 40);
@@ -43,9 +42,7 @@ TEST_CASE("history: refs/stash and refs/notes are scanned by default, as git log
 TEST_CASE("history --all-objects: a secret only a dangling commit or an unreachable blob holds is found", "[all-objects]")
 {
     TempDir d;
-    git_init(d.path());
-    write_file(d / "a.txt", "hello\n");
-    sh("git add a.txt && git commit -qm init", d.path());
+    one_commit(d);
     write_file(d / "k.env", "AWS_KEY=" + aws_key + "\n");
     sh("git add k.env && git commit -qm key && git reset -q --hard HEAD~1", d.path()); // only the reflog holds it
     write_file(d / "loose.txt", "STRIPE=" + stripe_key + "\n");

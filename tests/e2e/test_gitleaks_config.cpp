@@ -4,13 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-using testing::git_init;
-using testing::locations;
-using testing::scan_json;
-using testing::secretscan;
-using testing::sh;
-using testing::TempDir;
-using testing::write_file;
+using namespace testing;
 using Locs = std::vector<std::string>;
 
 namespace {
