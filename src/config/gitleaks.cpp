@@ -92,6 +92,18 @@ bool reaches_past_line(std::string_view regex)
            regex.find("\\s\\S") != std::string_view::npos || regex.find("\\S\\s") != std::string_view::npos;
 }
 
+/// An allowlist's array of regexes, read as RE2 (from_go) and each checked where it is written.
+std::vector<std::string> regexes(const Reader& r, std::string_view key)
+{
+    std::vector<std::string> out = r.strings(key);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = from_go(out[i]);
+        if (const RE2 re(out[i], re2_options(1 << 20)); !re.ok())
+            fail(mark_of(r.file, *r.get(key)->as_array()->get(i)), r.rule_id, "allowlist '" + std::string(key) + "': invalid regex: " + re.error());
+    }
+    return out;
+}
+
 GitleaksAllowlist read_allowlist(const std::string& file, const toml::table& t, const std::string& rule_id)
 {
     const Reader r{file, t, rule_id};
@@ -103,8 +115,8 @@ GitleaksAllowlist read_allowlist(const std::string& file, const toml::table& t, 
         fail(mark_of(file, *t.get("condition")), rule_id, "'condition' must be \"OR\" or \"AND\", not '" + condition + "'");
     a.all = condition == "and";
     for (std::string c : r.strings("commits")) a.commits.push_back(ascii_lower(c));
-    for (const std::string& p : r.strings("paths")) a.paths.push_back(from_go(p));
-    for (const std::string& x : r.strings("regexes")) a.regexes.push_back(from_go(x));
+    a.paths = regexes(r, "paths");
+    a.regexes = regexes(r, "regexes");
     const std::string target = r.string("regexTarget");
     if (target == "match") a.target = GitleaksAllowlist::Target::match;
     else if (target == "line") a.target = GitleaksAllowlist::Target::line;

@@ -35,7 +35,7 @@ json finding_json(const Finding& f, const ReportOptions& o)
     if (!f.commit.empty()) j["commit"] = f.commit;
     if (!f.tag.empty()) j["tag"] = f.tag;
     if (!f.commit.empty()) j["commit_message"] = o.redact ? redact_in(f.commit_message, f.secret, o.redact_percent) : f.commit_message;
-    if (!f.commit.empty() || !f.tag.empty()) { // history: [] when none (a tag message has no commit)
+    if (!f.commit.empty() || !f.tag.empty() || f.source == SourceKind::blob) { // history: [] when none (a tag message, a blob no commit holds)
         j["commits"] = f.commits;
         j["refs"] = f.refs;
     }

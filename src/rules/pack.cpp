@@ -204,9 +204,12 @@ void check_rule_regex(const Rule& r, RegexBudget* budget)
                  "repetitions, ASCII classes) or load fewer rules");
     const RE2 re(r.regex, re2_options());
     if (!re.ok()) fail(r.regex_mark, r.id, "invalid regex: " + re.error() + "; fix the 'regex' (RE2 syntax)");
-    if (r.secret_group > re.NumberOfCapturingGroups())
-        fail(r.regex_mark, r.id, "'secret_group' " + std::to_string(r.secret_group) + " but the regex has only " +
-                                     std::to_string(re.NumberOfCapturingGroups()) + " capture groups");
+    if (r.secret_group > re.NumberOfCapturingGroups()) {
+        const int groups = re.NumberOfCapturingGroups();
+        const char* key = r.mark.file.ends_with(".toml") ? "secretGroup" : "secret_group"; // a gitleaks configuration's name for it
+        fail(r.regex_mark, r.id, "'" + std::string(key) + "' " + std::to_string(r.secret_group) + " but the regex has only " + std::to_string(groups) +
+                                     (groups == 1 ? " capture group" : " capture groups"));
+    }
 }
 
 namespace {

@@ -255,6 +255,9 @@ private:
             for (Finding f : by_item[m_s.loose_at + i]) {
                 f.path = m_s.loose[i].path;
                 f.source_name.clear();
+                // A ref to a blob or tree ("refs/tags/key", "refs/tags/dir:path") holds it; an
+                // unreachable blob, none.
+                if (f.path.rfind("refs/", 0) == 0) f.refs = {f.path.substr(0, f.path.find(':'))};
                 if (m_seen.emplace(key(f, f.path), m_findings.size()).second) m_findings.push_back(std::move(f));
             }
     }

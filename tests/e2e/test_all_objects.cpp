@@ -55,6 +55,13 @@ TEST_CASE("history --all-objects: a secret only a dangling commit or an unreacha
     const auto report = nlohmann::json::parse(all.out);
     CHECK(locations(report) == Locs{"(unreachable)/" + blob + ":1:8:stripe-secret-key", "k.env:1:9:aws-access-key-id"});
     CHECK(report["findings"][1]["refs"] == nlohmann::json::array()); // no ref reaches the commit
+    CHECK(report["findings"][0]["refs"] == nlohmann::json::array());
+    CHECK(report["findings"][0]["commits"] == nlohmann::json::array());
+    // Once a tag names the blob, a plain history scan reads it, and the tag is what holds it.
+    sh("git tag blobtag " + blob, d.path());
+    const auto tagged = scan_json({"history"}, d.path());
+    CHECK(locations(tagged) == Locs{"refs/tags/blobtag:1:8:stripe-secret-key"});
+    CHECK(tagged["findings"][0]["refs"] == nlohmann::json::array({"refs/tags/blobtag"}));
     CHECK(all.err.find("secretscan: --all-objects: 1 commits no ref reaches\n") != std::string::npos);
     CHECK(all.err.find("secretscan: --all-objects: 1 blobs no commit or ref names\n") != std::string::npos);
     // It scans everything: a range with it is a usage error.

@@ -129,6 +129,8 @@ TEST_CASE("gitleaks config: errors name the file, line, column and rule, and not
     CHECK(parse_error("[[rules]]\nid = \"x\"\nregex = '''(?=a)b'''\n") ==
           "g.toml:3:9: rule x: invalid regex: invalid perl operator: (?=; fix the 'regex' (RE2 syntax)");
     CHECK(parse_error("[[rules]]\nregex = 'a'\n") == "g.toml:1:1: a rule without an 'id'");
+    CHECK(parse_error("[[rules]]\nid = \"x\"\nregex = 'a(b)'\nsecretGroup = 3\n") == "g.toml:3:9: rule x: 'secretGroup' 3 but the regex has only 1 capture group");
+    CHECK(parse_error("[allowlist]\nregexes = [\n  'ok',\n  '(',\n]\n") == "g.toml:4:3: allowlist 'regexes': invalid regex: missing ): (");
     CHECK(parse_error("[[rules]]\nid = \"x\"\nregex = 'a'\nkeywords = \"a\"\n") == "g.toml:4:12: rule x: 'keywords' must be an array of strings");
     CHECK(parse_error("[[rules]]\nid = \"x\"\nregex = 'a'\n[[rules.allowlists]]\nregexTarget = \"file\"\n") ==
           "g.toml:5:15: rule x: 'regexTarget' must be \"secret\", \"match\" or \"line\", not 'file'");

@@ -99,7 +99,7 @@ TEST_CASE("pack errors name file, line, column and rule id", "[rules]")
     CHECK(error_of("rules:\n  - id: Bad_Id\n    regex: a\n    keywords: [a]\n") ==
           "pack.yaml:2:5: rule Bad_Id: an id is lowercase kebab-case ([a-z0-9-], starting with a letter)");
     CHECK(error_of("rules:\n  - id: x\n    regex: '(a)'\n    secret_group: 2\n    keywords: [a]\n") ==
-          "pack.yaml:3:12: rule x: 'secret_group' 2 but the regex has only 1 capture groups");
+          "pack.yaml:3:12: rule x: 'secret_group' 2 but the regex has only 1 capture group");
     CHECK(error_of("rules:\n  - id: x\n    confidence: sure\n") ==
           "pack.yaml:3:17: rule x: 'confidence' is one of high, medium, low (got 'sure')");
     CHECK(error_of("rules: [\n") .rfind("pack.yaml:2:1: invalid YAML: ", 0) == 0);
