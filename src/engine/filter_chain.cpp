@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <tuple>
+#include <unordered_map>
 
 namespace secretscan {
 
@@ -104,15 +105,12 @@ std::optional<Drop> shared_classes(const Rule& rule, const MatchView& m, std::st
     return std::nullopt;
 }
 
-/// Why a detector's unquoted value is no literal at all, or "": in code a string is quoted, so an
-/// unquoted value is a name, call or expression (pass = c->argv[1], token = strdup(...)); and a
-/// value glued to its ':' is a Redis key, a case pattern or a URL part (auth:fea5..., PASS:*),
-/// not YAML, JSON or a configuration line (.properties files alone write key:value).
 /// Whether byte `at` of `text` lies inside a string literal that opens earlier on its line (an
 /// odd number of unescaped quotes of one kind before it).
 bool inside_string(std::string_view text, std::size_t at)
 {
-    const std::size_t start = text.rfind('\n', at) == std::string_view::npos ? 0 : text.rfind('\n', at) + 1;
+    const std::size_t newline = text.rfind('\n', at);
+    const std::size_t start = newline == std::string_view::npos ? 0 : newline + 1;
     int open[3] = {0, 0, 0};
     for (std::size_t i = start; i < at; ++i) {
         if (text[i] == '\\') {
@@ -124,6 +122,10 @@ bool inside_string(std::string_view text, std::size_t at)
     return open[0] || open[1] || open[2];
 }
 
+/// Why a detector's unquoted value is no literal at all, or "": in code a string is quoted, so an
+/// unquoted value is a name, call or expression (pass = c->argv[1], token = strdup(...)); and a
+/// value glued to its ':' is a Redis key, a case pattern or a URL part (auth:fea5..., PASS:*),
+/// not YAML, JSON or a configuration line (.properties files alone write key:value).
 std::string not_a_literal(const Rule& rule, const MatchView& m)
 {
     if (rule.detector.empty() || m.secret_begin == 0) return "";
@@ -167,21 +169,35 @@ struct FilterChain::Impl {
     FindingPolicy policy;
     std::vector<std::pair<std::string, std::size_t>> prefixes; // token rules' keywords -> rule index
     std::vector<std::pair<std::string, std::size_t>> providers; // token rules' providers (first tag) -> rule index
+    std::unordered_map<std::string, std::size_t> provider_at;    // provider name -> its first index in providers
+    std::size_t longest_provider = 0;                            // bytes of the longest provider name
 
     /// The token rule whose provider the key before a generic match names, or nullptr.
     /// The provider must be whole words of the key (DATADOG_API_KEY, datadogApiKey,
     /// HASHICORP_VAULT_TOKEN for hashicorp-vault), not part of one: SQLALCHEMY_SECRET_KEY names no
     /// Alchemy, EXPORT_TOKEN no Expo.
+    /// Of several, the first in `providers`.
     const std::pair<std::string, std::size_t>* named_provider(std::string_view key) const
     {
         const std::vector<std::string> words = key_words(key.substr(0, 128));
-        for (const auto& p : providers)
-            for (std::size_t i = 0; i < words.size(); ++i) {
-                std::string joined;
-                for (std::size_t j = i; j < words.size() && joined.size() < p.first.size(); ++j) joined += words[j];
-                if (joined == p.first) return &p;
+        std::size_t first = providers.size();
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            std::string joined;
+            for (std::size_t j = i; j < words.size() && joined.size() < longest_provider; ++j) {
+                joined += words[j];
+                if (const auto it = provider_at.find(joined); it != provider_at.end()) first = std::min(first, it->second);
             }
-        return nullptr;
+        }
+        return first < providers.size() ? &providers[first] : nullptr;
+    }
+
+    /// The path step: the rule's `paths` globs, then its path regex.
+    std::optional<Drop> outside(const Rule& rule, std::size_t i, std::string_view path) const
+    {
+        if (auto drop = outside_paths(rule, path)) return drop;
+        if (const RE2* re = path_regexes[i].get(); re && !RE2::PartialMatch(path, *re))
+            return Drop{FilterStep::path, "the path does not match the rule's path regex '" + rule.path_regex + "'"};
+        return std::nullopt;
     }
 
     /// The token rule whose keyword `secret` starts with, or nullptr.
@@ -224,6 +240,10 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
             }
         }
     }
+    for (std::size_t i = 0; i < m_impl->providers.size(); ++i) {
+        m_impl->provider_at.emplace(m_impl->providers[i].first, i);
+        m_impl->longest_provider = std::max(m_impl->longest_provider, m_impl->providers[i].first.size());
+    }
     for (const auto& r : policy.secret_regexes) {
         auto re = std::make_unique<RE2>(r, re2_options());
         if (!re->ok()) throw Error(ErrorKind::config, "allowlist secret regex '" + r + "': " + re->error());
@@ -241,9 +261,7 @@ std::optional<Drop> FilterChain::check_match(const MatchView& m, MatchResult& re
     // that can (a team's medium rule under --min-confidence high hid the built-in AWS rule).
     if (rule.confidence < m_impl->policy.min_confidence)
         return Drop{FilterStep::confidence, "its rule's confidence is below --min-confidence"};
-    if (auto drop = outside_paths(rule, m.path)) return drop;
-    if (const RE2* re = m_impl->path_regexes[m.rule].get(); re && !RE2::PartialMatch(m.path, *re))
-        return Drop{FilterStep::path, "the path does not match the rule's path regex '" + rule.path_regex + "'"};
+    if (auto drop = m_impl->outside(rule, m.rule, m.path)) return drop;
     std::string_view secret = m.secret();
     if (const ExtractorFn x = m_impl->extractors[m.rule]) {
         Extraction e = x(secret);
@@ -301,8 +319,7 @@ std::string FilterChain::path_key(std::string_view path) const
     std::string key{is_lockfile(path) ? 'L' : '-', code_file(path) ? 'C' : '-', path.ends_with(".properties") ? 'P' : '-'};
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         if (m_rules[i].paths.empty() && !m_impl->path_regexes[i]) continue;
-        const bool in = !outside_paths(m_rules[i], path) && (!m_impl->path_regexes[i] || RE2::PartialMatch(path, *m_impl->path_regexes[i]));
-        key += in ? '1' : '0';
+        key += m_impl->outside(m_rules[i], i, path) ? '0' : '1';
     }
     return key;
 }

@@ -108,7 +108,6 @@ void defer_to_validators(const FilterChain& chain, const std::vector<RawMatch>& 
     });
 }
 
-/// One secret, one finding: of matches whose secrets overlap, keep the preferred rule's.
 /// Whether a match holds context besides its secret (FilterChain::preferred): more than the
 /// one byte on either side a boundary takes.
 bool names_provider(const RawMatch& m)
@@ -116,6 +115,7 @@ bool names_provider(const RawMatch& m)
     return (m.end - m.begin) - (m.secret_end - m.secret_begin) >= 3;
 }
 
+/// One secret, one finding: of matches whose secrets overlap, keep the preferred rule's.
 void resolve_overlaps(const FilterChain& chain, std::vector<Kept>& matches, std::vector<TraceEntry>* trace)
 {
     std::sort(matches.begin(), matches.end(), [](const Kept& a, const Kept& b) {

@@ -40,15 +40,18 @@ void check_unique_ids(const std::vector<Rule>& all)
     }
 }
 
+/// Ids a gitleaks configuration disables: (its file, the id).
+using DisabledIds = std::vector<std::pair<std::string, std::string>>;
+
 /// A gitleaks configuration's rules into `all`; the ids it disables into `off`.
-void add_gitleaks_config(const std::string& file, const std::string& inside, RegexBudget& budget, std::vector<Rule>& all,
-                         std::vector<std::string>& off, ForeignRules& foreign)
+void add_gitleaks_config(const std::string& file, const std::string& inside, RegexBudget& budget, std::vector<Rule>& all, DisabledIds& off,
+                         ForeignRules& foreign)
 {
     GitleaksConfig cfg = load_gitleaks_config(file, inside, &budget);
     for (Rule& r : cfg.rules) all.push_back(std::move(r));
     for (auto& a : cfg.allowlists) foreign.allowlists.push_back(std::move(a));
     for (auto& n : cfg.notes) foreign.notes.push_back(std::move(n));
-    for (auto& id : cfg.disabled) off.push_back(file + ": [extend] disabledRules: " + id);
+    for (auto& id : cfg.disabled) off.emplace_back(file, std::move(id));
 }
 
 /// The loaded rules whose ids start as `id` does up to its first '-' (gitleaks' aws-access-token:
@@ -63,14 +66,14 @@ std::string same_provider(const std::string& id, const std::vector<Rule>& all)
     return list.empty() ? " (secretscan's ids: 'secretscan rules list')" : " (secretscan's rules of that name: " + list + ")";
 }
 
-/// Leaves out the rules a configuration's disabledRules name ("file: ...: ID" entries); an id
-/// that names no loaded rule is noted, as gitleaks' ids differ from the built-in ones.
-void apply_disabled_rules(const std::vector<std::string>& off, std::vector<Rule>& all, ForeignRules& foreign)
+/// Leaves out the rules a configuration's disabledRules name; an id that names no loaded rule is
+/// noted, as gitleaks' ids differ from the built-in ones.
+void apply_disabled_rules(const DisabledIds& off, std::vector<Rule>& all, ForeignRules& foreign)
 {
-    for (const std::string& entry : off) {
-        const std::string id = entry.substr(entry.rfind(": ") + 2);
+    for (const auto& [file, id] : off) {
         const auto n = std::erase_if(all, [&id](const Rule& r) { return r.id == id; });
-        if (n == 0) foreign.notes.push_back(entry + " names no loaded rule" + same_provider(id, all) + "; ignored");
+        if (n == 0)
+            foreign.notes.push_back(file + ": [extend] disabledRules: " + id + " names no loaded rule" + same_provider(id, all) + "; ignored");
     }
 }
 
@@ -82,7 +85,7 @@ std::vector<Rule> load_rules(const RuleSelection& selection, ForeignRules* forei
     RegexBudget budget; // the packs' regexes together (the shipped ones are checked at build time)
     ForeignRules local;
     ForeignRules& extra = foreign ? *foreign : local;
-    std::vector<std::string> config_disabled;
+    DisabledIds config_disabled;
     for (const auto& path : selection.extra_packs) {
         const auto root = selection.pack_roots.find(path);
         const std::string inside = root == selection.pack_roots.end() ? "" : root->second;

@@ -16,7 +16,7 @@ using namespace history;
 
 namespace {
 
-/// A history item: a blob and the class of the path it is read at (HistoryOptions::path_key).
+/// A history item: a blob and the class of the path it is read at (Source::set_path_key).
 struct ItemKey {
     git_oid blob;
     std::uint32_t cls;
@@ -277,6 +277,11 @@ HistorySource::HistorySource(std::string repo_dir, HistoryOptions options)
 
 HistorySource::~HistorySource() = default;
 
+void HistorySource::set_path_key(PathKey key)
+{
+    m->path_key = std::move(key);
+}
+
 namespace {
 
 /// Keeps the commits whose committer time is inside [o.since, o.until], in their order.
@@ -328,7 +333,6 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");
     m->shallow = shallow_boundary(m->repo.get());
-    m->path_key = m_path_key;
     // A revision that names a blob or a tree (a pushed tag to one) is read as such; the rest
     // are commits. Only excludes left (^A): no commit to scan, not every ref.
     std::vector<std::string> ranges;

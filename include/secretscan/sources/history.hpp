@@ -55,7 +55,7 @@ public:
     std::string unit() const override { return "blobs"; }
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
-    void set_path_key(PathKey key) override { m_path_key = std::move(key); }
+    void set_path_key(PathKey key) override;
     bool needs_whole_scan() const override { return true; }
     std::size_t progress_items() const override;
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
@@ -66,7 +66,6 @@ public:
 private:
     std::string m_repo_dir;
     HistoryOptions m_options;
-    PathKey m_path_key;
     std::unique_ptr<State> m;
 };
 
