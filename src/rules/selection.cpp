@@ -70,7 +70,9 @@ std::string same_provider(const std::string& id, const std::vector<Rule>& all)
 /// noted, as gitleaks' ids differ from the built-in ones.
 void apply_disabled_rules(const DisabledIds& off, std::vector<Rule>& all, ForeignRules& foreign)
 {
-    for (const auto& [file, id] : off) {
+    for (const auto& entry : off) {
+        const std::string& file = entry.first;
+        const std::string& id = entry.second; // a named variable: clang 14 cannot capture a structured binding
         const auto n = std::erase_if(all, [&id](const Rule& r) { return r.id == id; });
         if (n == 0)
             foreign.notes.push_back(file + ": [extend] disabledRules: " + id + " names no loaded rule" + same_provider(id, all) + "; ignored");
