@@ -238,9 +238,13 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
         source.read(i, w, reader);
         progress.item_done(worker_stats[w].bytes - bytes_before, i < shown);
         if (!whole) delivery.item_done(i, by_item, done);
-    }, &stop);
+    }, &stop, source.batch());
     progress.finish();
     for (const ScanStats& s : worker_stats) summary.stats.merge(s);
+    // Workers finish items in no fixed order: the list is sorted so that a report is the same
+    // from run to run (and whatever order a source reads its items in).
+    std::stable_sort(summary.stats.skipped.begin(), summary.stats.skipped.end(),
+                     [](const Skipped& a, const Skipped& b) { return a.name < b.name; });
     summary.notes.push_back("scanned " + summary.stats.counted() + " " + clock.at());
     if (whole) source.attribute(by_item, summary, [&delivery](Finding f) { return delivery.report(std::move(f)); });
     const DropCounts after = scanner.chain().counts();

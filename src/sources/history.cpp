@@ -34,6 +34,8 @@ struct HistorySource::State {
     git::Repository repo;
     std::string git_dir;
     std::vector<git::Repository> pool; // one handle per worker: libgit2 objects are not shared across threads
+    std::unique_ptr<git::PackSet> packs;                     // the repository's packs, read by every worker
+    std::vector<std::unique_ptr<git::ObjectReader>> readers; // one per worker, over its handle
     OidSet shallow;
     std::vector<git_oid> commits;
     std::vector<CommitWork> work;      // per commit
@@ -65,18 +67,35 @@ struct HistorySource::State {
         if (!pool[w]) pool[w] = git::open_exact(git_dir);
         return pool[w].get();
     }
+
+    /// Worker `w`'s object reader. Its cache of delta bases: 48 MiB, so that two workers stay
+    /// well inside the 300 MB a history scan may use.
+    git::ObjectReader& reader(unsigned w)
+    {
+        if (!readers[w]) readers[w] = std::make_unique<git::ObjectReader>(*packs, worker_repo(w), std::size_t{48} << 20);
+        return *readers[w];
+    }
 };
 
 namespace {
 
-/// Unique (blob, path class) pairs, in order of first appearance, each with the path it first
-/// appeared at.
+/// Unique (blob, path class) pairs, each with the path it first appeared at, in the order
+/// their blobs lie in the packs (so that a worker reading a run of them finds the delta bases
+/// it needs in its cache), then those no pack holds, in order of first appearance.
 void collect_unique(HistorySource::State& s)
 {
     for (const CommitWork& cw : s.work)
         for (const auto* list : {&cw.bases, &cw.changes})
             for (const Change& c : *list)
                 if (s.blob_index.emplace(s.item_key(c), s.unique.size()).second) s.unique.push_back(&c);
+    std::vector<std::pair<git::PackPosition, const Change*>> placed;
+    placed.reserve(s.unique.size());
+    for (const Change* c : s.unique) placed.emplace_back(s.packs->find(c->blob), c);
+    std::stable_sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+        s.unique[i] = placed[i].second;
+        s.blob_index[s.item_key(*placed[i].second)] = i;
+    }
 }
 
 /// A tag as findings name it: its ref without refs/tags/, or the range that named it.
@@ -85,19 +104,12 @@ std::string tag_name(const NamedTag& t)
     return t.first.rfind("refs/tags/", 0) == 0 ? t.first.substr(10) : t.first;
 }
 
-void read_blob(git_repository* repo, const Change& c, ChunkReader& out)
+void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out)
 {
-    const git::Odb odb = git::odb(repo);
-    std::size_t size = 0;
-    git_object_t type{};
-    git::check(git_odb_read_header(&size, &type, odb.get(), &c.blob), "read blob header of", c.path);
     const std::string name = c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")";
-    if (!out.admit(name, size)) return;
-    git_odb_object* raw = nullptr;
-    git::check(git_odb_read(&raw, odb.get(), &c.blob), "read blob of", c.path);
-    const git::OdbObject obj(raw);
-    const std::string_view bytes(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
-    out.chunk(Chunk{bytes, Provenance{SourceKind::blob, c.path, name}}); // the real path: rules' paths and lockfiles
+    const git::ObjectReader::Object blob = reader.read(c.blob, out.max_size());
+    if (!out.admit(name, blob.size)) return;
+    out.chunk(Chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}); // the real path: rules' paths and lockfiles
 }
 
 /// A commit or tag message: text (git refuses NUL bytes in one), scanned whatever its size, not
@@ -199,7 +211,7 @@ private:
         used.erase(std::unique(used.begin(), used.end()), used.end());
         std::vector<git_oid> ids;
         for (const std::size_t i : used) ids.push_back(m_s.commits[i]);
-        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow);
+        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow, &m_s.reader(0));
         for (std::size_t k = 0; k < m_findings.size(); ++k) {
             Finding& f = m_findings[k];
             const git_oid& id = m_s.commits[m_commits_of[k].front()];
@@ -305,7 +317,7 @@ void add_dangling_commits(HistorySource::State& s, const OdbObjects& objects, Sc
     summary.notes.push_back("--all-objects: " + std::to_string(tips.size() - 1) + " commits no ref reaches");
     if (tips.size() == 1) return;
     std::vector<NamedTag> none;
-    s.commits = list_commits(s.repo.get(), tips, s.shallow, none);
+    s.commits = list_commits(s.repo.get(), tips, s.shallow, none, &s.reader(0));
 }
 
 /// --all-objects, after the blobs of every commit and ref are known: each blob none of them
@@ -329,6 +341,8 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     m->repo = git::open(m_repo_dir);
     m->git_dir = git_repository_path(m->repo.get());
     m->pool.resize(threads);
+    m->readers.resize(threads);
+    m->packs = std::make_unique<git::PackSet>(std::string(git_repository_commondir(m->repo.get())) + "objects", summary.notes);
     if (git_repository_is_shallow(m->repo.get()) == 1)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");
@@ -340,7 +354,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         if (!blobs_of_object(m->repo.get(), r, m->loose)) ranges.push_back(r);
     const bool only_objects = !m_options.ranges.empty() &&
                               std::all_of(ranges.begin(), ranges.end(), [](const std::string& r) { return r.rfind('^', 0) == 0; });
-    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags);
+    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags, &m->reader(0));
     const bool all_objects = m_options.all_objects && m_options.ranges.empty() && !m_options.since && !m_options.until;
     const OdbObjects objects = all_objects ? odb_objects(m->repo.get()) : OdbObjects{};
     if (all_objects) add_dangling_commits(*m, objects, summary);
@@ -355,7 +369,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     if (!everything) in_range.insert(m->commits.begin(), m->commits.end());
     m->work.resize(m->commits.size());
     parallel_for(m->commits.size(), threads, [&](unsigned w, std::size_t i) {
-        m->work[i] = inspect_commit(m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range);
+        m->work[i] = inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range);
     });
     collect_unique(*m);
     summary.notes.push_back("found " + std::to_string(m->unique.size()) + " unique blobs " + clock.at());
@@ -373,12 +387,12 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
 void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
 {
     git_repository* repo = m->worker_repo(worker);
-    if (item < m->messages_at) return read_blob(repo, *m->unique[item], out);
+    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out);
     if (item < m->tags_at) {
         const git_oid& id = m->commits[item - m->messages_at];
         return read_message(repo, id, {SourceKind::commit_message, "", "commit " + git::to_hex(id).substr(0, 12) + " message"}, out);
     }
-    if (item >= m->loose_at) return read_blob(repo, m->loose[item - m->loose_at], out);
+    if (item >= m->loose_at) return read_blob(m->reader(worker), m->loose[item - m->loose_at], out);
     const NamedTag& t = m->tags[item - m->tags_at];
     git_tag* raw = nullptr;
     if (git_tag_lookup(&raw, repo, &t.second) != 0) return; // a lightweight tag: no message

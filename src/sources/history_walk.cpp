@@ -7,6 +7,7 @@
 #include <functional>
 #include <fstream>
 #include <queue>
+#include <unordered_set>
 
 namespace secretscan::history {
 
@@ -126,14 +127,55 @@ Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges
     return t;
 }
 
+/// A commit's tree and parents, read from its raw object ("tree ID", then "parent ID" lines).
+struct RawCommit {
+    git_oid tree{};
+    std::vector<git_oid> parents;
+    std::int64_t time = 0; ///< the committer's, seconds since 1970 (git_commit_time)
+};
+
+/// The time of a raw commit's committer line ("committer NAME <EMAIL> SECONDS ZONE"), or 0.
+std::int64_t committer_time(std::string_view c)
+{
+    const std::size_t line = c.find("\ncommitter ");
+    if (line == std::string_view::npos) return 0;
+    const std::size_t end = c.find('\n', line + 1), gt = c.rfind('>', end);
+    if (gt == std::string_view::npos || gt < line) return 0;
+    std::int64_t t = 0;
+    for (std::size_t i = gt + 2; i < c.size() && c[i] >= '0' && c[i] <= '9'; ++i) t = t * 10 + (c[i] - '0');
+    return t;
+}
+
+RawCommit parse_commit(git::ObjectReader& reader, const git_oid& id)
+{
+    const std::string hex = git::to_hex(id);
+    const auto raw = reader.read_owned(id, git::ObjectType::commit, "commit " + hex);
+    const std::string_view c = *raw;
+    RawCommit out;
+    if (c.substr(0, 5) != "tree " || c.size() < 46 || git_oid_fromstrn(&out.tree, c.data() + 5, GIT_OID_HEXSZ) != 0)
+        throw Error(ErrorKind::runtime, "read commit " + hex + ": no tree line (the repository is damaged)");
+    for (std::size_t at = 46; c.substr(at, 7) == "parent " && c.size() >= at + 48; at += 48) {
+        git_oid p;
+        if (git_oid_fromstrn(&p, c.data() + at + 7, GIT_OID_HEXSZ) != 0)
+            throw Error(ErrorKind::runtime, "read commit " + hex + ": malformed parent line (the repository is damaged)");
+        out.parents.push_back(p);
+    }
+    out.time = committer_time(c);
+    return out;
+}
+
 struct Node {
     git_oid id;
     std::int64_t time;
     std::vector<git_oid> parents; ///< as the scan sees them: none at a shallow boundary
 };
 
-Node load_node(git_repository* repo, const git_oid& id, const OidSet& shallow)
+Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& id, const OidSet& shallow)
 {
+    if (reader) {
+        RawCommit raw = parse_commit(*reader, id);
+        return {id, raw.time, shallow.count(id) ? std::vector<git_oid>{} : std::move(raw.parents)};
+    }
     const git::Commit c = git::lookup_commit(repo, id, git::to_hex(id));
     Node n{id, static_cast<std::int64_t>(git_commit_time(c.get())), {}};
     if (!shallow.count(id))
@@ -142,14 +184,15 @@ Node load_node(git_repository* repo, const git_oid& id, const OidSet& shallow)
 }
 
 /// The commits reachable from `t.include` but not from `t.exclude`, with their index by id.
-std::vector<Node> reachable(git_repository* repo, const Tips& t, const OidSet& shallow, OidMap<std::size_t>& index)
+std::vector<Node> reachable(git_repository* repo, git::ObjectReader* reader, const Tips& t, const OidSet& shallow,
+                            OidMap<std::size_t>& index)
 {
     OidSet hidden;
     for (std::vector<git_oid> stack = t.exclude; !stack.empty();) {
         const git_oid id = stack.back();
         stack.pop_back();
         if (!hidden.insert(id).second) continue;
-        for (const git_oid& p : load_node(repo, id, shallow).parents) stack.push_back(p);
+        for (const git_oid& p : load_node(repo, reader, id, shallow).parents) stack.push_back(p);
     }
     std::vector<Node> nodes;
     for (std::vector<git_oid> stack = t.include; !stack.empty();) {
@@ -157,7 +200,7 @@ std::vector<Node> reachable(git_repository* repo, const Tips& t, const OidSet& s
         stack.pop_back();
         if (hidden.count(id) || index.count(id)) continue;
         index.emplace(id, nodes.size());
-        nodes.push_back(load_node(repo, id, shallow));
+        nodes.push_back(load_node(repo, reader, id, shallow));
         for (const git_oid& p : nodes.back().parents) stack.push_back(p);
     }
     return nodes;
@@ -194,15 +237,6 @@ std::vector<git_oid> parents_first(const std::vector<Node>& nodes, const OidMap<
     return order;
 }
 
-/// The tree of the n-th parent of `commit`.
-git::Tree parent_tree(git_repository* repo, git_commit* commit, unsigned n, const std::string& hex)
-{
-    git_commit* raw = nullptr;
-    git::check(git_commit_parent(&raw, commit, n), "read a parent of commit", hex);
-    const git::Commit parent(raw);
-    return git::lookup_tree(repo, *git_commit_tree_id(parent.get()), "of a parent of " + hex);
-}
-
 /// The entry at `path` in `tree`, or null.
 git::TreeEntry entry_at(git_tree* tree, const std::string& path)
 {
@@ -229,11 +263,11 @@ void add_bases(git_repository* repo, git_tree* base, CommitWork& work)
 } // namespace
 
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
-                                  std::vector<NamedTag>& named_tags)
+                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader)
 {
     const Tips tips = resolve_ranges(repo, ranges, named_tags);
     OidMap<std::size_t> index;
-    const std::vector<Node> nodes = reachable(repo, tips, shallow, index);
+    const std::vector<Node> nodes = reachable(repo, reader, tips, shallow, index);
     return parents_first(nodes, index);
 }
 
@@ -246,11 +280,11 @@ struct Graph {
     OidMap<std::size_t> index;
 };
 
-Graph commit_graph(git_repository* repo, const std::vector<git_oid>& tips, const OidSet& shallow)
+Graph commit_graph(git_repository* repo, git::ObjectReader* reader, const std::vector<git_oid>& tips, const OidSet& shallow)
 {
     OidMap<std::size_t> index;
     const Tips all{tips, {}};
-    const std::vector<Node> nodes = reachable(repo, all, shallow, index);
+    const std::vector<Node> nodes = reachable(repo, reader, all, shallow, index);
     const std::vector<git_oid> order = parents_first(nodes, index);
     Graph g;
     for (std::size_t i = order.size(); i-- > 0;) g.index.emplace(order[i], g.ids.size()), g.ids.push_back(order[i]);
@@ -263,7 +297,8 @@ Graph commit_graph(git_repository* repo, const std::vector<git_oid>& tips, const
 
 } // namespace
 
-std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow)
+std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow,
+                                                    git::ObjectReader* reader)
 {
     std::vector<std::pair<std::string, git_oid>> refs;
     for_each_ref(repo, [&refs](git_reference* ref) {
@@ -271,7 +306,7 @@ std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const 
     });
     std::vector<git_oid> tips;
     for (const auto& r : refs) tips.push_back(r.second);
-    const Graph g = commit_graph(repo, tips, shallow);
+    const Graph g = commit_graph(repo, reader, tips, shallow);
     std::vector<std::vector<std::string>> out(targets.size());
     constexpr std::size_t pass = 1024;
     for (std::size_t first = 0; first < refs.size(); first += pass) {
@@ -392,30 +427,103 @@ void changed_blobs(git_repository* repo, git_tree* before, git_tree* now, const 
     }
 }
 
-CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet& shallow, const OidSet* in_range)
+namespace {
+
+/// One entry of a raw tree object.
+struct RawEntry {
+    std::string_view name;
+    const unsigned char* id = nullptr;
+    bool tree = false, blob = false; // neither: a submodule (a commit)
+};
+
+/// The entry of raw tree `t` at `i` (advanced past it); false at the end. Throws
+/// Error(runtime) for a malformed entry.
+bool next_entry(std::string_view t, std::size_t& i, RawEntry& e, const std::string& where)
+{
+    if (i >= t.size()) return false;
+    const std::size_t sp = t.find(' ', i), nul = sp == std::string_view::npos ? sp : t.find('\0', sp);
+    if (nul == std::string_view::npos || nul + 21 > t.size() || sp == i)
+        throw Error(ErrorKind::runtime, "read tree " + where + ": malformed entry (the repository is damaged)");
+    unsigned mode = 0;
+    for (std::size_t k = i; k < sp; ++k) mode = mode * 8 + static_cast<unsigned>(t[k] - '0');
+    e.tree = (mode & 0170000u) == 0040000u;
+    e.blob = !e.tree && (mode & 0170000u) != 0160000u;
+    e.name = t.substr(sp + 1, nul - sp - 1);
+    e.id = reinterpret_cast<const unsigned char*>(t.data()) + nul + 1;
+    i = nul + 21;
+    return true;
+}
+
+/// git's tree order: names compared bytewise, a tree's name as if it ended in '/'.
+int tree_order(const RawEntry& a, const RawEntry& b) noexcept
+{
+    const std::size_t n = std::min(a.name.size(), b.name.size());
+    if (const int c = std::memcmp(a.name.data(), b.name.data(), n)) return c;
+    const int ca = a.name.size() > n ? static_cast<unsigned char>(a.name[n]) : (a.tree ? '/' : 0);
+    const int cb = b.name.size() > n ? static_cast<unsigned char>(b.name[n]) : (b.tree ? '/' : 0);
+    return ca - cb;
+}
+
+git_oid oid_of(const unsigned char* raw) noexcept
+{
+    git_oid id;
+    std::memcpy(id.id, raw, GIT_OID_RAWSZ);
+    return id;
+}
+
+/// changed_blobs on raw trees read through `reader`: the blobs of tree `now` whose id differs
+/// from the same path in tree `before` (null: all of them).
+void changed_raw(git::ObjectReader& reader, const git_oid* before, const git_oid& now, const std::string& prefix,
+                 std::vector<Change>& out)
+{
+    const auto now_t = reader.read_owned(now, git::ObjectType::tree, prefix.empty() ? "root tree" : prefix);
+    const auto old_t = before ? reader.read_owned(*before, git::ObjectType::tree, prefix) : nullptr;
+    std::size_t i = 0, j = 0;
+    RawEntry e, old;
+    bool have_old = old_t && next_entry(*old_t, j, old, prefix);
+    while (next_entry(*now_t, i, e, prefix)) {
+        while (have_old && tree_order(old, e) < 0) have_old = next_entry(*old_t, j, old, prefix);
+        const bool same_name = have_old && tree_order(old, e) == 0;
+        if (same_name && std::memcmp(old.id, e.id, GIT_OID_RAWSZ) == 0) continue;
+        if (e.tree) {
+            const git_oid old_id = same_name ? oid_of(old.id) : git_oid{};
+            changed_raw(reader, same_name ? &old_id : nullptr, oid_of(e.id), prefix + std::string(e.name) + "/", out);
+        } else if (e.blob) {
+            out.push_back({prefix + std::string(e.name), oid_of(e.id)});
+        } // a submodule: scanned in its own repository
+    }
+}
+
+/// Keeps the changes whose blob differs from parent tree `other` at the same path too.
+void keep_new_to(git::ObjectReader& reader, const git_oid& other, const git_oid& tree, std::vector<Change>& changes)
+{
+    std::vector<Change> differing;
+    changed_raw(reader, &other, tree, "", differing);
+    std::unordered_set<std::string_view> paths;
+    for (const Change& c : differing) paths.insert(c.path);
+    std::erase_if(changes, [&paths](const Change& c) { return !paths.count(c.path); });
+}
+
+} // namespace
+
+CommitWork inspect_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id, const OidSet& shallow,
+                          const OidSet* in_range)
 {
     CommitWork work;
-    const std::string hex = git::to_hex(id);
-    const git::Commit commit = git::lookup_commit(repo, id, hex);
-    const git::Tree tree = git::lookup_tree(repo, *git_commit_tree_id(commit.get()), "of commit " + hex);
-    const unsigned parents = shallow.count(id) ? 0 : git_commit_parentcount(commit.get());
-    if (parents == 0) {
-        changed_blobs(repo, nullptr, tree.get(), "", work.changes);
+    const RawCommit commit = parse_commit(reader, id);
+    const std::vector<git_oid> parents = shallow.count(id) ? std::vector<git_oid>{} : commit.parents;
+    if (parents.empty()) {
+        changed_raw(reader, nullptr, commit.tree, "", work.changes);
         return work;
     }
-    const git::Tree first = parent_tree(repo, commit.get(), 0, hex);
-    changed_blobs(repo, first.get(), tree.get(), "", work.changes);
+    std::vector<git_oid> trees;
+    for (const git_oid& p : parents) trees.push_back(parse_commit(reader, p).tree);
+    changed_raw(reader, &trees[0], commit.tree, "", work.changes);
     // A merge adds only what differs from every parent.
-    for (unsigned p = 1; p < parents && !work.changes.empty(); ++p) {
-        const git::Tree other = parent_tree(repo, commit.get(), p, hex);
-        std::erase_if(work.changes, [&other](const Change& c) {
-            const git::TreeEntry e = entry_at(other.get(), c.path);
-            return e && git_oid_equal(git_tree_entry_id(e.get()), &c.blob) != 0;
-        });
-    }
+    for (std::size_t p = 1; p < parents.size() && !work.changes.empty(); ++p) keep_new_to(reader, trees[p], commit.tree, work.changes);
     // A parent outside the range already holds whatever its blobs hold.
-    for (unsigned p = 0; in_range && p < parents; ++p)
-        if (!in_range->count(*git_commit_parent_id(commit.get(), p))) add_bases(repo, parent_tree(repo, commit.get(), p, hex).get(), work);
+    for (std::size_t p = 0; in_range && p < parents.size(); ++p)
+        if (!in_range->count(parents[p])) add_bases(repo, git::lookup_tree(repo, trees[p], "of a parent of " + git::to_hex(id)).get(), work);
     return work;
 }
 

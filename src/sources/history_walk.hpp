@@ -2,6 +2,7 @@
 // The history walk: which commits a history scan covers, in which order, and which (path, blob)
 // pairs each adds. Internal to sources/history.cpp and sources/push.cpp.
 
+#include "git/pack.hpp"
 #include "git/repository.hpp"
 
 #include <cstring>
@@ -39,15 +40,18 @@ using NamedTag = std::pair<std::string, git_oid>;
 /// first). Ranges as git log takes them ("A..B", "A...B", "^A", "B"); none means every ref and
 /// HEAD. Appends to `named_tags` the annotated tags a range names directly. Throws
 /// Error(usage) for a range that does not resolve, Error(runtime) for an unreadable commit.
+/// Commits are read through `reader` when given (a history scan's), else through libgit2.
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
-                                  std::vector<NamedTag>& named_tags);
+                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader = nullptr);
 
 /// For each of `targets`, the full names of the refs (branches, tags, remotes, stash, notes...)
 /// whose history holds it, sorted: what a responder must rewrite to remove a commit. Walks every
 /// commit the refs reach once (parents as the scan sees them: none at a shallow boundary) and
 /// propagates ref sets from children to parents, 1,024 refs per pass (the memory: 128 bytes per
-/// commit). Throws Error(runtime) for an unreadable commit.
-std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow);
+/// commit). Commits are read through `reader` when given. Throws Error(runtime) for an
+/// unreadable commit.
+std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow,
+                                                    git::ObjectReader* reader = nullptr);
 
 /// Every annotated or lightweight tag (refs/tags/*), for their messages. Throws Error(runtime).
 std::vector<NamedTag> all_tags(git_repository* repo);
@@ -94,8 +98,11 @@ struct CommitWork {
 };
 
 /// Inspects commit `id`: `in_range` is null when every commit is scanned, else the set of
-/// scanned commits. Throws Error(runtime) for an unreadable object.
-CommitWork inspect_commit(git_repository* repo, const git_oid& id, const OidSet& shallow, const OidSet* in_range);
+/// scanned commits. Reads the commit and its trees through `reader` (the worker's, over
+/// `repo`'s packs), comparing trees entry by entry in git's tree order and descending only into
+/// subtrees whose ids differ. Throws Error(runtime) for an unreadable or malformed object.
+CommitWork inspect_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id, const OidSet& shallow,
+                          const OidSet* in_range);
 
 /// ISO 8601 with the signature's offset: "2024-01-31T12:00:00+01:00".
 std::string iso_date(const git_time& t);

@@ -30,9 +30,10 @@ unsigned effective_threads(unsigned threads) noexcept
 }
 
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsigned, std::size_t)>& fn,
-                  const std::atomic<bool>* stop)
+                  const std::atomic<bool>* stop, std::size_t grain)
 {
     if (n == 0) return;
+    grain = std::max<std::size_t>(grain, 1);
     const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, threads), n));
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
@@ -41,7 +42,8 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(unsi
     auto stopped = [&] { return failed.load(std::memory_order_relaxed) || (stop && stop->load(std::memory_order_relaxed)); };
     auto work = [&](unsigned w) {
         try {
-            for (std::size_t i; !stopped() && (i = next.fetch_add(1)) < n;) fn(w, i);
+            for (std::size_t i; !stopped() && (i = next.fetch_add(grain)) < n;)
+                for (const std::size_t end = std::min(n, i + grain); i < end && !stopped(); ++i) fn(w, i);
         } catch (...) {
             std::lock_guard lock(error_mutex);
             if (!error) error = std::current_exception();

@@ -148,6 +148,10 @@ public:
     virtual void set_path_key(PathKey key) { (void)key; }
     /// Most workers read() supports (0: no limit).
     virtual unsigned max_threads() const { return 0; }
+    /// How many consecutive items a worker takes at a time (at least 1): more than one when
+    /// neighbouring items share what reading them costs (history's blobs in pack order share
+    /// delta bases, which each worker caches).
+    virtual std::size_t batch() const { return 1; }
     /// After list(): how many of the first items a progress display counts (the ones in
     /// unit(); history's messages that follow its blobs take little time and are not counted).
     virtual std::size_t progress_items() const { return SIZE_MAX; }

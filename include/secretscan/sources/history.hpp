@@ -57,6 +57,7 @@ public:
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
     void set_path_key(PathKey key) override;
     bool needs_whole_scan() const override { return true; }
+    std::size_t batch() const override { return 64; }
     std::size_t progress_items() const override;
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
                    const std::function<bool(Finding)>& report) override;
