@@ -367,7 +367,7 @@ std::shared_ptr<const std::string> ObjectReader::resolve(std::uint32_t pack, std
             type = static_cast<ObjectType>(h.type);
             if (chain.empty() && h.size > limit) return size = h.size, nullptr;
             base = std::make_shared<const std::string>(inflate(span.substr(h.data), h.size, p, offset));
-            remember(cache_key(pk, offset), type, base);
+            if (type == ObjectType::tree || type == ObjectType::blob) remember(cache_key(pk, offset), type, base); // commits and tags are no one's base
             break;
         }
         if ((h.type != 6 && h.type != 7) || chain.size() > 10000) corrupt(at(p, offset), "unknown object type or endless delta chain");

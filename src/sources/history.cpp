@@ -6,6 +6,7 @@
 #include "util/stopwatch.hpp"
 
 #include <algorithm>
+#include <malloc.h>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -68,11 +69,12 @@ struct HistorySource::State {
         return pool[w].get();
     }
 
-    /// Worker `w`'s object reader. Its cache of delta bases: 48 MiB, so that two workers stay
-    /// well inside the 300 MB a history scan may use.
+    /// Worker `w`'s object reader. Its cache of delta bases: 8 MiB. On git/git (85,361 commits)
+    /// 8 and 48 MiB cost the same CPU time (25 s under load), and 48 MiB per worker took the peak
+    /// memory from 229 MB to 417 MB, past the 300 MB a history scan may use.
     git::ObjectReader& reader(unsigned w)
     {
-        if (!readers[w]) readers[w] = std::make_unique<git::ObjectReader>(*packs, worker_repo(w), std::size_t{48} << 20);
+        if (!readers[w]) readers[w] = std::make_unique<git::ObjectReader>(*packs, worker_repo(w), std::size_t{8} << 20);
         return *readers[w];
     }
 };
@@ -342,6 +344,10 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     m->git_dir = git_repository_path(m->repo.get());
     m->pool.resize(threads);
     m->readers.resize(threads);
+    // Objects are held whole while read and scanned. glibc raises its mmap threshold to the
+    // largest block freed so far (up to 32 MiB), after which such buffers come from the heap
+    // and fragment it; a fixed threshold gives each one back to the system when it is freed.
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     m->packs = std::make_unique<git::PackSet>(std::string(git_repository_commondir(m->repo.get())) + "objects", summary.notes);
     if (git_repository_is_shallow(m->repo.get()) == 1)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
@@ -372,7 +378,9 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         m->work[i] = inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range);
     });
     collect_unique(*m);
-    summary.notes.push_back("found " + std::to_string(m->unique.size()) + " unique blobs " + clock.at());
+    std::size_t changes = 0;
+    for (const CommitWork& cw : m->work) changes += cw.changes.size() + cw.bases.size();
+    summary.notes.push_back("found " + std::to_string(m->unique.size()) + " unique blobs in " + std::to_string(changes) + " changes " + clock.at());
     if (!m_options.messages) m->tags.clear();
     else if (everything) m->tags = all_tags(m->repo.get());
     m->messages_at = m->unique.size();

@@ -521,6 +521,7 @@ CommitWork inspect_commit(git::ObjectReader& reader, git_repository* repo, const
     changed_raw(reader, &trees[0], commit.tree, "", work.changes);
     // A merge adds only what differs from every parent.
     for (std::size_t p = 1; p < parents.size() && !work.changes.empty(); ++p) keep_new_to(reader, trees[p], commit.tree, work.changes);
+    work.changes.shrink_to_fit(); // held until the scan ends: a merge keeps few of what its first parent lacks
     // A parent outside the range already holds whatever its blobs hold.
     for (std::size_t p = 0; in_range && p < parents.size(); ++p)
         if (!in_range->count(parents[p])) add_bases(repo, git::lookup_tree(repo, trees[p], "of a parent of " + git::to_hex(id)).get(), work);
