@@ -108,3 +108,105 @@ TEST_CASE("history --shard I/N: the merged reports of N shards are a single run'
         }
     }
 }
+
+TEST_CASE("history --shard with a revision range and with --all-objects: merged = single run", "[shard]")
+{
+    TempDir d;
+    const std::string repo = d / "repo";
+    make_history(repo);
+    // A range: what a parent outside it holds is not reported, whichever shard holds the parent's path.
+    write_file(repo + "/tagged.txt", "STRIPE=" + stripe + "\n");
+    const std::string blob = git({"hash-object", "-w", "tagged.txt"}, repo).out.substr(0, 40);
+    sh("git tag blobtag " + blob + " && rm tagged.txt", repo);
+    write_file(repo + "/loose.txt", "key " + aws3 + "\n");
+    sh("git hash-object -w loose.txt >/dev/null && rm loose.txt", repo);
+    for (const std::vector<std::string>& scan : {std::vector<std::string>{"history", "main~1..side"}, std::vector<std::string>{"history", "--all-objects"}})
+        for (const std::string format : {"jsonl", "sarif"}) {
+            std::vector<std::string> args = scan;
+            args.insert(args.end(), {"--format", format});
+            const auto one = secretscan(args, repo);
+            REQUIRE(one.exit_code == 1);
+            for (unsigned n = 2; n <= 3; ++n) {
+                INFO(scan.back() << " " << format << " with " << n << " shards");
+                std::vector<std::string> files;
+                for (unsigned i = 0; i < n; ++i) {
+                    files.push_back(d / ("s" + std::to_string(i)));
+                    std::vector<std::string> shard = args;
+                    shard.insert(shard.end(), {"--shard", std::to_string(i) + "/" + std::to_string(n), "-o", files.back()});
+                    CHECK(secretscan(shard, repo).exit_code <= 1);
+                }
+                CHECK(merged(files, repo) == one.out);
+            }
+        }
+    const auto all = scan_json({"history", "--all-objects"}, repo);
+    CHECK(locations(all).size() == 10); // the tagged blob, the unreachable one and the 8 of the history
+}
+
+TEST_CASE("history --shard and report merge: what they refuse", "[shard]")
+{
+    TempDir d;
+    const std::string repo = d / "repo";
+    make_history(repo);
+    const auto bad = secretscan({"history", "--shard", "3/3", "--format", "jsonl"}, repo);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "secretscan: error: history --shard 3/3: expected I/N, shard I of N counted from 0 (0/4, 1/4, 2/4 and 3/4 are the "
+                     "shards of 4)\n");
+    const auto text = secretscan({"history", "--shard", "0/2"}, repo);
+    CHECK(text.exit_code == 2);
+    CHECK(text.err == "secretscan: error: history --shard: give --format jsonl, json or sarif (the formats report merge combines)\n");
+    const auto jsonl = run_shards(d, 2, "jsonl");
+    const auto sarif = run_shards(d, 3, "sarif");
+    const auto refused = [&repo](const std::vector<std::string>& files, const std::string& error) {
+        std::vector<std::string> args{"report", "merge"};
+        args.insert(args.end(), files.begin(), files.end());
+        const auto r = secretscan(args, repo);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == "secretscan: error: report merge: " + error + "\n");
+    };
+    refused({jsonl[0]}, "shard 1/2 is missing (2 reports are needed, one per shard)");
+    refused({jsonl[0], jsonl[1], jsonl[0]}, jsonl[0] + ": shard 0/2, as " + jsonl[0] + " is: give each shard once");
+    refused({jsonl[0], sarif[1]}, sarif[1] + ": a sarif report, and " + jsonl[0] + " a jsonl one: merge reports of one format");
+    sh("cp shard-0.jsonl two.jsonl", d.path());
+    const auto three = run_shards(d, 3, "jsonl");
+    refused({d / "two.jsonl", three[1], three[2]}, three[1] + ": shard 1/3, and " + d / "two.jsonl" + " is shard 0/2: merge the shards of one run");
+    CHECK(secretscan({"history", "--format", "jsonl", "-o", d / "plain.jsonl"}, repo).exit_code == 1);
+    refused({d / "plain.jsonl"}, d / "plain.jsonl" +
+                                     ": no shard record as its last line: not written by history --shard, or cut short (did the scan finish?)");
+    CHECK(secretscan({"history", "--format", "json", "-o", d / "plain.json"}, repo).exit_code == 1);
+    refused({d / "plain.json"}, d / "plain.json" + ": not the report of a history --shard I/N scan in jsonl, json or sarif");
+    refused({d / "none.jsonl"}, d / "none.jsonl" + ": cannot read it: No such file or directory");
+    // A shard of the history as it was before another commit.
+    sh("git commit -q --allow-empty -m later", repo);
+    CHECK(secretscan({"history", "--shard", "2/3", "--format", "jsonl", "-o", d / "later.jsonl"}, repo).exit_code <= 1);
+    refused({three[0], three[1], d / "later.jsonl"}, d / "later.jsonl" + ": another history (commits, tags or refs) than " + three[0] +
+                                                         "'s: the shards must scan the same repository, at the same commits, with the same rules");
+    CHECK(secretscan({"history", "--shard", "1/3", "--format", "jsonl", "-o", d / "other.jsonl", "--disable-rule", "stripe-secret-key"},
+                     repo).exit_code <= 1);
+    refused({d / "later.jsonl", d / "other.jsonl"}, d / "other.jsonl" + ": another rule set than " + d / "later.jsonl" +
+                                                        "'s: the shards must scan the same repository, at the same commits, with the same rules");
+    const auto wrong = secretscan({"--format", "sarif", "report", "merge", three[0], three[1], three[2]}, repo);
+    CHECK(wrong.exit_code == 2);
+    CHECK(wrong.err == "secretscan: error: report merge: --format sarif, but the shards' reports are jsonl (the merged report has their format)\n");
+}
+
+TEST_CASE("history --shard and report merge: exit codes follow each one's own findings", "[shard]")
+{
+    TempDir d;
+    const std::string repo = d / "repo";
+    git_init(repo);
+    write_file(repo + "/a.env", "AWS_KEY=" + aws1 + "\n");
+    sh("git add -A && git commit -qm init", repo);
+    // The only finding is a.env's, in shard 1 of 2 (FNV-1a of "a.env" is odd): shard 0 finds nothing.
+    const auto s0 = secretscan({"history", "--shard", "0/2", "--format", "jsonl", "-o", d / "0.jsonl"}, repo);
+    const auto s1 = secretscan({"history", "--shard", "1/2", "--format", "jsonl", "-o", d / "1.jsonl"}, repo);
+    CHECK(s0.exit_code == 0);
+    CHECK(s1.exit_code == 1);
+    const auto m = secretscan({"report", "merge", d / "1.jsonl", d / "0.jsonl"}, repo);
+    CHECK(m.exit_code == 1);
+    CHECK(m.err == "secretscan report merge: 1 finding\n");
+    CHECK(nlohmann::json::parse(m.out)["path"] == "a.env");
+    CHECK(secretscan({"--exit-zero", "report", "merge", d / "1.jsonl", d / "0.jsonl"}, repo).exit_code == 0);
+    const auto clean = secretscan({"report", "merge", d / "0.jsonl"}, repo); // shard 0 of 2 alone
+    CHECK(clean.exit_code == 2);
+}
