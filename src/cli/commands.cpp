@@ -106,7 +106,7 @@ int history_command(const Args& a)
         options.until = extra.until;
     }
     parse_shard(a.shard, options);
-    if (options.shard_count > 1 && plan.report.format != "jsonl" && plan.report.format != "json" && plan.report.format != "sarif")
+    if (!a.shard.empty() && plan.report.format != "jsonl" && plan.report.format != "json" && plan.report.format != "sarif")
         throw Error(ErrorKind::usage, "history --shard: give --format jsonl, json or sarif (the formats report merge combines)");
     HistorySource source(".", options);
     if (!a.shard.empty()) { // even 0/1: its report is a shard's, for report merge

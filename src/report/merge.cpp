@@ -123,7 +123,7 @@ json take(json& j, const char* field, const std::string& name)
 /// `items` with their keys, sorted by key (unique: every key ends with a single run's order).
 std::vector<json> sorted(std::vector<std::pair<json, json>> items)
 {
-    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<json> out;
     for (auto& item : items) out.push_back(std::move(item.second));
     return out;
@@ -208,7 +208,7 @@ MergedReport merge_sarif(std::vector<Shard>& shards)
             key.push_back(take(props, "shardSeverity", s.name)); // last: the order keys are unique before it
             items.emplace_back(std::move(key), std::move(r));
         }
-    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::pair<double, json>> results;
     for (auto& item : items) results.emplace_back(item.first.back().get<double>(), std::move(item.second));
     const std::size_t omitted = sarif_limit(results);

@@ -164,8 +164,8 @@ std::vector<const std::string*> first_paths(HistorySource::State& s)
 }
 
 /// Attributes each (rule, secret, path) to the first commit that holds it, parents first.
-/// With --shard, only what this shard owns (State::owns; messages and tags: shard 0), each
-/// fresh finding with its shard_order.
+/// With --shard, only what this shard owns (State::owns; messages and tags: shard 0). Each
+/// fresh finding gets its shard_order.
 class Attribution {
 public:
     explicit Attribution(HistorySource::State& s) : m_s(s) {}
@@ -207,11 +207,8 @@ private:
 
     static std::string key(const Finding& f, const std::string& where) { return f.rule_id + '\0' + f.secret + '\0' + where; }
 
-    /// --shard: the finding's place in a single process's order (Finding::shard_order).
-    void order(Finding& f, std::size_t index) const
-    {
-        if (m_s.shard_count > 1) f.shard_order = {m_slot, index};
-    }
+    /// The finding's place in a single process's order (Finding::shard_order).
+    void order(Finding& f, std::size_t index) const { f.shard_order = {m_slot, index}; }
 
     void add(const Finding& f, std::size_t commit, std::size_t index)
     {

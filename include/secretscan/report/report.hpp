@@ -78,7 +78,7 @@ std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOpt
 /// GitHub's result limit is applied as a single run applies it. Throws Error(usage) naming the
 /// file for what is not a shard report (or not valid JSON), mixed formats, shards of different
 /// N, a shard given twice or missing, or shards of different histories, rule sets or commands.
-/// Thread-safe.
+/// Thread-safe; over SARIF's limit it warns on stderr, as the SARIF writer does.
 struct MergedReport {
     std::string format;   ///< jsonl, json or sarif
     std::string text;     ///< the merged report
