@@ -90,7 +90,22 @@ CLI::App* add_history(CLI::App& app, Args& a)
                         "git log options, as gitleaks' --log-opts: ranges, --all, --branches, --tags, --remotes, --since, --until "
                         "(others are an error)")
         ->type_name("OPTS");
+    history->add_option("--shard", a.shard,
+                        "Scan and report only shard I of N (0 <= I < N): run N processes, one per shard, each with "
+                        "--format jsonl, json or sarif, and combine their reports with `report merge` (docs/scale.md)")
+        ->type_name("I/N");
     return history;
+}
+
+/// `report merge FILE...`.
+void add_report(CLI::App& app, Args& a, std::vector<std::pair<CLI::App*, Handler>>& table)
+{
+    auto* report = app.add_subcommand("report", "Work with reports");
+    report->require_subcommand(1);
+    auto* merge = report->add_subcommand("merge", "Combine the reports of every history --shard I/N process into the report one "
+                                                  "process would have written (in their format; -o FILE writes it to FILE)");
+    merge->add_option("files", a.merge_files, "The shards' reports (jsonl, json or sarif), one per shard, in any order")->required();
+    table.emplace_back(merge, report_merge);
 }
 
 std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
@@ -143,6 +158,7 @@ std::vector<std::pair<CLI::App*, Handler>> add_commands(CLI::App& app, Args& a)
     demo_cmd->add_option("dir", a.demo_dir, "Where to create it (default: a temporary folder, removed afterwards)");
     demo_cmd->add_flag("--keep", a.keep, "Keep the temporary repository");
     table.emplace_back(demo_cmd, demo);
+    add_report(app, a, table);
     return table;
 }
 

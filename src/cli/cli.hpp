@@ -54,6 +54,8 @@ struct Args {
     std::vector<std::string> ranges;        // history
     std::string log_opts;                   // history --log-opts
     bool all_objects = false;               // history --all-objects
+    std::string shard;                      // history --shard I/N
+    std::vector<std::string> merge_files;   // report merge FILE...
     std::vector<std::string> check_files;   // rules check
     std::string rule_id;                    // rules explain
     std::string demo_dir;
@@ -95,6 +97,7 @@ int scan_command(const Args& a);
 int staged_command(const Args& a);
 int message_command(const Args& a);
 int history_command(const Args& a);
+int report_merge(const Args& a);
 int hook_command(const Args& a);
 int baseline_create(const Args& a);
 int install_command(const Args& a);

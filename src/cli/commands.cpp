@@ -15,7 +15,11 @@
 #include "util/i18n.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
 #include <ctime>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -45,9 +49,52 @@ int message_command(const Args& a)
     return report_scan(a, plan, source);
 }
 
+namespace {
+
+/// history --shard I/N into `o`; "" leaves o alone. Throws Error(usage) for anything else than
+/// two whole numbers with I < N.
+void parse_shard(const std::string& text, HistoryOptions& o)
+{
+    if (text.empty()) return;
+    const std::size_t slash = text.find('/');
+    const auto number = [](const std::string& s) {
+        return !s.empty() && s.size() <= 6 && s.find_first_not_of("0123456789") == std::string::npos ? std::stoul(s) : ULONG_MAX;
+    };
+    const unsigned long i = slash == std::string::npos ? ULONG_MAX : number(text.substr(0, slash));
+    const unsigned long n = slash == std::string::npos ? ULONG_MAX : number(text.substr(slash + 1));
+    if (i == ULONG_MAX || n == ULONG_MAX || n == 0 || i >= n)
+        throw Error(ErrorKind::usage, "history --shard " + text + ": expected I/N, shard I of N counted from 0 (0/4, 1/4, 2/4 and 3/4 are the shards of 4)");
+    o.shard_index = static_cast<unsigned>(i);
+    o.shard_count = static_cast<unsigned>(n);
+}
+
+/// A digest of what decides the findings of each rule: shards scanned with other rules cannot be merged.
+std::string rules_digest(const std::vector<Rule>& rules)
+{
+    std::string all;
+    for (const Rule& r : rules) {
+        all += r.id + '\0' + r.regex + '\0' + r.detector + '\0' + r.extract + '\0' + r.path_regex + '\0' + r.validate + '\0';
+        for (const std::string& p : r.paths) all += p + '\0';
+        all += '\n';
+    }
+    return fingerprint("rules", all);
+}
+
+/// A report file's contents; Error(usage) when it cannot be read.
+std::string read_report(const std::string& name)
+{
+    std::ifstream in(name, std::ios::binary);
+    if (!in) throw Error(ErrorKind::usage, "report merge: " + name + ": cannot read it: " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
 int history_command(const Args& a)
 {
-    const Plan plan = resolve(a, "history");
+    Plan plan = resolve(a, "history");
     HistoryOptions options{a.ranges, true, std::nullopt, std::nullopt};
     options.all_objects = a.all_objects;
     if (a.all_objects && (!a.ranges.empty() || !a.log_opts.empty()))
@@ -58,8 +105,37 @@ int history_command(const Args& a)
         options.since = extra.since;
         options.until = extra.until;
     }
+    parse_shard(a.shard, options);
+    if (!a.shard.empty() && plan.report.format != "jsonl" && plan.report.format != "json" && plan.report.format != "sarif")
+        throw Error(ErrorKind::usage, "history --shard: give --format jsonl, json or sarif (the formats report merge combines)");
     HistorySource source(".", options);
+    if (!a.shard.empty()) { // even 0/1: its report is a shard's, for report merge
+        plan.report.shard = std::make_shared<ShardRecord>(
+            ShardRecord{options.shard_index, options.shard_count, rules_digest(plan.matcher->rules()), [&source] { return source.walk_digest(); }});
+    }
     return report_scan(a, plan, source);
+}
+
+int report_merge(const Args& a)
+{
+    std::vector<std::pair<std::string, std::string>> shards;
+    for (const std::string& name : a.merge_files) shards.emplace_back(name, read_report(name));
+    const MergedReport merged = merge_shard_reports(shards);
+    if (a.format != "text" && parse_format(a.format) != merged.format)
+        throw Error(ErrorKind::usage, "report merge: --format " + a.format + ", but the shards' reports are " + merged.format +
+                                          " (the merged report has their format)");
+    if (a.output.empty()) {
+        std::cout << merged.text << std::flush;
+    } else {
+        OutputFile out(a.output, "--output");
+        out.stream() << merged.text;
+        out.commit();
+    }
+    if (!a.quiet)
+        std::cerr << "secretscan report merge: "
+                  << format(trn("{0} finding", "{0} findings", merged.findings), {std::to_string(merged.findings)})
+                  << '\n';
+    return merged.findings && !a.exit_zero ? a.exit_code : 0;
 }
 
 int hook_command(const Args& a)

@@ -21,6 +21,10 @@ std::string shown_line(const Finding& f, const ReportOptions& o);
 /// One finding as a JSON object (json and jsonl).
 nlohmann::json finding_json(const Finding& f, const ReportOptions& o);
 
+/// history --shard: the shard's record (ShardRecord, with the command), for the report's
+/// document; null when the report is no shard's.
+nlohmann::json shard_json(const ReportOptions& o);
+
 /// `j` as text; invalid UTF-8 becomes U+FFFD. `indent` -1: one line.
 std::string dump(const nlohmann::json& j, int indent = -1);
 

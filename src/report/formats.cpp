@@ -84,6 +84,16 @@ std::string shown_line(const Finding& f, const ReportOptions& o)
     return o.redact ? redact_line(f, o.redact_percent) : f.line_text;
 }
 
+nlohmann::json shard_json(const ReportOptions& o)
+{
+    if (!o.shard) return nullptr;
+    return {{"index", o.shard->index},
+            {"count", o.shard->count},
+            {"command", o.command},
+            {"rules", o.shard->rules},
+            {"history", o.shard->history ? o.shard->history() : std::string()}};
+}
+
 std::string dump(const nlohmann::json& j, int indent)
 {
     const std::string text = j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -43,6 +43,7 @@ json finding_json(const Finding& f, const ReportOptions& o)
     if (!f.date.empty()) j["date"] = f.date;
     if (f.present_at_head >= 0) j["present_at_head"] = f.present_at_head == 1;
     if (f.baseline_expired) j["baseline_expired"] = true;
+    if (o.shard) j["shard_order"] = f.shard_order;
     return j;
 }
 
@@ -59,7 +60,7 @@ private:
         for (const Finding& f : findings) list.push_back(finding_json(f, o));
         json skipped = json::array();
         for (const Skipped& k : s.stats.skipped) skipped.push_back({{"name", k.name}, {"reason", k.reason}});
-        const json doc = {
+        json doc = {
             {"tool", {{"name", "secretscan"}, {"version", SECRETSCAN_VERSION}}},
             {"command", o.command},
             {"findings", std::move(list)},
@@ -71,6 +72,7 @@ private:
               {"seconds", s.stats.seconds}}},
             {"warnings", s.warnings},
         };
+        if (o.shard) doc["shard"] = shard_json(o);
         out << dump(doc, 2) << '\n';
     }
 };
@@ -86,7 +88,12 @@ public:
         m_out.flush();
         return true;
     }
-    void finish(const ScanSummary&) override { m_out.flush(); }
+    void finish(const ScanSummary&) override
+    {
+        // A shard's record comes last: a shard report without it was cut short.
+        if (m_options.shard) m_out << dump(json{{"secretscan_shard", shard_json(m_options)}}) << '\n';
+        m_out.flush();
+    }
 
 private:
     std::ostream& m_out;

@@ -127,18 +127,24 @@ json result_json(const Finding& f, std::size_t rule_index, const Rule* rule, con
     if (!f.date.empty()) props["date"] = f.date;
     if (f.present_at_head >= 0) props["presentAtHead"] = f.present_at_head == 1;
     if (f.baseline_expired) props["baselineExpired"] = true;
+    if (o.shard) { // what report merge sorts by: sort_findings' key, then a single run's order
+        props["shardKey"] = json::array({display_location(f), f.line, f.column, f.rule_id, f.commit, f.shard_order});
+        props["shardSeverity"] = rule ? security_severity(*rule) : 7.0;
+    }
     result["properties"] = std::move(props);
     return result;
 }
 
 /// At most max_results_per_run of `findings`, the most severe kept (stable otherwise), with a
-/// warning on stderr naming how many were left out; `omitted` is set to that number.
+/// warning on stderr naming how many were left out; `omitted` is set to that number. A shard's
+/// report keeps them all: report merge applies the limit to the merged results.
+/// (merge_sarif in merge.cpp applies it the same way: keep them alike.)
 std::vector<const Finding*> within_limit(const std::vector<Finding>& findings, const std::map<std::string, const Rule*>& by_id,
-                                         std::size_t& omitted)
+                                         std::size_t& omitted, bool shard)
 {
     std::vector<const Finding*> kept;
     for (const Finding& f : findings) kept.push_back(&f);
-    omitted = kept.size() > max_results_per_run ? kept.size() - max_results_per_run : 0;
+    omitted = kept.size() > max_results_per_run && !shard ? kept.size() - max_results_per_run : 0;
     if (!omitted) return kept;
     const auto severity = [&by_id](const Finding* f) {
         const auto it = by_id.find(f->rule_id);
@@ -165,7 +171,7 @@ private:
         if (o.rules)
             for (const Rule& rule : *o.rules) by_id[rule.id] = &rule;
         std::size_t omitted = 0;
-        const std::vector<const Finding*> kept = within_limit(findings, by_id, omitted);
+        const std::vector<const Finding*> kept = within_limit(findings, by_id, omitted, o.shard != nullptr);
         json rules = json::array(), results = json::array();
         std::map<std::string, std::size_t> rule_index;
         for (const Finding* f : kept) {
@@ -182,6 +188,7 @@ private:
         if (*SECRETSCAN_HOMEPAGE) driver["informationUri"] = SECRETSCAN_HOMEPAGE; // cmake -DSECRETSCAN_HOMEPAGE
         json props = {{"command", o.command}};
         if (omitted) props["omittedResults"] = omitted;
+        if (o.shard) props["shard"] = shard_json(o);
         // One category per kind of scan: an upload replaces only the alerts of its own category,
         // so a range scan never closes the alerts a full history scan raised.
         const json run = {{"tool", {{"driver", driver}}},

@@ -48,6 +48,13 @@ struct HistorySource::State {
     std::vector<NamedTag> tags;        // annotated tags whose messages are scanned
     std::vector<Change> loose;         // blobs that refs reach without a commit (blobs_outside_commits)
     std::size_t messages_at = 0, tags_at = 0, loose_at = 0, items = 0; // where each kind of item starts
+    unsigned shard_index = 0, shard_count = 1; // HistoryOptions
+    enum Role : std::uint8_t { unread, own, head_only };
+    std::vector<Role> roles; // --shard: per item, whether it is read, and why; empty: all read as own
+
+    /// Whether this shard reports findings named by `path` (HistoryOptions::shard_index).
+    bool owns(const std::string& path) const { return shard_count <= 1 || shard_of(path, shard_count) == shard_index; }
+    Role role(std::size_t item) const { return roles.empty() ? own : roles[item]; }
 
     /// The item key of a (path, blob): the blob's id and its path's class.
     ItemKey item_key(const Change& c)
@@ -106,12 +113,12 @@ std::string tag_name(const NamedTag& t)
     return t.first.rfind("refs/tags/", 0) == 0 ? t.first.substr(10) : t.first;
 }
 
-void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out)
+void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, bool counted = true)
 {
     const std::string name = c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")";
     const git::ObjectReader::Object blob = reader.read(c.blob, out.max_size());
     if (!out.admit(name, blob.size)) return;
-    out.chunk(Chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}); // the real path: rules' paths and lockfiles
+    out.chunk(Chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}, counted); // the real path: rules' paths and lockfiles
 }
 
 /// A commit or tag message: text (git refuses NUL bytes in one), scanned whatever its size, not
@@ -133,14 +140,21 @@ void read_message(git_repository* repo, const git_oid& id, Provenance where, Chu
     out.chunk(c, false);
 }
 
-/// Sets present_at_head for file findings: whether any blob of HEAD's tree (under any path, so
-/// renames and copies count) holds the same rule's same secret. Messages stay unknown (-1).
-void mark_present_at_head(HistorySource::State& s, const std::vector<std::vector<Finding>>& by_item, std::vector<Finding>& findings)
+/// The blobs of HEAD's tree (none without a HEAD).
+OidSet head_blobs(HistorySource::State& s)
 {
     std::vector<Change> head_blobs;
     if (const git::Tree head = git::head_tree(s.repo.get())) changed_blobs(s.repo.get(), nullptr, head.get(), "", head_blobs);
     OidSet at_head;
     for (const Change& c : head_blobs) at_head.insert(c.blob);
+    return at_head;
+}
+
+/// Sets present_at_head for file findings: whether any blob of HEAD's tree (under any path, so
+/// renames and copies count) holds the same rule's same secret. Messages stay unknown (-1).
+void mark_present_at_head(HistorySource::State& s, const std::vector<std::vector<Finding>>& by_item, std::vector<Finding>& findings)
+{
+    const OidSet at_head = head_blobs(s);
     std::set<std::string> present; // rule id, NUL, secret
     for (std::size_t b = 0; b < s.unique.size(); ++b)
         if (!by_item[b].empty() && at_head.count(s.unique[b]->blob))
@@ -149,33 +163,49 @@ void mark_present_at_head(HistorySource::State& s, const std::vector<std::vector
         if (!f.path.empty()) f.present_at_head = present.count(f.rule_id + '\0' + f.secret) ? 1 : 0;
 }
 
+/// The path each item's findings are named by: its first path in a parent outside the range,
+/// else its first path in the commits, parents first.
+std::vector<const std::string*> first_paths(HistorySource::State& s)
+{
+    std::vector<const std::string*> first(s.unique.size(), nullptr);
+    for (const CommitWork& cw : s.work)
+        for (const Change& c : cw.bases)
+            if (const std::size_t b = s.item_of(c); !first[b]) first[b] = &c.path;
+    for (const CommitWork& cw : s.work)
+        for (const Change& c : cw.changes)
+            if (const std::size_t b = s.item_of(c); !first[b]) first[b] = &c.path;
+    return first;
+}
+
 /// Attributes each (rule, secret, path) to the first commit that holds it, parents first.
+/// With --shard, only what this shard owns (State::owns; messages and tags: shard 0). Each
+/// fresh finding gets its shard_order.
 class Attribution {
 public:
     explicit Attribution(HistorySource::State& s) : m_s(s) {}
 
     std::vector<Finding> run(const std::vector<std::vector<Finding>>& by_item)
     {
-        std::vector<const std::string*> first_path(m_s.unique.size(), nullptr); // where each blob was first attributed
+        // The same content under another path (a rename or copy) adds nothing new: its secrets
+        // count as occurrences of the findings made where the blob first appeared.
+        const std::vector<const std::string*> first_path = first_paths(m_s);
         for (const CommitWork& cw : m_s.work)
-            for (const Change& c : cw.bases) { // held by a parent outside the range: not new
-                const std::size_t b = m_s.item_of(c);
-                for (const Finding& f : by_item[b]) m_seen.emplace(key(f, c.path), known_before);
-                if (!first_path[b]) first_path[b] = &c.path;
-            }
+            for (const Change& c : cw.bases) // held by a parent outside the range: not new
+                if (m_s.owns(c.path))
+                    for (const Finding& f : by_item[m_s.item_of(c)]) m_seen.emplace(key(f, c.path), known_before);
         for (std::size_t i = 0; i < m_s.commits.size(); ++i) {
-            if (m_s.messages_at < m_s.tags_at)
-                for (const Finding& f : by_item[m_s.messages_at + i]) add(f, i);
+            ++m_slot;
+            if (m_s.messages_at < m_s.tags_at && m_s.shard_index == 0)
+                for (std::size_t k = 0; k < by_item[m_s.messages_at + i].size(); ++k) add(by_item[m_s.messages_at + i][k], i, k);
             for (const Change& c : m_s.work[i].changes) {
+                ++m_slot;
                 const std::size_t b = m_s.item_of(c);
-                // The same content under another path (a rename or copy) adds nothing new: its
-                // secrets count as occurrences of the findings made where the blob first appeared.
-                const std::string& path = first_path[b] ? *first_path[b] : c.path;
-                first_path[b] = &path;
-                for (Finding f : by_item[b]) {
-                    f.path = path;
+                if (!m_s.owns(*first_path[b])) continue;
+                for (std::size_t k = 0; k < by_item[b].size(); ++k) {
+                    Finding f = by_item[b][k];
+                    f.path = *first_path[b];
                     f.source_name.clear(); // the blob's id was for skip messages
-                    add(f, i);
+                    add(f, i, k);
                 }
             }
         }
@@ -191,11 +221,15 @@ private:
 
     static std::string key(const Finding& f, const std::string& where) { return f.rule_id + '\0' + f.secret + '\0' + where; }
 
-    void add(const Finding& f, std::size_t commit)
+    /// The finding's place in a single process's order (Finding::shard_order).
+    void order(Finding& f, std::size_t index) const { f.shard_order = {m_slot, index}; }
+
+    void add(const Finding& f, std::size_t commit, std::size_t index)
     {
         auto [it, fresh] = m_seen.emplace(key(f, f.path), m_findings.size());
         if (fresh) {
             m_findings.push_back(f);
+            order(m_findings.back(), index);
             m_commits_of.push_back({commit});
         } else if (it->second != known_before) {
             ++m_findings[it->second].occurrences;
@@ -245,10 +279,13 @@ private:
     void add_tags(const std::vector<std::vector<Finding>>& by_item)
     {
         for (std::size_t t = 0; t < m_s.tags.size(); ++t) {
+            ++m_slot;
             git_tag* raw = nullptr;
             if (git_tag_lookup(&raw, m_s.repo.get(), &m_s.tags[t].second) != 0) continue;
             const git::Tag tag(raw);
-            for (Finding f : by_item[m_s.tags_at + t]) {
+            for (std::size_t k = 0; k < by_item[m_s.tags_at + t].size(); ++k) {
+                Finding f = by_item[m_s.tags_at + t][k];
+                order(f, k);
                 f.tag = tag_name(m_s.tags[t]);
                 if (f.tag.size() == GIT_OID_HEXSZ && f.tag.find_first_not_of("0123456789abcdef") == std::string::npos)
                     f.tag = git_tag_name(tag.get()); // named by its id (a push): the name it was made with
@@ -265,8 +302,11 @@ private:
     /// Findings in blobs that a ref reaches without a commit, named by the ref (and path in its tree).
     void add_loose(const std::vector<std::vector<Finding>>& by_item)
     {
-        for (std::size_t i = 0; i < m_s.loose.size(); ++i)
-            for (Finding f : by_item[m_s.loose_at + i]) {
+        for (std::size_t i = 0; i < m_s.loose.size(); ++i) {
+            ++m_slot;
+            for (std::size_t k = 0; k < by_item[m_s.loose_at + i].size(); ++k) {
+                Finding f = by_item[m_s.loose_at + i][k];
+                order(f, k);
                 f.path = m_s.loose[i].path;
                 f.source_name.clear();
                 // A ref to a blob or tree ("refs/tags/key", "refs/tags/dir:path") holds it; an
@@ -274,12 +314,14 @@ private:
                 if (f.path.rfind("refs/", 0) == 0) f.refs = {f.path.substr(0, f.path.find(':'))};
                 if (m_seen.emplace(key(f, f.path), m_findings.size()).second) m_findings.push_back(std::move(f));
             }
+        }
     }
 
     HistorySource::State& m_s;
     std::map<std::string, std::size_t> m_seen; // key -> index in m_findings, or known_before
     std::vector<Finding> m_findings;
     std::vector<std::vector<std::size_t>> m_commits_of; // indexes in commits, per finding, in order
+    std::size_t m_slot = 0; // the message, change, tag or ref-named blob being attributed, counted alike in every shard
 };
 
 } // namespace
@@ -335,7 +377,57 @@ void add_unreachable_blobs(HistorySource::State& s, const OdbObjects& objects, S
     summary.notes.push_back("--all-objects: " + std::to_string(s.loose.size() - before) + " blobs no commit or ref names");
 }
 
+/// --shard: which items this shard reads (State::roles): the blobs whose findings it reports
+/// (named by a path it owns, or held at a path it owns by a parent outside the range), the
+/// commit messages (every shard: the subjects it shows are redacted with their findings), the
+/// tags in shard 0, the ref-named blobs at a path it owns, and HEAD's other blobs, whose
+/// findings decide present_at_head.
+void choose_shard_items(HistorySource::State& s, const HistoryOptions& o)
+{
+    s.shard_index = o.shard_index;
+    s.shard_count = o.shard_count;
+    if (o.shard_count <= 1) return;
+    using Role = HistorySource::State::Role;
+    s.roles.assign(s.items, Role::unread);
+    const std::vector<const std::string*> first = first_paths(s);
+    const OidSet at_head = head_blobs(s);
+    for (std::size_t b = 0; b < s.unique.size(); ++b)
+        s.roles[b] = s.owns(*first[b]) ? Role::own : at_head.count(s.unique[b]->blob) ? Role::head_only : Role::unread;
+    for (const CommitWork& cw : s.work)
+        for (const Change& c : cw.bases)
+            if (s.owns(c.path)) s.roles[s.item_of(c)] = Role::own;
+    std::fill(s.roles.begin() + static_cast<std::ptrdiff_t>(s.messages_at), s.roles.begin() + static_cast<std::ptrdiff_t>(s.tags_at), Role::own);
+    if (o.shard_index == 0) std::fill(s.roles.begin() + static_cast<std::ptrdiff_t>(s.tags_at), s.roles.begin() + static_cast<std::ptrdiff_t>(s.loose_at), Role::own);
+    for (std::size_t i = 0; i < s.loose.size(); ++i)
+        if (s.owns(s.loose[i].path)) s.roles[s.loose_at + i] = Role::own;
+}
+
+/// The name read_blob gives a blob in its skip entries.
+std::string blob_name(const Change& c)
+{
+    return c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")";
+}
+
 } // namespace
+
+unsigned shard_of(std::string_view path, unsigned count) noexcept
+{
+    std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a, 64 bits
+    for (const char c : path) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ull;
+    }
+    return count == 0 ? 0 : static_cast<unsigned>(h % count);
+}
+
+std::string HistorySource::walk_digest() const
+{
+    std::string walk;
+    for (const git_oid& id : m->commits) walk += git::to_hex(id) + '\n';
+    for (const NamedTag& t : m->tags) walk += t.first + ' ' + git::to_hex(t.second) + '\n';
+    for (const Change& c : m->loose) walk += c.path + ' ' + git::to_hex(c.blob) + '\n';
+    return fingerprint("history", walk);
+}
 
 std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
 {
@@ -389,13 +481,16 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     if (all_objects) add_unreachable_blobs(*m, objects, summary);
     m->loose_at = m->tags_at + m->tags.size();
     m->items = m->loose_at + m->loose.size();
+    choose_shard_items(*m, m_options);
     return m->items;
 }
 
 void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
 {
+    const State::Role role = m->role(item);
+    if (role == State::unread) return;
     git_repository* repo = m->worker_repo(worker);
-    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out);
+    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out, role == State::own);
     if (item < m->tags_at) {
         const git_oid& id = m->commits[item - m->messages_at];
         return read_message(repo, id, {SourceKind::commit_message, "", "commit " + git::to_hex(id).substr(0, 12) + " message"}, out);
@@ -422,8 +517,13 @@ std::size_t HistorySource::progress_items() const
     return m->messages_at;
 }
 
-void HistorySource::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary&, const std::function<bool(Finding)>& report)
+void HistorySource::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary, const std::function<bool(Finding)>& report)
 {
+    // --shard: HEAD's blobs read only for present_at_head are another shard's to list as skipped.
+    std::set<std::string> others;
+    for (std::size_t b = 0; b < m->unique.size() && !m->roles.empty(); ++b)
+        if (m->roles[b] == State::head_only) others.insert(blob_name(*m->unique[b]));
+    if (!others.empty()) std::erase_if(summary.stats.skipped, [&others](const Skipped& k) { return others.count(k.name) > 0; });
     for (Finding& f : Attribution(*m).run(by_item))
         if (!report(std::move(f))) return;
 }

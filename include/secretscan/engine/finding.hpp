@@ -78,6 +78,12 @@ struct Finding {
     /// when it was decoded) and any other finding's on the same line. What a redacted report
     /// hides in line_text (redact_line).
     std::vector<LineSpan> line_spans;
+    /// History only: where a single process's history scan reports this finding, as (slot,
+    /// index): the slot is its commit message, (path, blob) change, tag or ref-named blob in the
+    /// order every shard of `history --shard` walks alike, the index its place among that slot's
+    /// findings. What `report merge` interleaves the shards by (a shard's report writes it).
+    /// Empty for other sources.
+    std::vector<std::size_t> shard_order;
 };
 
 /// Lowercase hex SHA-256 of rule_id, one NUL byte, then the secret's UTF-8 bytes: stable across

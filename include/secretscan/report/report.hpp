@@ -5,6 +5,7 @@
 #include <secretscan/engine/pipeline.hpp>
 #include <secretscan/rules/rule.hpp>
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -12,6 +13,14 @@
 #include <vector>
 
 namespace secretscan {
+
+/// What the report of one `history --shard I/N` process records about it, so that
+/// merge_shard_reports can check that the shards belong together.
+struct ShardRecord {
+    unsigned index = 0, count = 1;
+    std::string rules;                    ///< a digest of the rule set (the CLI's)
+    std::function<std::string()> history; ///< asked when the report is written: HistorySource::walk_digest
+};
 
 struct ReportOptions {
     std::string format = "text"; ///< one of report_formats()
@@ -25,6 +34,12 @@ struct ReportOptions {
     /// history of given ranges.
     std::string category;
     const std::vector<Rule>* rules = nullptr; ///< rule metadata for SARIF (null: findings only)
+    /// history --shard: the report is a shard's, for `report merge` (jsonl, json and sarif;
+    /// docs/scale.md): each finding carries its order key (json and jsonl "shard_order",
+    /// SARIF result property "shardKey" and "shardSeverity"), the document this record
+    /// (jsonl: a last line {"secretscan_shard": {...}}, json: "shard", SARIF: run property
+    /// "shard"), and SARIF keeps every result (the merge applies GitHub's limit). Null: none.
+    std::shared_ptr<const ShardRecord> shard;
 };
 
 /// The format names, in the order --help lists them: text, json, jsonl, sarif, csv, junit, gitlab.
@@ -54,6 +69,22 @@ std::string parse_format(const std::string& name);
 /// Warnings are not written (the CLI prints them to stderr), except in gitlab's scan.messages.
 /// Throws Error(usage) for an unknown format.
 std::unique_ptr<FindingSink> make_report_sink(std::ostream& out, const ReportOptions& options);
+
+/// The report one process would have written, made from the reports of every shard of a
+/// `history --shard I/N` scan (ReportOptions::shard), given as (name, contents) in any order:
+/// jsonl, json or sarif, all of one format. The findings are interleaved in a single run's
+/// order (shard_order) and then sorted as that format sorts them; the shard fields are removed.
+/// json: stats.scanned, bytes and skipped add up, stats.seconds is the slowest shard's. SARIF:
+/// GitHub's result limit is applied as a single run applies it. Throws Error(usage) naming the
+/// file for what is not a shard report (or not valid JSON), mixed formats, shards of different
+/// N, a shard given twice or missing, or shards of different histories, rule sets or commands.
+/// Thread-safe; over SARIF's limit it warns on stderr, as the SARIF writer does.
+struct MergedReport {
+    std::string format;   ///< jsonl, json or sarif
+    std::string text;     ///< the merged report
+    std::size_t findings; ///< how many findings it holds
+};
+MergedReport merge_shard_reports(const std::vector<std::pair<std::string, std::string>>& shards);
 
 /// A size for people, in decimal units with one decimal: "512 bytes", "1.5 kB", "2244.9 MB".
 std::string human_bytes(std::uint64_t bytes);

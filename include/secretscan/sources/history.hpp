@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace secretscan {
@@ -25,7 +26,19 @@ struct HistoryOptions {
     /// ancestry walked like a ref's) and every blob no scanned commit names, reported with the
     /// path "(unreachable)/" + its id. Lists every object's type once (git_odb_foreach).
     bool all_objects = false;
+    /// history --shard I/N (shard_index I < shard_count N): every shard walks the whole history
+    /// alike, then reads and reports only its share: the blobs whose findings are named by a
+    /// path that shard_of() gives to it (so no finding can be split between shards), and in
+    /// shard 0 the commit and tag messages. Every shard also reads the messages (commit
+    /// subjects are shown redacted) and HEAD's blobs (present_at_head), neither counted nor
+    /// reported there. The shards' reports, merged (`report merge`), are the report of one
+    /// process. shard_count 1: everything.
+    unsigned shard_index = 0, shard_count = 1;
 };
+
+/// The shard of `count` that a finding named by `path` belongs to: FNV-1a (64 bits) of the
+/// path's bytes, modulo count; the same on every machine. Thread-safe.
+unsigned shard_of(std::string_view path, unsigned count) noexcept;
 
 /// The part of `git log` options (gitleaks' --log-opts) a history scan honours, read from one
 /// string split as a POSIX shell splits words (quotes and backslashes; no expansions):
@@ -61,6 +74,11 @@ public:
     std::size_t progress_items() const override;
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
                    const std::function<bool(Finding)>& report) override;
+
+    /// After list(): a digest (64 hex digits) of what the walk found (the commits in order, the
+    /// tags and the blobs refs name without a commit), the same in every shard of one history:
+    /// `report merge` refuses shards of different histories. Thread-safe after list().
+    std::string walk_digest() const;
 
     struct State; ///< what list() learns; internal
 
