@@ -23,6 +23,17 @@ std::uint32_t be32(const unsigned char* p) noexcept
     throw Error(ErrorKind::runtime, where + ": " + what + " (the repository is damaged: git fsck names what to repair)");
 }
 
+/// Where in a pack an object lies, for an error message (built only when one is thrown).
+struct Place {
+    const std::string& pack;
+    std::uint64_t offset;
+};
+
+[[noreturn]] void corrupt(const Place& where, const std::string& what)
+{
+    corrupt(where.pack + " at offset " + std::to_string(where.offset), what);
+}
+
 /// Reads exactly `n` bytes at `offset` of `fd` into `out`; false on a short read or an error.
 bool read_at(int fd, std::uint64_t offset, std::size_t n, char* out) noexcept
 {
@@ -158,7 +169,7 @@ PackPosition PackSet::find(const git_oid& id) const noexcept
 
 struct ObjectReader::Cached {
     ObjectType type;
-    std::shared_ptr<const std::string> bytes;
+    SharedBytes bytes;
     std::list<std::uint64_t>::iterator at;
 };
 
@@ -180,9 +191,9 @@ std::uint64_t cache_key(std::uint32_t pack, std::uint64_t offset) noexcept
     return (std::uint64_t{pack} << 44) | offset;
 }
 
-std::string at(const PackSet::Pack& p, std::uint64_t offset)
+Place at(const PackSet::Pack& p, std::uint64_t offset)
 {
-    return p.path + " at offset " + std::to_string(offset);
+    return {p.path, offset};
 }
 
 /// A pack object's header: its type number, its size (inflated; a delta's own size), and where
@@ -193,7 +204,7 @@ struct Header {
     std::size_t data;
 };
 
-Header parse_header(std::string_view span, const std::string& where)
+Header parse_header(std::string_view span, const Place& where)
 {
     std::size_t i = 0;
     if (span.empty()) corrupt(where, "empty object");
@@ -209,7 +220,7 @@ Header parse_header(std::string_view span, const std::string& where)
 }
 
 /// A delta's varint (its base's or its result's size); advances `i`.
-std::uint64_t delta_varint(std::string_view d, std::size_t& i, const std::string& where)
+std::uint64_t delta_varint(std::string_view d, std::size_t& i, const Place& where)
 {
     std::uint64_t v = 0;
     for (unsigned shift = 0;; shift += 7) {
@@ -221,7 +232,7 @@ std::uint64_t delta_varint(std::string_view d, std::size_t& i, const std::string
 }
 
 /// One copy instruction `op` of delta `d` (at `i`, advanced): the base's range it copies.
-std::pair<std::uint64_t, std::uint64_t> copy_range(unsigned op, std::string_view d, std::size_t& i, const std::string& where)
+std::pair<std::uint64_t, std::uint64_t> copy_range(unsigned op, std::string_view d, std::size_t& i, const Place& where)
 {
     std::uint64_t off = 0, len = 0;
     for (unsigned k = 0; k < 7; ++k) {
@@ -235,29 +246,31 @@ std::pair<std::uint64_t, std::uint64_t> copy_range(unsigned op, std::string_view
 }
 
 /// The object delta `d` makes of `base`.
-std::string apply_delta(std::string_view base, std::string_view d, const std::string& where)
+SharedBytes apply_delta(std::string_view base, std::string_view d, const Place& where)
 {
     std::size_t i = 0;
     if (delta_varint(d, i, where) != base.size()) corrupt(where, "delta does not fit its base");
-    std::string out(delta_varint(d, i, where), '\0');
+    const auto made = std::make_shared<Buffer>(delta_varint(d, i, where));
+    char* out = made->data();
+    const std::size_t out_size = made->size();
     std::size_t w = 0;
     while (i < d.size()) {
         const unsigned op = static_cast<unsigned char>(d[i++]);
         if (op & 0x80u) {
             const auto [off, len] = copy_range(op, d, i, where);
-            if (off + len > base.size() || len > out.size() - w) corrupt(where, "delta copies outside its base");
-            std::memcpy(&out[w], base.data() + off, len);
+            if (off + len > base.size() || len > out_size - w) corrupt(where, "delta copies outside its base");
+            std::memcpy(out + w, base.data() + off, len);
             w += len;
         } else if (op != 0) {
-            if (op > d.size() - i || op > out.size() - w) corrupt(where, "delta inserts past its end");
-            std::memcpy(&out[w], d.data() + i, op);
+            if (op > d.size() - i || op > out_size - w) corrupt(where, "delta inserts past its end");
+            std::memcpy(out + w, d.data() + i, op);
             i += op, w += op;
         } else {
             corrupt(where, "reserved delta instruction");
         }
     }
-    if (w != out.size()) corrupt(where, "delta shorter than its result");
-    return out;
+    if (w != out_size) corrupt(where, "delta shorter than its result");
+    return made;
 }
 
 
@@ -269,7 +282,7 @@ struct DeltaBase {
     std::size_t data = 0;
 };
 
-DeltaBase parse_delta_base(std::string_view span, const Header& h, std::uint64_t offset, const std::string& where)
+DeltaBase parse_delta_base(std::string_view span, const Header& h, std::uint64_t offset, const Place& where)
 {
     DeltaBase d;
     std::size_t i = h.data;
@@ -291,7 +304,7 @@ DeltaBase parse_delta_base(std::string_view span, const Header& h, std::uint64_t
 }
 
 /// The size of the object delta `d` makes.
-std::uint64_t result_size(std::string_view d, const std::string& where)
+std::uint64_t result_size(std::string_view d, const Place& where)
 {
     std::size_t i = 0;
     delta_varint(d, i, where);
@@ -308,17 +321,16 @@ std::string_view ObjectReader::load(const PackSet::Pack& p, std::uint64_t offset
     return m_span;
 }
 
-std::string ObjectReader::inflate(std::string_view stream, std::uint64_t size, const PackSet::Pack& p, std::uint64_t offset)
+SharedBytes ObjectReader::inflate(std::string_view stream, std::uint64_t size, const PackSet::Pack& p, std::uint64_t offset)
 {
-    std::string out(size, '\0');
+    const auto out = std::make_shared<Buffer>(size);
     std::size_t used = 0, made = 0;
-    const libdeflate_result rc =
-        libdeflate_zlib_decompress_ex(m_inflater, stream.data(), stream.size(), out.data(), out.size(), &used, &made);
+    const libdeflate_result rc = libdeflate_zlib_decompress_ex(m_inflater, stream.data(), stream.size(), out->data(), size, &used, &made);
     if (rc != LIBDEFLATE_SUCCESS || made != size) corrupt(at(p, offset), "corrupt zlib stream");
     return out;
 }
 
-std::shared_ptr<const std::string> ObjectReader::cached(std::uint64_t key, ObjectType& type)
+SharedBytes ObjectReader::cached(std::uint64_t key, ObjectType& type)
 {
     const auto it = m_cache.find(key);
     if (it == m_cache.end()) return nullptr;
@@ -327,7 +339,7 @@ std::shared_ptr<const std::string> ObjectReader::cached(std::uint64_t key, Objec
     return it->second.bytes;
 }
 
-void ObjectReader::remember(std::uint64_t key, ObjectType type, const std::shared_ptr<const std::string>& bytes)
+void ObjectReader::remember(std::uint64_t key, ObjectType type, const SharedBytes& bytes)
 {
     if (bytes->size() > m_cache_limit / 8 || m_cache.count(key)) return;
     m_lru.push_front(key);
@@ -341,24 +353,26 @@ void ObjectReader::remember(std::uint64_t key, ObjectType type, const std::share
     }
 }
 
-std::shared_ptr<const std::string> ObjectReader::base_by_id(const git_oid& id, ObjectType& type)
+SharedBytes ObjectReader::base_by_id(const git_oid& id, ObjectType& type)
 {
     git_odb_object* raw = nullptr;
     check(git_odb_read(&raw, m_odb.get(), &id), "read delta base", to_hex(id));
     const OdbObject obj(raw);
     type = static_cast<ObjectType>(git_odb_object_type(raw));
-    return std::make_shared<const std::string>(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+    const auto out = std::make_shared<Buffer>(git_odb_object_size(raw));
+    std::memcpy(out->data(), git_odb_object_data(raw), out->size());
+    return out;
 }
 
-std::shared_ptr<const std::string> ObjectReader::resolve(std::uint32_t pack, std::uint64_t offset, ObjectType& type,
+SharedBytes ObjectReader::resolve(std::uint32_t pack, std::uint64_t offset, ObjectType& type,
                                                          std::uint64_t limit, std::uint64_t& size)
 {
     struct Step {
         std::uint64_t key;
-        std::string delta;
+        SharedBytes delta;
     };
     std::vector<Step> chain; // the deltas from the object read down to its first known base
-    std::shared_ptr<const std::string> base;
+    SharedBytes base;
     for (std::uint32_t pk = pack; !(base = cached(cache_key(pk, offset), type));) {
         const PackSet::Pack& p = m_packs.pack(pk);
         const std::string_view span = load(p, offset);
@@ -366,14 +380,14 @@ std::shared_ptr<const std::string> ObjectReader::resolve(std::uint32_t pack, std
         if (h.type >= 1 && h.type <= 4) {
             type = static_cast<ObjectType>(h.type);
             if (chain.empty() && h.size > limit) return size = h.size, nullptr;
-            base = std::make_shared<const std::string>(inflate(span.substr(h.data), h.size, p, offset));
+            base = inflate(span.substr(h.data), h.size, p, offset);
             if (type == ObjectType::tree || type == ObjectType::blob) remember(cache_key(pk, offset), type, base); // commits and tags are no one's base
             break;
         }
         if ((h.type != 6 && h.type != 7) || chain.size() > 10000) corrupt(at(p, offset), "unknown object type or endless delta chain");
         const DeltaBase d = parse_delta_base(span, h, offset, at(p, offset));
         chain.push_back({cache_key(pk, offset), inflate(span.substr(d.data), h.size, p, offset)});
-        if (chain.size() == 1 && (size = result_size(chain[0].delta, at(p, offset))) > limit) return type = ObjectType::none, nullptr;
+        if (chain.size() == 1 && (size = result_size(chain[0].delta->view(), at(p, offset))) > limit) return type = ObjectType::none, nullptr;
         if (d.back) {
             offset -= d.back;
             continue;
@@ -386,7 +400,7 @@ std::shared_ptr<const std::string> ObjectReader::resolve(std::uint32_t pack, std
         pk = where.pack, offset = where.offset;
     }
     for (std::size_t k = chain.size(); k-- > 0;) {
-        base = std::make_shared<const std::string>(apply_delta(*base, chain[k].delta, "delta in " + m_packs.pack(pack).path));
+        base = apply_delta(base->view(), chain[k].delta->view(), Place{m_packs.pack(pack).path, chain[k].key & ((std::uint64_t{1} << 44) - 1)});
         remember(chain[k].key, type, base);
     }
     size = base->size();
@@ -399,7 +413,7 @@ ObjectReader::Object ObjectReader::read(const git_oid& id, std::uint64_t limit)
     if (pos.pack != UINT32_MAX) {
         Object o;
         m_current = resolve(pos.pack, pos.offset, o.type, limit, o.size);
-        if (m_current) o.data = *m_current;
+        if (m_current) o.data = m_current->view();
         return o;
     }
     m_current.reset();
@@ -414,11 +428,16 @@ ObjectReader::Object ObjectReader::read(const git_oid& id, std::uint64_t limit)
             std::string_view(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw))};
 }
 
-std::shared_ptr<const std::string> ObjectReader::read_owned(const git_oid& id, ObjectType expected, const std::string& what)
+SharedBytes ObjectReader::read_owned(const git_oid& id, ObjectType expected)
 {
     const Object o = read(id);
-    if (o.type != expected) throw Error(ErrorKind::runtime, "read " + what + ": object " + to_hex(id) + " has the wrong type (the repository is damaged)");
-    return m_current ? m_current : std::make_shared<const std::string>(o.data);
+    if (o.type != expected)
+        throw Error(ErrorKind::runtime, "read " + std::string(expected == ObjectType::tree ? "tree " : "commit ") + to_hex(id) +
+                                            ": it is another type of object (the repository is damaged)");
+    if (m_current) return m_current;
+    const auto copy = std::make_shared<Buffer>(o.data.size());
+    std::memcpy(copy->data(), o.data.data(), o.data.size());
+    return copy;
 }
 
 } // namespace secretscan::git

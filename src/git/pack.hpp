@@ -31,6 +31,20 @@ struct libdeflate_decompressor;
 
 namespace secretscan::git {
 
+/// An object's bytes. Allocated uninitialised: the inflater or a delta writes every byte.
+class Buffer {
+public:
+    explicit Buffer(std::size_t size) : m_data(new char[size]), m_size(size) {}
+    char* data() noexcept { return m_data.get(); }
+    std::size_t size() const noexcept { return m_size; }
+    std::string_view view() const noexcept { return {m_data.get(), m_size}; }
+
+private:
+    std::unique_ptr<char[]> m_data;
+    std::size_t m_size;
+};
+using SharedBytes = std::shared_ptr<const Buffer>;
+
 /// The object types a pack stores whole (git's numbering).
 enum class ObjectType : std::uint8_t { none = 0, commit = 1, tree = 2, blob = 3, tag = 4 };
 
@@ -92,25 +106,24 @@ public:
 
     /// Reads object `id`, which must be of type `expected` (a tree or a commit, for a walk that
     /// holds several at once), into bytes the caller shares. Throws Error(runtime) as read()
-    /// does, and naming `what` when the object has another type.
-    std::shared_ptr<const std::string> read_owned(const git_oid& id, ObjectType expected, const std::string& what);
+    /// does, and naming the object when it has another type.
+    SharedBytes read_owned(const git_oid& id, ObjectType expected);
 
 private:
     struct Cached;
-    std::shared_ptr<const std::string> resolve(std::uint32_t pack, std::uint64_t offset, ObjectType& type, std::uint64_t limit,
-                                               std::uint64_t& size);
-    std::shared_ptr<const std::string> base_by_id(const git_oid& id, ObjectType& type);
-    std::shared_ptr<const std::string> cached(std::uint64_t key, ObjectType& type);
-    void remember(std::uint64_t key, ObjectType type, const std::shared_ptr<const std::string>& bytes);
+    SharedBytes resolve(std::uint32_t pack, std::uint64_t offset, ObjectType& type, std::uint64_t limit, std::uint64_t& size);
+    SharedBytes base_by_id(const git_oid& id, ObjectType& type);
+    SharedBytes cached(std::uint64_t key, ObjectType& type);
+    void remember(std::uint64_t key, ObjectType type, const SharedBytes& bytes);
     std::string_view load(const PackSet::Pack& p, std::uint64_t offset);
-    std::string inflate(std::string_view stream, std::uint64_t size, const PackSet::Pack& p, std::uint64_t offset);
+    SharedBytes inflate(std::string_view stream, std::uint64_t size, const PackSet::Pack& p, std::uint64_t offset);
 
     const PackSet& m_packs;
     git_repository* m_repo;
     std::size_t m_cache_limit, m_cache_used = 0;
     libdeflate_decompressor* m_inflater;
     std::string m_span;                           // the last object's bytes as stored in its pack
-    std::shared_ptr<const std::string> m_current; // the last object read
+    SharedBytes m_current;                        // the last object read
     Odb m_odb;                                    // libgit2's, for objects outside the packs
     OdbObject m_outside;                          // the last object read through it
     std::list<std::uint64_t> m_lru;               // cache keys, most recent first

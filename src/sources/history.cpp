@@ -468,7 +468,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     m->work.resize(m->commits.size());
     parallel_for(m->commits.size(), threads, [&](unsigned w, std::size_t i) {
         m->work[i] = inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range);
-    });
+    }, nullptr, 64); // neighbours in parents-first order share trees, which each worker caches
     collect_unique(*m);
     std::size_t changes = 0;
     for (const CommitWork& cw : m->work) changes += cw.changes.size() + cw.bases.size();

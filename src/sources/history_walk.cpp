@@ -148,16 +148,15 @@ std::int64_t committer_time(std::string_view c)
 
 RawCommit parse_commit(git::ObjectReader& reader, const git_oid& id)
 {
-    const std::string hex = git::to_hex(id);
-    const auto raw = reader.read_owned(id, git::ObjectType::commit, "commit " + hex);
-    const std::string_view c = *raw;
+    const git::SharedBytes raw = reader.read_owned(id, git::ObjectType::commit);
+    const std::string_view c = raw->view();
     RawCommit out;
     if (c.substr(0, 5) != "tree " || c.size() < 46 || git_oid_fromstrn(&out.tree, c.data() + 5, GIT_OID_HEXSZ) != 0)
-        throw Error(ErrorKind::runtime, "read commit " + hex + ": no tree line (the repository is damaged)");
+        throw Error(ErrorKind::runtime, "read commit " + git::to_hex(id) + ": no tree line (the repository is damaged)");
     for (std::size_t at = 46; c.substr(at, 7) == "parent " && c.size() >= at + 48; at += 48) {
         git_oid p;
         if (git_oid_fromstrn(&p, c.data() + at + 7, GIT_OID_HEXSZ) != 0)
-            throw Error(ErrorKind::runtime, "read commit " + hex + ": malformed parent line (the repository is damaged)");
+            throw Error(ErrorKind::runtime, "read commit " + git::to_hex(id) + ": malformed parent line (the repository is damaged)");
         out.parents.push_back(p);
     }
     out.time = committer_time(c);
@@ -471,26 +470,53 @@ git_oid oid_of(const unsigned char* raw) noexcept
     return id;
 }
 
+/// The length of the raw tree entry at `i` of `t` (mode, name, NUL, id), or 0 when malformed.
+std::size_t entry_length(std::string_view t, std::size_t i) noexcept
+{
+    const void* nul = std::memchr(t.data() + i, 0, t.size() - i);
+    const std::size_t end = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - t.data()) + 21 : 0;
+    return end && end <= t.size() ? end - i : 0;
+}
+
+/// Where `now` and `old` stop being the same entries, byte for byte, from their start.
+std::size_t same_entries(std::string_view now, std::string_view old) noexcept
+{
+    std::size_t i = 0;
+    for (std::size_t n; i < now.size() && (n = entry_length(now, i)) && n <= old.size() - i &&
+                        std::memcmp(now.data() + i, old.data() + i, n) == 0;)
+        i += n;
+    return i;
+}
+
 /// changed_blobs on raw trees read through `reader`: the blobs of tree `now` whose id differs
-/// from the same path in tree `before` (null: all of them).
+/// from the same path in tree `before` (null: all of them). A commit changes few entries of a
+/// tree: the entries both trees share byte for byte before the first change cost one
+/// comparison each, and once the rest of both is the same bytes nothing further is parsed.
 void changed_raw(git::ObjectReader& reader, const git_oid* before, const git_oid& now, const std::string& prefix,
                  std::vector<Change>& out)
 {
-    const auto now_t = reader.read_owned(now, git::ObjectType::tree, prefix.empty() ? "root tree" : prefix);
-    const auto old_t = before ? reader.read_owned(*before, git::ObjectType::tree, prefix) : nullptr;
-    std::size_t i = 0, j = 0;
+    const git::SharedBytes now_b = reader.read_owned(now, git::ObjectType::tree);
+    const git::SharedBytes old_b = before ? reader.read_owned(*before, git::ObjectType::tree) : nullptr;
+    const std::string_view nt = now_b->view(), ot = old_b ? old_b->view() : std::string_view();
+    std::size_t i = old_b ? same_entries(nt, ot) : 0, j = i, old_at = j;
     RawEntry e, old;
-    bool have_old = old_t && next_entry(*old_t, j, old, prefix);
-    while (next_entry(*now_t, i, e, prefix)) {
-        while (have_old && tree_order(old, e) < 0) have_old = next_entry(*old_t, j, old, prefix);
+    bool have_old = old_b && next_entry(ot, j, old, prefix), differed = false;
+    const auto next_old = [&] {
+        old_at = j;
+        have_old = next_entry(ot, j, old, prefix);
+    };
+    for (std::size_t at = i; next_entry(nt, i, e, prefix); at = i) {
+        while (have_old && tree_order(old, e) < 0) next_old();
+        if (differed && have_old && nt.substr(at) == ot.substr(old_at)) return; // the rest is the same entries
         const bool same_name = have_old && tree_order(old, e) == 0;
-        if (same_name && std::memcmp(old.id, e.id, GIT_OID_RAWSZ) == 0) continue;
-        if (e.tree) {
+        differed = !same_name || std::memcmp(old.id, e.id, GIT_OID_RAWSZ) != 0;
+        if (differed && e.tree) {
             const git_oid old_id = same_name ? oid_of(old.id) : git_oid{};
-            changed_raw(reader, same_name ? &old_id : nullptr, oid_of(e.id), prefix + std::string(e.name) + "/", out);
-        } else if (e.blob) {
+            changed_raw(reader, same_name && old.tree ? &old_id : nullptr, oid_of(e.id), prefix + std::string(e.name) + "/", out);
+        } else if (differed && e.blob) {
             out.push_back({prefix + std::string(e.name), oid_of(e.id)});
         } // a submodule: scanned in its own repository
+        if (same_name) next_old();
     }
 }
 
