@@ -90,6 +90,11 @@ CLI::App* add_history(CLI::App& app, Args& a)
                         "git log options, as gitleaks' --log-opts: ranges, --all, --branches, --tags, --remotes, --since, --until "
                         "(others are an error)")
         ->type_name("OPTS");
+    auto* cache = history->add_option("--cache", a.cache_dir,
+                                      "Folder of the scanned-blob cache (default $XDG_CACHE_HOME/secretscan, else ~/.cache/secretscan): "
+                                      "a blob scanned before with the same rules is not scanned again")
+                      ->type_name("DIR");
+    history->add_flag("--no-cache", a.no_cache, "Neither read nor write the scanned-blob cache")->excludes(cache);
     return history;
 }
 

@@ -54,6 +54,8 @@ struct Args {
     std::vector<std::string> ranges;        // history
     std::string log_opts;                   // history --log-opts
     bool all_objects = false;               // history --all-objects
+    std::string cache_dir;                  // history --cache DIR
+    bool no_cache = false;                  // history --no-cache
     std::vector<std::string> check_files;   // rules check
     std::string rule_id;                    // rules explain
     std::string demo_dir;
