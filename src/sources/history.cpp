@@ -44,7 +44,6 @@ struct HistorySource::State {
     std::unordered_map<std::string_view, std::uint32_t> class_of_path; // path (a Change's, in work) -> its class (memo of path_key)
     std::unordered_map<std::string, std::uint32_t> classes;       // path key -> class
     std::vector<std::string> class_keys;                           // class -> path key
-    std::vector<std::uint32_t> unique_class;                       // item -> its class
     ScanCache* cache = nullptr;                                    // set_cache
     std::unordered_map<ItemKey, std::size_t, ItemKeyHash, ItemKeyEq> blob_index; // (blob, class) -> item
     std::vector<NamedTag> tags;        // annotated tags whose messages are scanned
@@ -85,10 +84,7 @@ void collect_unique(HistorySource::State& s)
     for (const CommitWork& cw : s.work)
         for (const auto* list : {&cw.bases, &cw.changes})
             for (const Change& c : *list)
-                if (const ItemKey k = s.item_key(c); s.blob_index.emplace(k, s.unique.size()).second) {
-                    s.unique.push_back(&c);
-                    s.unique_class.push_back(k.cls);
-                }
+                if (s.blob_index.emplace(s.item_key(c), s.unique.size()).second) s.unique.push_back(&c);
 }
 
 /// A tag as findings name it: its ref without refs/tags/, or the range that named it.
@@ -424,7 +420,10 @@ Source::CacheIdentity HistorySource::cache_identity(std::size_t item) const
     const auto blob = [](const Change& c, const std::string& path_key) {
         return CacheIdentity{blob_cache_key(c.blob, path_key), c.path, c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")"};
     };
-    if (item < m->messages_at) return blob(*m->unique[item], m->class_keys.empty() ? "" : m->class_keys[m->unique_class[item]]);
+    if (item < m->messages_at) { // every path of a Change is in class_of_path (item_key); find() alone is thread-safe
+        const Change& c = *m->unique[item];
+        return blob(c, m->class_keys.empty() ? "" : m->class_keys[m->class_of_path.find(c.path)->second]);
+    }
     if (item < m->tags_at) {
         const git_oid& id = m->commits[item - m->messages_at];
         return {message_cache_key(id), "", "commit " + git::to_hex(id).substr(0, 12) + " message"};
