@@ -190,3 +190,21 @@ TEST_CASE("history cache: concurrent runs share a cache file", "[cache]")
     }
     CHECK(cache_note(history(d, c.path()).err) == "7 of 7");
 }
+
+TEST_CASE("history cache: a blob cached under one path key is read again under another", "[cache]")
+{
+    TempDir d, c;
+    git_init(d.path());
+    write_file(c / "env-only.yaml", "rules:\n  - id: acme-key\n    regex: '(acme_[0-9]{8})'\n    keywords: [acme_]\n    paths: ['**/*.env']\n");
+    write_file(d / "a.txt", "k=acme_73916482\n");
+    sh("git add a.txt && git commit -qm one", d.path());
+    const std::vector<std::string> rules{"--rules", c / "env-only.yaml"};
+    const RunResult first = history(d, c / "cache", rules);
+    CHECK(first.exit_code == 0); // the rule does not apply to a.txt
+    CHECK(cache_note(first.err) == "0 of 2");
+    sh("cp a.txt b.env && git add b.env && git commit -qm two", d.path()); // the same blob at a path the rule covers
+    const RunResult second = history(d, c / "cache", rules);
+    CHECK(second.exit_code == 1);
+    CHECK(cache_note(second.err) == "2 of 4"); // a.txt's blob and message one; b.env's is read
+    CHECK(locations(nlohmann::json::parse(second.out)) == Locs{"b.env:1:3:acme-key"});
+}
