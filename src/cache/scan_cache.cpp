@@ -159,6 +159,21 @@ std::string build_identity()
     return id;
 }
 
+/// Deletes the cache files in `dir` that no run has opened for scope_lifetime_seconds (a
+/// repository since removed, a CI job's temporary clone), with their -wal and -shm files.
+void prune(const std::string& dir)
+{
+    std::error_code ec;
+    const auto oldest = fs::file_time_type::clock::now() - std::chrono::seconds(scope_lifetime_seconds);
+    std::vector<fs::path> stale;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with("history-") && name.ends_with(".sqlite") && it->last_write_time(ec) < oldest && !ec) stale.push_back(it->path());
+    }
+    for (const fs::path& p : stale)
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(p.string() + suffix, ec);
+}
+
 json rule_json(const Rule& r)
 {
     return json::array({r.id, r.name, r.regex, static_cast<int>(r.boundary), r.secret_group, r.keywords, r.multiline, r.entropy, r.detector,
@@ -282,6 +297,8 @@ void ScanCache::attach(const std::string& git_dir)
         try {
             open_file(m_file);
             load();
+            fs::last_write_time(m_file, fs::file_time_type::clock::now(), ec); // in use: not pruned
+            prune(m_dir);
             return;
         } catch (const std::exception& e) {
             const auto* db = dynamic_cast<const DbError*>(&e);

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -207,4 +208,24 @@ TEST_CASE("history cache: a blob cached under one path key is read again under a
     CHECK(second.exit_code == 1);
     CHECK(cache_note(second.err) == "2 of 4"); // a.txt's blob and message one; b.env's is read
     CHECK(locations(nlohmann::json::parse(second.out)) == Locs{"b.env:1:3:acme-key"});
+}
+
+TEST_CASE("history cache: the files of repositories no run opened for 30 days are deleted", "[cache]")
+{
+    TempDir d, c;
+    history_repo(d);
+    sh("touch -d '31 days ago' history-0123456789abcdef.sqlite history-0123456789abcdef.sqlite-wal && "
+       "touch -d '29 days ago' history-fedcba9876543210.sqlite && touch -d '31 days ago' notes.txt", c.path());
+    CHECK(history(d, c.path()).exit_code == 1);
+    CHECK(!fs::exists(c / "history-0123456789abcdef.sqlite"));
+    CHECK(!fs::exists(c / "history-0123456789abcdef.sqlite-wal"));
+    CHECK(fs::exists(c / "history-fedcba9876543210.sqlite"));
+    CHECK(fs::exists(c / "notes.txt")); // not a cache file
+    // The repository's own file, however old, is in use: kept, and dated now.
+    fs::remove(c / "history-fedcba9876543210.sqlite");
+    const std::string own = cache_file(c.path());
+    sh("touch -d '31 days ago' '" + own + "'", c.path());
+    CHECK(history(d, c.path()).exit_code == 1);
+    CHECK(fs::exists(own));
+    CHECK(fs::last_write_time(own) > fs::file_time_type::clock::now() - std::chrono::hours(1));
 }

@@ -50,7 +50,8 @@ std::string scan_fingerprint(const std::vector<Rule>& rules, const std::vector<R
 /// The cache of one scan. Entries live in `dir`/history-HASH.sqlite, one file per repository
 /// (HASH: of its git folder's path), keyed by an item key (the source's: blob id and path key,
 /// or a commit id) under `scope` (scan_fingerprint's text, hashed); commits' changes are keyed
-/// by the commit alone. Every value carries a checksum of its key and bytes.
+/// by the commit alone. Every value carries a checksum of its key and bytes. Entries of a scope,
+/// and files, that no run used for 30 days are deleted.
 ///
 /// Errors never fail a scan: a folder or file that cannot be created, opened or written is named
 /// through `warn` and the scan goes on without (the rest of) the cache; a damaged file (SQLite
