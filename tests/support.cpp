@@ -64,6 +64,9 @@ RunResult run(const std::vector<std::string>& args, const std::string& cwd, cons
             !freopen(err_path.c_str(), "w", stderr))
             _exit(127);
         setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+        // A scanned-blob cache of its own, empty, for each command (a test passes its own with
+        // env): no result depends on, or lands in, the developer's cache.
+        setenv("XDG_CACHE_HOME", (io / "cache").c_str(), 1);
         setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
         unsetenv("GIT_INDEX_FILE");
         unsetenv("GIT_DIR");

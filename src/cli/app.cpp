@@ -94,6 +94,11 @@ CLI::App* add_history(CLI::App& app, Args& a)
                         "Scan and report only shard I of N (0 <= I < N): run N processes, one per shard, each with "
                         "--format jsonl, json or sarif, and combine their reports with `report merge` (docs/scale.md)")
         ->type_name("I/N");
+    auto* cache = history->add_option("--cache", a.cache_dir,
+                                      "Folder of the scanned-blob cache (default $XDG_CACHE_HOME/secretscan, else ~/.cache/secretscan): "
+                                      "a blob scanned before with the same rules is not scanned again")
+                      ->type_name("DIR");
+    history->add_flag("--no-cache", a.no_cache, "Neither read nor write the scanned-blob cache")->excludes(cache);
     return history;
 }
 

@@ -56,6 +56,8 @@ struct Args {
     bool all_objects = false;               // history --all-objects
     std::string shard;                      // history --shard I/N
     std::vector<std::string> merge_files;   // report merge FILE...
+    std::string cache_dir;                  // history --cache DIR
+    bool no_cache = false;                  // history --no-cache
     std::vector<std::string> check_files;   // rules check
     std::string rule_id;                    // rules explain
     std::string demo_dir;

@@ -1,6 +1,7 @@
 // The scan commands (scan, staged, message, history), the hook check, baselines and hook
 // installation.
 
+#include <secretscan/cache/scan_cache.hpp>
 #include <secretscan/config/baseline.hpp>
 #include <secretscan/error.hpp>
 #include <secretscan/hooks/check.hpp>
@@ -13,6 +14,7 @@
 #include "cli/cli.hpp"
 #include "util/files.hpp"
 #include "util/i18n.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -90,11 +92,30 @@ std::string read_report(const std::string& name)
     return text.str();
 }
 
+/// The scanned-blob cache of a history scan (null with --no-cache): --cache DIR, else
+/// default_cache_dir(). Its warnings go to stderr as they happen.
+std::unique_ptr<ScanCache> history_cache(const Args& a, const Plan& plan)
+{
+    if (a.no_cache) return nullptr;
+    const std::string dir = a.cache_dir.empty() ? default_cache_dir() : a.cache_dir;
+    const auto warn = [](const std::string& w) { std::cerr << "secretscan: " << tr("warning: ") << printable(w) << '\n'; };
+    if (dir.empty()) {
+        warn("neither XDG_CACHE_HOME nor HOME is set: scanning without the cache (--cache DIR names its folder)");
+        return nullptr;
+    }
+    const std::string policy = "min-confidence " + (a.min_confidence.empty() ? std::string("low") : a.min_confidence);
+    const std::string scope = scan_fingerprint(plan.matcher->rules(), plan.redact_only ? &plan.redact_only->rules() : nullptr, policy,
+                                               plan.scan.max_file_size);
+    return std::make_unique<ScanCache>(dir, scope, warn);
+}
+
 } // namespace
 
 int history_command(const Args& a)
 {
     Plan plan = resolve(a, "history");
+    const std::unique_ptr<ScanCache> cache = history_cache(a, plan);
+    plan.scan.cache = cache.get();
     HistoryOptions options{a.ranges, true, std::nullopt, std::nullopt};
     options.all_objects = a.all_objects;
     if (a.all_objects && (!a.ranges.empty() || !a.log_opts.empty()))

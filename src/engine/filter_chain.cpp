@@ -381,9 +381,27 @@ std::optional<Drop> FilterChain::check_finding(Finding& f) const
     return std::nullopt;
 }
 
+namespace {
+thread_local DropCounts* t_tally = nullptr; // FilterChain::tally_thread
+} // namespace
+
 void FilterChain::count(FilterStep step) const noexcept
 {
     m_counts[static_cast<std::size_t>(step)].fetch_add(1, std::memory_order_relaxed);
+    if (t_tally) ++(*t_tally)[static_cast<std::size_t>(step)];
+}
+
+void FilterChain::add_counts(const DropCounts& counts) const noexcept
+{
+    for (std::size_t i = 0; i < filter_step_count; ++i)
+        if (counts[i]) m_counts[i].fetch_add(counts[i], std::memory_order_relaxed);
+}
+
+DropCounts* FilterChain::tally_thread(DropCounts* tally) noexcept
+{
+    DropCounts* before = t_tally;
+    t_tally = tally;
+    return before;
 }
 
 DropCounts FilterChain::counts() const noexcept

@@ -1,3 +1,4 @@
+#include <secretscan/cache/scan_cache.hpp>
 #include <secretscan/engine/pipeline.hpp>
 
 #include "util/parallel.hpp"
@@ -7,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -65,7 +67,7 @@ void ChunkReader::chunk(const Chunk& c, bool counted)
     if (!c.unlimited && !admit(c.where.name(), c.bytes.size())) return;
     if (!c.unlimited && c.lines_before == 0 && is_lfs_pointer(c.bytes))
         return skip(c.where.name(), "Git LFS pointer (its content is in LFS storage, which is not scanned)");
-    const bool explain = m_options.explain_drops || m_options.explain_validator_drops;
+    const bool explain = m_options.explain_drops || m_options.explain_validator_drops || m_record_validator_drops;
     std::optional<std::vector<Finding>> found = m_scanner.scan_chunk(c, explain ? &m_stats.drops : nullptr, !m_options.explain_drops);
     if (!found) return skip(c.where.name(), "binary (NUL byte in the first 8000 bytes)");
     if (counted) {
@@ -207,6 +209,57 @@ private:
     std::thread m_thread;
 };
 
+/// Reads item `i` on worker `w` into `stats` (that item's alone) and `findings`: from `cache`
+/// when it holds the item (counting it in `keyed`, and a hit), else through the source, storing what it gave.
+void read_item(Source& source, const Scanner& scanner, const ScanOptions& options, ScanCache* cache, std::size_t i, unsigned w,
+               ScanStats& stats, std::vector<Finding>& findings, std::atomic<std::uint64_t>& hits, std::atomic<std::uint64_t>& keyed)
+{
+    const Source::CacheIdentity id = cache ? source.cache_identity(i) : Source::CacheIdentity{};
+    if (id.key.empty()) {
+        ChunkReader reader(scanner, options, stats, findings);
+        return source.read(i, w, reader);
+    }
+    keyed.fetch_add(1, std::memory_order_relaxed);
+    CachedScan scan;
+    if (cache->find(id.key, id.path, id.name, scan)) {
+        hits.fetch_add(1, std::memory_order_relaxed);
+        scanner.chain().add_counts(scan.dropped);
+    } else {
+        ScanStats fresh;
+        ChunkReader reader(scanner, options, fresh, scan.findings);
+        reader.record_validator_drops();
+        DropCounts* const outer = FilterChain::tally_thread(&scan.dropped);
+        try {
+            source.read(i, w, reader);
+        } catch (...) {
+            FilterChain::tally_thread(outer);
+            throw;
+        }
+        FilterChain::tally_thread(outer);
+        scan.items = fresh.items;
+        scan.bytes = fresh.bytes;
+        scan.skipped = std::move(fresh.skipped);
+        scan.drops = std::move(fresh.drops);
+        cache->store(id.key, id.name, scan);
+    }
+    stats.items += scan.items;
+    stats.bytes += scan.bytes;
+    stats.skipped = std::move(scan.skipped);
+    if (options.explain_validator_drops) stats.drops = std::move(scan.drops);
+    findings = std::move(scan.findings);
+}
+
+/// The skipped inputs of every worker, in item order (each worker's are in its items' order).
+std::vector<Skipped> in_item_order(std::vector<std::vector<std::pair<std::size_t, Skipped>>>& by_worker)
+{
+    std::vector<std::pair<std::size_t, Skipped>> all;
+    for (auto& list : by_worker) std::move(list.begin(), list.end(), std::back_inserter(all));
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Skipped> out;
+    for (auto& entry : all) out.push_back(std::move(entry.second));
+    return out;
+}
+
 } // namespace
 
 ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& options, FindingSink& sink)
@@ -221,6 +274,7 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     ProgressReporter progress(options, summary.stats.unit, clock);
     progress.phase("listing");
     source.set_path_key([&chain = scanner.chain()](std::string_view path) { return chain.path_key(path); });
+    if (options.cache) source.set_cache(options.cache);
     const std::size_t n = source.list(summary, threads);
     const std::size_t shown = std::min(n, source.progress_items());
     progress.phase("scanning", shown);
@@ -229,22 +283,33 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     std::vector<std::vector<Finding>> by_item(n);
     std::vector<char> done(n, 0);
     std::vector<ScanStats> worker_stats(threads);
+    std::vector<std::vector<std::pair<std::size_t, Skipped>>> skipped(threads); // (item, input) per worker
     std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> hits{0}, keyed{0}; // cache hits, items with a cache identity
+    ScanCache* const cache = options.cache && options.cache->active() && !options.explain_drops ? options.cache : nullptr;
     Delivery delivery(scanner.chain(), sink, summary, stop);
     const bool whole = source.needs_whole_scan();
     parallel_for(n, threads, [&](unsigned w, std::size_t i) {
-        ChunkReader reader(scanner, options, worker_stats[w], by_item[i]);
-        const std::uint64_t bytes_before = worker_stats[w].bytes;
-        source.read(i, w, reader);
-        progress.item_done(worker_stats[w].bytes - bytes_before, i < shown);
+        ScanStats mine;
+        read_item(source, scanner, options, cache, i, w, mine, by_item[i], hits, keyed);
+        progress.item_done(mine.bytes, i < shown);
+        for (Skipped& k : mine.skipped) skipped[w].emplace_back(i, std::move(k));
+        mine.skipped.clear();
+        worker_stats[w].merge(mine);
         if (!whole) delivery.item_done(i, by_item, done);
     }, &stop, source.batch());
     progress.finish();
     for (const ScanStats& s : worker_stats) summary.stats.merge(s);
+    std::vector<Skipped> ordered = in_item_order(skipped);
+    summary.stats.skipped.insert(summary.stats.skipped.end(), std::make_move_iterator(ordered.begin()), std::make_move_iterator(ordered.end()));
     // Workers finish items in no fixed order: the list is sorted so that a report is the same
     // from run to run (and whatever order a source reads its items in).
     std::stable_sort(summary.stats.skipped.begin(), summary.stats.skipped.end(),
                      [](const Skipped& a, const Skipped& b) { return a.name < b.name; });
+    if (cache) {
+        cache->flush();
+        summary.notes.push_back("cache: " + std::to_string(hits.load()) + " of " + std::to_string(keyed.load()) + " items from " + cache->file());
+    }
     summary.notes.push_back("scanned " + summary.stats.counted() + " " + clock.at());
     if (whole) source.attribute(by_item, summary, [&delivery](Finding f) { return delivery.report(std::move(f)); });
     const DropCounts after = scanner.chain().counts();

@@ -1,12 +1,14 @@
 #include <secretscan/error.hpp>
 #include <secretscan/sources/history.hpp>
 
+#include "sources/history_cache.hpp"
 #include "sources/history_walk.hpp"
 #include "util/parallel.hpp"
 #include "util/stopwatch.hpp"
 
 #include <algorithm>
 #include <malloc.h>
+#include <atomic>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -44,6 +46,8 @@ struct HistorySource::State {
     Source::PathKey path_key; // set_path_key
     std::unordered_map<std::string_view, std::uint32_t> class_of_path; // path (a Change's, in work) -> its class (memo of path_key)
     std::unordered_map<std::string, std::uint32_t> classes;       // path key -> class
+    std::vector<std::string> class_keys;                           // class -> path key
+    ScanCache* cache = nullptr;                                    // set_cache
     std::unordered_map<ItemKey, std::size_t, ItemKeyHash, ItemKeyEq> blob_index; // (blob, class) -> item
     std::vector<NamedTag> tags;        // annotated tags whose messages are scanned
     std::vector<Change> loose;         // blobs that refs reach without a commit (blobs_outside_commits)
@@ -62,7 +66,11 @@ struct HistorySource::State {
         std::uint32_t cls = 0;
         if (path_key) {
             auto [it, fresh] = class_of_path.emplace(c.path, 0);
-            if (fresh) it->second = classes.emplace(path_key(c.path), static_cast<std::uint32_t>(classes.size())).first->second;
+            if (fresh) {
+                auto [cls_at, added] = classes.emplace(path_key(c.path), static_cast<std::uint32_t>(classes.size()));
+                if (added) class_keys.push_back(cls_at->first);
+                it->second = cls_at->second;
+            }
             cls = it->second;
         }
         return {c.blob, cls};
@@ -434,6 +442,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     const Stopwatch clock;
     m->repo = git::open(m_repo_dir);
     m->git_dir = git_repository_path(m->repo.get());
+    if (m->cache) m->cache->attach(git_repository_commondir(m->repo.get()));
     m->pool.resize(threads);
     m->readers.resize(threads);
     // Objects are held whole while read and scanned. glibc raises its mmap threshold to the
@@ -466,9 +475,14 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     OidSet in_range;
     if (!everything) in_range.insert(m->commits.begin(), m->commits.end());
     m->work.resize(m->commits.size());
+    std::atomic<std::size_t> cached{0};
+    ScanCache* const cache = everything ? m->cache : nullptr; // a range's changes depend on the range
     parallel_for(m->commits.size(), threads, [&](unsigned w, std::size_t i) {
-        m->work[i] = inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range);
+        const auto inspect = [&] { return inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range); };
+        m->work[i] = cached_commit_work(cache, m->commits[i], m->shallow.count(m->commits[i]) != 0, inspect, cached);
     }, nullptr, 64); // neighbours in parents-first order share trees, which each worker caches
+    if (cache && cache->active())
+        summary.notes.push_back("cache: " + std::to_string(cached.load()) + " of " + std::to_string(m->commits.size()) + " commits' changes");
     collect_unique(*m);
     std::size_t changes = 0;
     for (const CommitWork& cw : m->work) changes += cw.changes.size() + cw.bases.size();
@@ -510,6 +524,32 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
                                                                                    std::string(git_tag_name(tag.get())) + ")"},
                      out);
     }
+}
+
+void HistorySource::set_cache(ScanCache* cache)
+{
+    m->cache = cache;
+}
+
+Source::CacheIdentity HistorySource::cache_identity(std::size_t item) const
+{
+    // Named as read_blob and read's messages name them.
+    const auto blob = [](const Change& c, const std::string& path_key) {
+        return CacheIdentity{blob_cache_key(c.blob, path_key), c.path, c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")"};
+    };
+    if (item < m->messages_at) { // every path of a Change is in class_of_path (item_key); find() alone is thread-safe
+        const Change& c = *m->unique[item];
+        return blob(c, m->class_keys.empty() ? "" : m->class_keys[m->class_of_path.find(c.path)->second]);
+    }
+    if (item < m->tags_at) {
+        const git_oid& id = m->commits[item - m->messages_at];
+        return {message_cache_key(id), "", "commit " + git::to_hex(id).substr(0, 12) + " message"};
+    }
+    if (item >= m->loose_at) {
+        const Change& c = m->loose[item - m->loose_at];
+        return blob(c, m->path_key ? m->path_key(c.path) : "");
+    }
+    return {}; // a tag's message, with its inner tags': read each time
 }
 
 std::size_t HistorySource::progress_items() const

@@ -115,6 +115,7 @@ std::size_t PushSource::list(ScanSummary& summary, unsigned threads)
         }
         m_refs.push_back(std::make_unique<HistorySource>(m_repo_dir, std::move(h)));
         m_refs.back()->set_path_key(m_path_key);
+        if (m_cache) m_refs.back()->set_cache(m_cache);
         m_first_item.push_back(m_first_item.back() + m_refs.back()->list(summary, threads));
     }
     return m_first_item.back();
@@ -124,6 +125,12 @@ void PushSource::read(std::size_t item, unsigned worker, ChunkReader& out)
 {
     const auto ref = std::upper_bound(m_first_item.begin(), m_first_item.end(), item) - m_first_item.begin() - 1;
     m_refs[static_cast<std::size_t>(ref)]->read(item - m_first_item[static_cast<std::size_t>(ref)], worker, out);
+}
+
+Source::CacheIdentity PushSource::cache_identity(std::size_t item) const
+{
+    const auto ref = static_cast<std::size_t>(std::upper_bound(m_first_item.begin(), m_first_item.end(), item) - m_first_item.begin() - 1);
+    return m_refs[ref]->cache_identity(item - m_first_item[ref]);
 }
 
 void PushSource::attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary, const std::function<bool(Finding)>& report)

@@ -94,6 +94,7 @@ YAML_BLOCKS = {
     ("docs/hooks.md", "repos:"): "pre-commit-config",
     ("docs/config.md", "rules: [tools/extra-rules.yaml]     # extra rule packs (docs/rules.md)"): "secretscan-config",
     ("docs/ci.md", "name: secrets"): "ci",
+    ("docs/ci.md", "      - uses: actions/cache@v4"): "ci",
     ("docs/ci.md", "  history:"): "ci",
     ("docs/ci.md", "include:"): "ci",
     ("docs/ci.md", "secretscan:"): "ci",

@@ -155,6 +155,12 @@ public:
     void count(FilterStep step) const noexcept;
     /// The drops counted so far.
     DropCounts counts() const noexcept;
+    /// Adds `counts` as if each drop had been counted (a cached scan's). Thread-safe.
+    void add_counts(const DropCounts& counts) const noexcept;
+    /// Until called again, count() on the calling thread also adds to `*tally` (null: to
+    /// nothing), whichever chain counts: one item's drops, for the scan cache. Returns the
+    /// tally it replaces.
+    static DropCounts* tally_thread(DropCounts* tally) noexcept;
 
 private:
     std::optional<Drop> validate(std::size_t rule, std::string_view secret, MatchResult& result) const;

@@ -19,6 +19,8 @@
 
 namespace secretscan {
 
+class ScanCache; // cache/scan_cache.hpp
+
 /// Where a scan is, for a progress display. `phase` is "listing" (the source is finding its
 /// items: no counts yet), "scanning" or "done" (the last call). `done` and `total` count items
 /// (files, blobs, messages; skipped ones included), `bytes` the bytes of the items done,
@@ -44,6 +46,10 @@ struct ScanOptions {
     /// Empty: no progress is reported and no thread is started.
     std::function<void(const Progress&)> progress;
     double progress_interval = 0.25;
+    /// The scanned-blob cache (cache/scan_cache.hpp), or null. Items with a cache identity
+    /// (Source::cache_identity) are taken from it when it holds them, and stored in it when
+    /// read. Not used for reading with explain_drops (every dropped match is listed afresh).
+    ScanCache* cache = nullptr;
 };
 
 /// Number of items from which a scan switches the matcher to its bulk prefilter
@@ -104,6 +110,9 @@ public:
         : m_scanner(scanner), m_options(options), m_stats(stats), m_findings(findings)
     {
     }
+    /// Also lists the matches a validator dropped when ScanOptions asks for none (the cache
+    /// keeps them for a later --verbose run).
+    void record_validator_drops() noexcept { m_record_validator_drops = true; }
     /// Whether an input of `size` bytes is within --max-file-size; when it is not, it is listed
     /// as skipped under `name`. Sources ask before reading a large object (a blob's header).
     bool admit(const std::string& name, std::uint64_t size);
@@ -125,6 +134,7 @@ private:
     const ScanOptions& m_options;
     ScanStats& m_stats;
     std::vector<Finding>& m_findings;
+    bool m_record_validator_drops = false;
 };
 
 /// A kind of input (files, the index, history...). run_scan calls list() once, then read() for
@@ -146,6 +156,21 @@ public:
     /// reads one content under many paths (history) reads it once per distinct key, so that a
     /// rule limited to some paths judges it where it applies. Others ignore it.
     virtual void set_path_key(PathKey key) { (void)key; }
+    /// An item's identity in the scan cache (ScanOptions::cache): `key` names everything that
+    /// decides what reading it finds (empty: not cached, always read); `path` and `name` are its
+    /// findings' path and source name and its skipped inputs' name, as read() gives them.
+    struct CacheIdentity {
+        std::string key, path, name;
+    };
+    /// After list(), from any worker thread: item `item`'s identity. Default: none.
+    virtual CacheIdentity cache_identity(std::size_t item) const
+    {
+        (void)item;
+        return {};
+    }
+    /// Called by run_scan before list() when the scan has a cache: a source may attach it to its
+    /// repository (ScanCache::attach) and keep its own entries there. Others ignore it.
+    virtual void set_cache(ScanCache* cache) { (void)cache; }
     /// Most workers read() supports (0: no limit).
     virtual unsigned max_threads() const { return 0; }
     /// How many consecutive items a worker takes at a time (at least 1): more than one when

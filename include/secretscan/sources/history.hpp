@@ -69,6 +69,11 @@ public:
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
     void set_path_key(PathKey key) override;
+    /// Blobs by (id, path key), commit messages by commit id; tag messages are not cached.
+    CacheIdentity cache_identity(std::size_t item) const override;
+    /// Attached to the repository in list(); a full walk (no ranges, no time window) also keeps
+    /// each commit's changed (path, blob) pairs there.
+    void set_cache(ScanCache* cache) override;
     bool needs_whole_scan() const override { return true; }
     std::size_t batch() const override { return 64; }
     std::size_t progress_items() const override;

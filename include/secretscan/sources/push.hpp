@@ -28,6 +28,8 @@ public:
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
     void set_path_key(PathKey key) override { m_path_key = std::move(key); }
+    CacheIdentity cache_identity(std::size_t item) const override; ///< its ref's HistorySource's
+    void set_cache(ScanCache* cache) override { m_cache = cache; }
     bool needs_whole_scan() const override { return true; }
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
                    const std::function<bool(Finding)>& report) override;
@@ -37,6 +39,7 @@ private:
     std::string m_input;
     std::string m_remote, m_url;
     PathKey m_path_key;
+    ScanCache* m_cache = nullptr;
     std::vector<std::unique_ptr<HistorySource>> m_refs;
     std::vector<std::size_t> m_first_item; // per ref: its first item; then the total
 };
