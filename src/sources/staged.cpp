@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -217,37 +218,88 @@ private:
 
 } // namespace
 
+/// What prepare() read ahead: each staged file's bytes and added lines, up to a budget.
+struct StagedSource::Preloaded {
+    struct File {
+        std::string bytes;
+        std::vector<std::size_t> added; ///< as read() passes them (empty with all_lines)
+    };
+    std::vector<std::optional<File>> files; ///< item -> what was read; unset: read() reads it
+    std::vector<std::string> notes;         ///< list()'s notes, given again to its summary
+};
+
 StagedSource::StagedSource(std::string repo_dir, bool all_lines) : m_repo_dir(std::move(repo_dir)), m_all_lines(all_lines) {}
 
 StagedSource::~StagedSource() = default;
 
-std::size_t StagedSource::list(ScanSummary& summary, unsigned)
+std::unique_ptr<StagedSource::Backend> StagedSource::open_backend(std::vector<std::string>& notes) const
 {
     try {
         git::Repository repo = git::open(m_repo_dir);
         const auto top = git::workdir(repo.get());
         if (!top) throw Error(ErrorKind::usage, m_repo_dir + ": bare repository: 'staged' needs a work tree with an index");
-        m_backend = std::make_unique<Libgit2Backend>(std::move(repo), *top);
+        return std::make_unique<Libgit2Backend>(std::move(repo), *top);
     } catch (const Error& e) {
         if (e.cause() != ErrorCause::unreadable_by_libgit2) throw;
-        summary.notes.push_back(std::string("libgit2 cannot read this repository (") + e.what() + "); used git's plumbing");
-        m_backend = std::make_unique<PlumbingBackend>(m_repo_dir);
+        notes.push_back(std::string("libgit2 cannot read this repository (") + e.what() + "); used git's plumbing");
+        return std::make_unique<PlumbingBackend>(m_repo_dir);
     }
+}
+
+std::vector<std::size_t> StagedSource::added_lines_of(std::size_t item, const std::string& bytes)
+{
+    if (m_all_lines) return {};
+    const Decoded now = decode(bytes);
+    return now.encoding == Encoding::binary ? std::vector<std::size_t>{} : added_against_all(*m_backend, item, now.text);
+}
+
+void StagedSource::prepare()
+{
+    m_preloaded.reset();
+    m_backend.reset();
+    auto pre = std::make_unique<Preloaded>();
+    m_backend = open_backend(pre->notes);
+    pre->files.resize(m_backend->paths().size());
+    // Blobs are read whole before the size limit is applied (as read() does); the budget only
+    // bounds what is held at once. A file that cannot be read is left for read() to report.
+    constexpr std::size_t budget = 16u << 20;
+    std::size_t held = 0;
+    try {
+        for (std::size_t i = 0; i < pre->files.size() && held < budget; ++i) {
+            Preloaded::File f;
+            f.bytes = m_backend->staged(i);
+            f.added = added_lines_of(i, f.bytes);
+            held += f.bytes.size();
+            pre->files[i] = std::move(f);
+        }
+    } catch (const std::exception&) {
+        // read() reads it again, and its error names the file in the scan's report
+    }
+    m_preloaded = std::move(pre);
+}
+
+std::size_t StagedSource::list(ScanSummary& summary, unsigned)
+{
+    if (m_preloaded) { // prepare() listed them
+        for (const std::string& n : m_preloaded->notes) summary.notes.push_back(n);
+        return m_backend->paths().size();
+    }
+    std::vector<std::string> notes;
+    m_backend = open_backend(notes);
+    for (std::string& n : notes) summary.notes.push_back(std::move(n));
     return m_backend->paths().size();
 }
 
 void StagedSource::read(std::size_t item, unsigned, ChunkReader& out)
 {
     const std::string& path = m_backend->paths()[item];
-    const std::string bytes = m_backend->staged(item);
-    if (!out.admit(path, bytes.size())) return;
-    Chunk c{bytes, Provenance{SourceKind::staged, path, ""}};
-    std::vector<std::size_t> added;
-    if (!m_all_lines) {
-        const Decoded now = decode(bytes);
-        if (now.encoding != Encoding::binary) added = added_against_all(*m_backend, item, now.text);
-        c.added_lines = &added;
-    }
+    const Preloaded::File* pre = m_preloaded && m_preloaded->files[item] ? &*m_preloaded->files[item] : nullptr;
+    const std::string bytes = pre ? std::string() : m_backend->staged(item);
+    const std::string& b = pre ? pre->bytes : bytes;
+    if (!out.admit(path, b.size())) return;
+    Chunk c{b, Provenance{SourceKind::staged, path, ""}};
+    const std::vector<std::size_t> added = pre ? pre->added : added_lines_of(item, b);
+    if (!m_all_lines) c.added_lines = &added;
     out.chunk(c);
 }
 
