@@ -278,6 +278,12 @@ void StagedSource::prepare()
     m_preloaded = std::move(pre);
 }
 
+unsigned StagedSource::max_threads() const
+{
+    const bool all_read = m_preloaded && std::all_of(m_preloaded->files.begin(), m_preloaded->files.end(), [](const auto& f) { return f.has_value(); });
+    return all_read ? 0 : 1;
+}
+
 std::size_t StagedSource::list(ScanSummary& summary, unsigned)
 {
     if (m_preloaded) { // prepare() listed them

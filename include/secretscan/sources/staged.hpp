@@ -27,7 +27,9 @@ public:
     std::string unit() const override { return "files"; }
     std::size_t list(ScanSummary& summary, unsigned threads) override;
     void read(std::size_t item, unsigned worker, ChunkReader& out) override;
-    unsigned max_threads() const override { return 1; } // one libgit2 handle, or one git process
+    /// 1 (one libgit2 handle, or one git process), or no limit once prepare() has read every
+    /// file: read() then only hands out what it read.
+    unsigned max_threads() const override;
 
     /// Does list()'s work now, and reads the staged files' contents and added lines ahead (up
     /// to 16 MiB of blobs), so that a caller can overlap it with setting up its scanner on
