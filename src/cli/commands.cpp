@@ -16,6 +16,8 @@
 #include "util/i18n.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <future>
@@ -100,7 +102,13 @@ int hook_command(const Args& a)
         const std::filesystem::path rel = std::filesystem::path(plan->baselines.front()).lexically_relative(std::filesystem::current_path());
         ctx.baseline = !rel.empty() && *rel.begin() != ".." ? rel.string() : plan->baselines.front();
     }
-    return run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
+    const int rc = run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
+    // All that is left is freeing memory (the rules' automata, libgit2's maps of the packs): a
+    // hook exits now instead, as git's own commands do, which saves ~0.7 ms of every commit.
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(rc);
 }
 
 /// `baseline create FILE [history RANGE... | scan PATH... | staged]`: records the findings of
