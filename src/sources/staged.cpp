@@ -5,11 +5,15 @@
 #include "git/repository.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -70,13 +74,13 @@ std::vector<std::size_t> added_lines(const std::string& before, const std::strin
     return added;
 }
 
-/// The lines of `now` added relative to every parent: the intersection of the lines added
-/// against each.
-std::vector<std::size_t> added_against_all(StagedSource::Backend& b, std::size_t i, const std::string& now)
+/// The lines of `now` (decoded) added relative to every parent version in `parents` (their
+/// bytes, HEAD's first): the intersection of the lines added against each.
+std::vector<std::size_t> added_against_all(const std::vector<std::string>& parents, const std::string& now, const std::string& path)
 {
     std::vector<std::size_t> added;
-    for (std::size_t k = 0; k < b.parent_count(); ++k) {
-        std::vector<std::size_t> a = added_lines(decode(b.parent_version(i, k)).text, now, b.paths()[i]);
+    for (std::size_t k = 0; k < parents.size(); ++k) {
+        std::vector<std::size_t> a = added_lines(decode(parents[k]).text, now, path);
         if (k == 0) {
             added = std::move(a);
             continue;
@@ -250,7 +254,10 @@ std::vector<std::size_t> StagedSource::added_lines_of(std::size_t item, const st
 {
     if (m_all_lines) return {};
     const Decoded now = decode(bytes);
-    return now.encoding == Encoding::binary ? std::vector<std::size_t>{} : added_against_all(*m_backend, item, now.text);
+    if (now.encoding == Encoding::binary) return {};
+    std::vector<std::string> parents;
+    for (std::size_t k = 0; k < m_backend->parent_count(); ++k) parents.push_back(m_backend->parent_version(item, k));
+    return added_against_all(parents, now.text, m_backend->paths()[item]);
 }
 
 void StagedSource::prepare()
@@ -260,22 +267,61 @@ void StagedSource::prepare()
     auto pre = std::make_unique<Preloaded>();
     m_backend = open_backend(pre->notes);
     pre->files.resize(m_backend->paths().size());
-    // Blobs are read whole before the size limit is applied (as read() does); the budget only
-    // bounds what is held at once. A file that cannot be read is left for read() to report.
-    constexpr std::size_t budget = 16u << 20;
-    std::size_t held = 0;
-    try {
-        for (std::size_t i = 0; i < pre->files.size() && held < budget; ++i) {
-            Preloaded::File f;
-            f.bytes = m_backend->staged(i);
-            f.added = added_lines_of(i, f.bytes);
-            held += f.bytes.size();
-            pre->files[i] = std::move(f);
-        }
-    } catch (const std::exception&) {
-        // read() reads it again, and its error names the file in the scan's report
-    }
+    preload(*pre);
     m_preloaded = std::move(pre);
+}
+
+/// Reads the files on this thread (the backend is not thread-safe) while another works out
+/// their added lines (decoding and diffing need no repository), until `budget` bytes are held.
+/// Blobs are read whole before the size limit is applied, as read() does. A file that cannot
+/// be read or diffed is left for read(), whose error then names it.
+void StagedSource::preload(Preloaded& pre)
+{
+    struct Read {
+        std::size_t item;
+        std::string bytes;
+        std::vector<std::string> parents; // HEAD's version, then each MERGE_HEAD's
+    };
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<Read> queue;
+    bool done = false;
+    std::thread differ([&] {
+        for (std::unique_lock lock(mutex);; lock.lock()) {
+            ready.wait(lock, [&] { return done || !queue.empty(); });
+            if (queue.empty()) return;
+            Read r = std::move(queue.front());
+            queue.pop_front();
+            lock.unlock();
+            try {
+                const Decoded now = decode(r.bytes);
+                Preloaded::File f;
+                if (!m_all_lines && now.encoding != Encoding::binary) f.added = added_against_all(r.parents, now.text, m_backend->paths()[r.item]);
+                f.bytes = std::move(r.bytes);
+                pre.files[r.item] = std::move(f); // one element per item: no other thread touches it
+            } catch (...) {
+            }
+        }
+    });
+    constexpr std::size_t budget = 16u << 20;
+    try {
+        for (std::size_t i = 0, held = 0; i < pre.files.size() && held < budget; ++i) {
+            Read r{i, m_backend->staged(i), {}};
+            for (std::size_t k = 0; !m_all_lines && k < m_backend->parent_count(); ++k) r.parents.push_back(m_backend->parent_version(i, k));
+            for (const std::string& p : r.parents) held += p.size();
+            held += r.bytes.size();
+            const std::lock_guard lock(mutex);
+            queue.push_back(std::move(r));
+            ready.notify_one();
+        }
+    } catch (...) {
+    }
+    {
+        const std::lock_guard lock(mutex);
+        done = true;
+    }
+    ready.notify_one();
+    differ.join();
 }
 
 unsigned StagedSource::max_threads() const

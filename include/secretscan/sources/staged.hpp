@@ -32,11 +32,12 @@ public:
     unsigned max_threads() const override;
 
     /// Does list()'s work now, and reads the staged files' contents and added lines ahead (up
-    /// to 16 MiB of blobs), so that a caller can overlap it with setting up its scanner on
-    /// another thread (the pre-commit hook does: the two take some 3 ms each). list() and read()
-    /// then use what it read; the findings are the same as without it. Optional; call it before
-    /// list(), from one thread. Throws what list() throws (then list() lists again, and throws
-    /// again); a file it cannot read is left for read(), whose error names it.
+    /// to 16 MiB of blobs; the calling thread reads them while a thread of its own diffs them),
+    /// so that a caller can overlap it with setting up its scanner on another thread (the
+    /// pre-commit hook does: the two take some 3 ms each). list() and read() then use what it
+    /// read; the findings are the same as without it. Optional; call it before list(), from one
+    /// thread. Throws what list() throws (then list() lists again, and throws again); a file it
+    /// cannot read is left for read(), whose error names it.
     void prepare();
 
     /// How a staged scan reads the repository: libgit2, or git's plumbing. Internal.
@@ -46,6 +47,7 @@ private:
     struct Preloaded;
     std::unique_ptr<Backend> open_backend(std::vector<std::string>& notes) const;
     std::vector<std::size_t> added_lines_of(std::size_t item, const std::string& bytes);
+    void preload(Preloaded& pre);
 
     std::string m_repo_dir;
     bool m_all_lines;
