@@ -15,9 +15,9 @@ namespace secretscan {
 /// compare against the old path. Only the lines the commit adds count (Chunk::added_lines),
 /// numbered as in the staged file; while MERGE_HEAD exists, a line counts only if it is added
 /// relative to every parent (HEAD and each MERGE_HEAD). With `all_lines`, every line counts.
-/// Never reads the working tree. Lists the changes with git's plumbing (`git diff-index
-/// --cached -M`, so any index git reads, split or sparse, is read) and reads the objects through
-/// libgit2, or through `git cat-file` where libgit2 1.5 cannot open the repository; a note says so.
+/// Never reads the working tree. Reads through libgit2 (the diff of HEAD to the index skips the
+/// directories the index's cache-tree shows unchanged), or git's plumbing where libgit2 1.5
+/// cannot open the repository or its index (a split or sparse index); a note says so.
 /// list() throws Error(usage) outside a work tree, Error(runtime) for a missing GIT_INDEX_FILE
 /// (never read as an empty index); read() throws Error(runtime) for an unreadable object.
 class StagedSource : public Source {
