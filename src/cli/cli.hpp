@@ -100,6 +100,8 @@ int staged_command(const Args& a);
 int message_command(const Args& a);
 int history_command(const Args& a);
 int report_merge(const Args& a);
+/// `hook NAME SCOPE SHIM [ARGS...]`: returns the exit code when the configuration does not load;
+/// once the check has run, exits the process with its exit code (streams flushed, nothing freed).
 int hook_command(const Args& a);
 int baseline_create(const Args& a);
 int install_command(const Args& a);

@@ -4,6 +4,7 @@
 #include <secretscan/cache/scan_cache.hpp>
 #include <secretscan/config/baseline.hpp>
 #include <secretscan/error.hpp>
+#include <secretscan/hooks/chained.hpp>
 #include <secretscan/hooks/check.hpp>
 #include <secretscan/hooks/install.hpp>
 #include <secretscan/sources/files.hpp>
@@ -20,9 +21,12 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <set>
@@ -163,18 +167,45 @@ int hook_command(const Args& a)
 {
     const std::vector<std::string>& rest = a.hook_args;
     if (rest.size() < 3) throw Error(ErrorKind::usage, "hook: expected NAME SCOPE SHIM-PATH [ARGS...] (the installed hooks pass them)");
+    // pre-commit with no hook chained before it (one could change the index): the staged
+    // changes are read while another thread sets up the rules, each on a core (some 3 ms each).
+    std::unique_ptr<StagedSource> staged;
+    std::future<Plan> planned;
+    auto nothing_chained = [&rest] {
+        try {
+            return chained_hook(rest[0], rest[1], rest[2], ".").empty();
+        } catch (const std::exception&) {
+            return false; // run_hook finds out again, and says so
+        }
+    };
+    if (rest[0] == "pre-commit" && nothing_chained()) {
+        planned = std::async(std::launch::async, [&a] { return resolve(a, "hook"); });
+        staged = std::make_unique<StagedSource>(".");
+        try {
+            staged->prepare();
+        } catch (const std::exception&) {
+            staged.reset(); // the check reads them again, and fails closed with the reason
+        }
+    }
     std::optional<Plan> plan;
     try {
-        plan.emplace(resolve(a, "hook")); // the configuration: a bad one must still say how to go on
+        plan.emplace(planned.valid() ? planned.get() : resolve(a, "hook")); // a bad configuration must still say how to go on
     } catch (const Error& e) {
         return hook_failed_closed(std::cerr, rest[0], e);
     }
     HookContext ctx{*plan->scanner, plan->scan, plan->report.redact, std::cin, std::cerr};
+    ctx.staged = staged.get();
     if (!plan->baselines.empty()) { // the advice adds to it, named as the user wrote it down
         const std::filesystem::path rel = std::filesystem::path(plan->baselines.front()).lexically_relative(std::filesystem::current_path());
         ctx.baseline = !rel.empty() && *rel.begin() != ".." ? rel.string() : plan->baselines.front();
     }
-    return run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
+    const int rc = run_hook(ctx, rest[0], rest[1], rest[2], std::vector<std::string>(rest.begin() + 3, rest.end()));
+    // All that is left is freeing memory (the rules' automata, libgit2's maps of the packs): a
+    // hook exits now instead, as git's own commands do, which saves ~0.7 ms of every commit.
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(rc);
 }
 
 /// `baseline create FILE [history RANGE... | scan PATH... | staged]`: records the findings of

@@ -3,6 +3,28 @@
 #include <iterator>
 #include <mutex>
 
+// libgit2 1.5 built with mbedTLS (Debian's libgit2-1.5) parses the whole system CA bundle in
+// git_libgit2_init(), unconditionally: git_mbedtls_stream_global_init() calls
+// git_mbedtls__set_cert_location(GIT_DEFAULT_CERT_LOCATION), which calls these two mbedTLS
+// functions (src/libgit2/streams/mbedtls.c, v1.5.1). No option can stop it: options can only be
+// set after init. Parsing /etc/ssl/certs/ca-certificates.crt (225 KB, base64 and X.509) cost
+// some 3 ms, an eighth of a pre-commit hook's run. secretscan never opens a network connection
+// (it reads local repositories only), so the executable defines both functions itself: the
+// dynamic linker binds libgit2's calls to these definitions before libmbedx509's, and they load
+// no certificate. Were TLS ever used, the empty CA chain would make every certificate check fail:
+// it fails closed, never trusting a server. The parameters are mbedtls_x509_crt* and a path; the
+// mbedTLS headers are not included so that these declarations stand alone.
+extern "C" {
+int mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/)
+{
+    return 0; // "0 certificates parsed, none failed"
+}
+int mbedtls_x509_crt_parse_path(void* /*chain*/, const char* /*path*/)
+{
+    return 0;
+}
+}
+
 namespace secretscan::git {
 
 void init()

@@ -169,8 +169,8 @@ std::unique_ptr<Source> source_for(const std::string& name, const std::vector<st
     return std::make_unique<PushSource>(".", input, args.size() > 0 ? args[0] : "", args.size() > 1 ? args[1] : "");
 }
 
-/// The hook check proper, after the chained hook. Returns the exit code.
-int check(const HookContext& ctx, const std::string& name, const std::vector<std::string>& args, const std::string& input)
+/// The hook check proper, after the chained hook (`chained`: whether one ran). Returns the exit code.
+int check(const HookContext& ctx, const std::string& name, const std::vector<std::string>& args, const std::string& input, bool chained)
 {
     // SECRETSCAN_SKIP is for the hooks --no-verify does not always skip; pre-commit and
     // commit-msg ignore it, so an exported variable cannot silently switch the tool off.
@@ -178,7 +178,9 @@ int check(const HookContext& ctx, const std::string& name, const std::vector<std
         ctx.err << "secretscan: " << format(tr("SECRETSCAN_SKIP is set: {0} check skipped"), {name}) << '\n';
         return 0;
     }
-    const std::unique_ptr<Source> source = source_for(name, args, input);
+    const bool prepared = name == "pre-commit" && ctx.staged && !chained; // a chained hook may have changed the index
+    const std::unique_ptr<Source> own = prepared ? nullptr : source_for(name, args, input);
+    Source* const source = prepared ? ctx.staged : own.get();
     if (!source) return 0;
     // The advice names the message file absolutely: the user may be in a subfolder.
     std::error_code ec;
@@ -213,7 +215,7 @@ int run_hook(const HookContext& ctx, const std::string& name, const std::string&
                 return rc;
             }
         }
-        return check(ctx, name, args, input);
+        return check(ctx, name, args, input, !chained.empty());
     } catch (const Error& e) {
         return hook_failed_closed(ctx.err, name, e);
     } catch (const std::exception& e) {

@@ -72,6 +72,27 @@ TEST_CASE("staged: a rename with unchanged content adds nothing, deletion-only c
     CHECK(r.out.rfind("secretscan staged: 0 findings; scanned 1 file (", 0) == 0);
 }
 
+TEST_CASE("staged: directories the index's cache-tree shows unchanged are skipped, changes anywhere else are found", "[staged]")
+{
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "a/b/c/deep.txt", "x=1\n");
+    write_file(d / "a/side.txt", "s=1\n");
+    write_file(d / "x/y/moved.env", "KEY=" + key2 + "\nA=1\nB=2\n");
+    write_file(d / "z/same.txt", "same\n");
+    write_file(d / "top.txt", "top\n");
+    sh("git add . && git commit -qm base", d.path()); // the commit writes a valid cache-tree
+    write_file(d / "a/b/c/deep.txt", "x=1\nk=" + key1 + "\n");
+    sh("git add a/b/c/deep.txt && mkdir -p n && git mv x/y/moved.env n/moved.env", d.path());
+    write_file(d / "n/moved.env", "KEY=" + key2 + "\nA=1\nB=2\nNEW=" + key1 + "\n");
+    // z: invalidated in the cache-tree but unchanged; the rename's old directory is gone.
+    sh("git add n/moved.env && git rm -q --cached z/same.txt && git add z/same.txt", d.path());
+    const Locs want{"a/b/c/deep.txt:2:3:aws-access-key-id", "n/moved.env:4:5:aws-access-key-id"};
+    CHECK(locations(scan_json({"staged"}, d.path())) == want);
+    sh("git write-tree >/dev/null", d.path()); // every directory valid again, with the staged ids
+    CHECK(locations(scan_json({"staged"}, d.path())) == want);
+}
+
 TEST_CASE("staged: GIT_INDEX_FILE relative to the top is honoured, a missing one is an error", "[staged]")
 {
     TempDir d;

@@ -177,6 +177,27 @@ TEST_CASE("hooks: an existing hook is chained, runs first, and its failure stops
     CHECK(!fs::exists(d / ".git/hooks/pre-commit.secretscan-chained"));
 }
 
+TEST_CASE("hooks: what a chained pre-commit hook stages is checked (the staged changes are read after it runs)", "[hooks]")
+{
+    TempDir d;
+    git_init_with_hooks(d.path());
+    // A formatter-style team hook: it writes and stages a file of its own before ours checks.
+    write_file(d / ".git/hooks/pre-commit", "#!/bin/sh\nprintf 'K=%s\\n' \"$(cat .git/generated)\" > gen.txt && git add gen.txt\n");
+    sh("chmod +x .git/hooks/pre-commit", d.path());
+    CHECK(secretscan({"install", "--hooks", "pre-commit"}, d.path()).exit_code == 0);
+    write_file(d / ".git/generated", key1);
+    write_file(d / "a.txt", "clean\n");
+    sh("git add a.txt", d.path());
+    expect_blocked(d.path(), {"-m", "one"}, {"gen.txt:1:3: aws-access-key-id: AKIA\u2026"});
+    // Without a chained hook, the staged changes are read while the rules are set up: the same findings.
+    CHECK(secretscan({"uninstall"}, d.path()).exit_code == 0);
+    fs::remove(d / ".git/hooks/pre-commit");
+    CHECK(secretscan({"install", "--hooks", "pre-commit"}, d.path()).exit_code == 0);
+    write_file(d / "b.txt", "x\nK=" + key2 + "\n");
+    sh("git add b.txt", d.path());
+    expect_blocked(d.path(), {"-m", "two"}, {"b.txt:2:3: aws-access-key-id: AKIA\u2026 (AWS account 058264208051)", "gen.txt:1:3: aws-access-key-id: AKIA\u2026"});
+}
+
 TEST_CASE("hooks: --force moves an existing hook aside and uninstall restores it", "[hooks]")
 {
     TempDir d;

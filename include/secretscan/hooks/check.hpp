@@ -4,6 +4,7 @@
 
 #include <secretscan/error.hpp>
 #include <secretscan/engine/pipeline.hpp>
+#include <secretscan/sources/staged.hpp>
 
 #include <istream>
 #include <ostream>
@@ -22,6 +23,10 @@ struct HookContext {
     /// The baseline the configuration names, as the advice prints it (relative to the work
     /// tree's top, where hooks run, when inside it); empty: the advice names a new one.
     std::string baseline = {};
+    /// pre-commit: the staged changes, already prepared (StagedSource::prepare) by the caller
+    /// while it set up the scanner. Used only when no hook is chained before ours (one could
+    /// change the index); otherwise, or when null, the check reads them itself. Not owned.
+    StagedSource* staged = nullptr;
 };
 
 /// Runs hook `name` (scope "repo" or "global", `shim` the installed file's path, `args` git's
