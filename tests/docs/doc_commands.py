@@ -70,6 +70,8 @@ SKIPS = [
      "ctest value-test-beats-entropy runs it"),
     ("README.md", "exact", "bash bench/ab_history.sh REPO A B",
      "a benchmark: two builds timed on a large history"),
+    ("README.md", "exact", "bash bench/history_peers.sh REPO [REPO...]",
+     "a benchmark: full-history scans of large repositories beside four peers, minutes each"),
     ("docs/rules.md", "exact", "bench/format_recall.py build/secretscan 1000",
      "a benchmark: 1,000 fresh values of every rule's format"),
     ("docs/ci.md", "exact", "tests/tools/validate_sarif.py --github",
