@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Full-history scans side by side (issue 16, "Measure"): secretscan with one and with two worker
 # threads, gitleaks, Kingfisher (no validation) and git-secrets, each beside git's own
-# single-core inflate of every object (`git cat-file --batch-all-objects --batch`, the limit
+# single-core inflate of every object (`git cat-file --batch-all-objects --unordered --batch`, the limit
 # row), on one or more repositories. Every tool runs RUNS times, in rounds (one run of each tool
 # per round), so that load drift on the machine falls on all of them alike; the table shows the
 # medians.
@@ -23,7 +23,7 @@
 #
 # The commands, per repository (REPORT a file in a temporary folder; a report is never written to
 # /dev/null, which some tools replace with a regular file):
-#   git inflate (1 core)    git -C REPO cat-file --batch-all-objects --batch >/dev/null
+#   git inflate (1 core)    git -C REPO cat-file --batch-all-objects --unordered --batch >/dev/null
 #   secretscan --threads N  $SECRETSCAN -C REPO -q history --no-cache --threads N -o REPORT
 #                           (--no-cache: every blob is scanned, as on a first run)
 #   gitleaks                $GITLEAKS git REPO --no-banner --log-level error -f json -r REPORT
@@ -102,7 +102,7 @@ median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for repo in "${repos[@]}"; do
   name=$(basename "$repo")
   gitdir=$(git -C "$repo" rev-parse --absolute-git-dir)
-  blob_bytes=$(git -C "$repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
+  blob_bytes=$(git -C "$repo" cat-file --batch-all-objects --unordered --batch-check='%(objecttype) %(objectsize)' |
     awk '$1 == "blob" {n++; s += $2} END {printf "%d %.0f\n", n, s}')
   blobs=${blob_bytes% *} blob_bytes=${blob_bytes#* }
   commits=$(git -C "$repo" rev-list --all --count)
@@ -110,7 +110,7 @@ for repo in "${repos[@]}"; do
   # The rows: label, command (for bash -c), exit codes that mean success.
   labels=() cmds=() oks=()
   row() { labels+=("$1"); cmds+=("$2"); oks+=("$3"); }
-  row "git inflate (1 core)" "$(q git -C "$repo" cat-file --batch-all-objects --batch) >/dev/null" "0"
+  row "git inflate (1 core)" "$(q git -C "$repo" cat-file --batch-all-objects --unordered --batch) >/dev/null" "0"
   for t in 1 2; do
     row "secretscan --threads $t" "$(q "$SECRETSCAN" -C "$repo" -q history --no-cache --threads "$t" -o "$tmp/report")" "0 1"
   done
@@ -123,7 +123,7 @@ for repo in "${repos[@]}"; do
 
   note "$name: $commits commits, $blobs blobs, $blob_bytes bytes of blobs; $RUNS runs of each, in rounds"
   for k in "${!labels[@]}"; do note "  ${labels[$k]}: ${cmds[$k]}"; done
-  git -C "$repo" cat-file --batch-all-objects --batch >/dev/null # untimed: the page cache
+  git -C "$repo" cat-file --batch-all-objects --unordered --batch >/dev/null # untimed: the page cache
 
   dead=()
   for k in "${!labels[@]}"; do : >"$tmp/runs-$k"; dead+=(""); done

@@ -18,6 +18,13 @@ std::uint32_t be32(const unsigned char* p) noexcept
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
 
+std::uint64_t be64(const unsigned char* p) noexcept
+{
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_bswap64(v);
+}
+
 [[noreturn]] void corrupt(const std::string& where, const std::string& what)
 {
     throw Error(ErrorKind::runtime, where + ": " + what + " (the repository is damaged: git fsck names what to repair)");
@@ -156,9 +163,11 @@ PackPosition PackSet::find(const git_oid& id) const noexcept
         const Pack& p = *m_packs[i];
         const unsigned first = id.id[0];
         std::size_t lo = first ? p.fanout[first - 1] : 0, hi = p.fanout[first];
+        const std::uint64_t want = be64(id.id);
         while (lo < hi) {
             const std::size_t mid = lo + (hi - lo) / 2;
-            const int c = std::memcmp(&p.ids[20 * mid], id.id, 20);
+            const std::uint64_t have = be64(&p.ids[20 * mid]); // most steps decide on the first 8 bytes
+            const int c = have != want ? (have < want ? -1 : 1) : std::memcmp(&p.ids[20 * mid + 8], id.id + 8, 12);
             if (c == 0) return {i, p.offsets[mid]};
             if (c < 0) lo = mid + 1;
             else hi = mid;

@@ -39,6 +39,7 @@ struct HistorySource::State {
     std::vector<git::Repository> pool; // one handle per worker: libgit2 objects are not shared across threads
     std::unique_ptr<git::PackSet> packs;                     // the repository's packs, read by every worker
     std::vector<std::unique_ptr<git::ObjectReader>> readers; // one per worker, over its handle
+    Shapes shapes;                     // each listed commit's tree and parents, read once; freed after the walk
     OidSet shallow;
     std::vector<git_oid> commits;
     std::vector<CommitWork> work;      // per commit
@@ -369,7 +370,7 @@ void add_dangling_commits(HistorySource::State& s, const OdbObjects& objects, Sc
     summary.notes.push_back("--all-objects: " + std::to_string(tips.size() - 1) + " commits no ref reaches");
     if (tips.size() == 1) return;
     std::vector<NamedTag> none;
-    s.commits = list_commits(s.repo.get(), tips, s.shallow, none, &s.reader(0));
+    s.commits = list_commits(s.repo.get(), tips, s.shallow, none, &s.reader(0), &s.shapes);
 }
 
 /// --all-objects, after the blobs of every commit and ref are known: each blob none of them
@@ -461,7 +462,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         if (!blobs_of_object(m->repo.get(), r, m->loose)) ranges.push_back(r);
     const bool only_objects = !m_options.ranges.empty() &&
                               std::all_of(ranges.begin(), ranges.end(), [](const std::string& r) { return r.rfind('^', 0) == 0; });
-    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags, &m->reader(0));
+    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags, &m->reader(0), &m->shapes);
     const bool all_objects = m_options.all_objects && m_options.ranges.empty() && !m_options.since && !m_options.until;
     const OdbObjects objects = all_objects ? odb_objects(m->repo.get()) : OdbObjects{};
     if (all_objects) add_dangling_commits(*m, objects, summary);
@@ -478,11 +479,12 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     std::atomic<std::size_t> cached{0};
     ScanCache* const cache = everything ? m->cache : nullptr; // a range's changes depend on the range
     parallel_for(m->commits.size(), threads, [&](unsigned w, std::size_t i) {
-        const auto inspect = [&] { return inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range); };
+        const auto inspect = [&] { return inspect_commit(m->reader(w), m->worker_repo(w), m->commits[i], m->shallow, everything ? nullptr : &in_range, &m->shapes); };
         m->work[i] = cached_commit_work(cache, m->commits[i], m->shallow.count(m->commits[i]) != 0, inspect, cached);
     }, nullptr, 64); // neighbours in parents-first order share trees, which each worker caches
     if (cache && cache->active())
         summary.notes.push_back("cache: " + std::to_string(cached.load()) + " of " + std::to_string(m->commits.size()) + " commits' changes");
+    Shapes().swap(m->shapes);
     collect_unique(*m);
     std::size_t changes = 0;
     for (const CommitWork& cw : m->work) changes += cw.changes.size() + cw.bases.size();

@@ -167,16 +167,17 @@ struct Node {
     git_oid id;
     std::int64_t time;
     std::vector<git_oid> parents; ///< as the scan sees them: none at a shallow boundary
+    git_oid tree;
 };
 
 Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& id, const OidSet& shallow)
 {
     if (reader) {
         RawCommit raw = parse_commit(*reader, id);
-        return {id, raw.time, shallow.count(id) ? std::vector<git_oid>{} : std::move(raw.parents)};
+        return {id, raw.time, shallow.count(id) ? std::vector<git_oid>{} : std::move(raw.parents), raw.tree};
     }
     const git::Commit c = git::lookup_commit(repo, id, git::to_hex(id));
-    Node n{id, static_cast<std::int64_t>(git_commit_time(c.get())), {}};
+    Node n{id, static_cast<std::int64_t>(git_commit_time(c.get())), {}, *git_commit_tree_id(c.get())};
     if (!shallow.count(id))
         for (unsigned i = 0; i < git_commit_parentcount(c.get()); ++i) n.parents.push_back(*git_commit_parent_id(c.get(), i));
     return n;
@@ -262,12 +263,15 @@ void add_bases(git_repository* repo, git_tree* base, CommitWork& work)
 } // namespace
 
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
-                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader)
+                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader, Shapes* shapes)
 {
     const Tips tips = resolve_ranges(repo, ranges, named_tags);
     OidMap<std::size_t> index;
-    const std::vector<Node> nodes = reachable(repo, reader, tips, shallow, index);
-    return parents_first(nodes, index);
+    std::vector<Node> nodes = reachable(repo, reader, tips, shallow, index);
+    std::vector<git_oid> order = parents_first(nodes, index);
+    if (shapes)
+        for (Node& n : nodes) shapes->insert_or_assign(n.id, CommitShape{n.tree, std::move(n.parents)});
+    return order;
 }
 
 namespace {
@@ -533,17 +537,22 @@ void keep_new_to(git::ObjectReader& reader, const git_oid& other, const git_oid&
 } // namespace
 
 CommitWork inspect_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id, const OidSet& shallow,
-                          const OidSet* in_range)
+                          const OidSet* in_range, const Shapes* shapes)
 {
+    const auto shape = [&](const git_oid& c) {
+        if (const auto it = shapes ? shapes->find(c) : Shapes::const_iterator(); shapes && it != shapes->end()) return it->second;
+        RawCommit raw = parse_commit(reader, c);
+        return CommitShape{raw.tree, shallow.count(c) ? std::vector<git_oid>{} : std::move(raw.parents)};
+    };
     CommitWork work;
-    const RawCommit commit = parse_commit(reader, id);
-    const std::vector<git_oid> parents = shallow.count(id) ? std::vector<git_oid>{} : commit.parents;
+    const CommitShape commit = shape(id);
+    const std::vector<git_oid>& parents = commit.parents;
     if (parents.empty()) {
         changed_raw(reader, nullptr, commit.tree, "", work.changes);
         return work;
     }
     std::vector<git_oid> trees;
-    for (const git_oid& p : parents) trees.push_back(parse_commit(reader, p).tree);
+    for (const git_oid& p : parents) trees.push_back(shape(p).tree);
     changed_raw(reader, &trees[0], commit.tree, "", work.changes);
     // A merge adds only what differs from every parent.
     for (std::size_t p = 1; p < parents.size() && !work.changes.empty(); ++p) keep_new_to(reader, trees[p], commit.tree, work.changes);

@@ -41,8 +41,14 @@ using NamedTag = std::pair<std::string, git_oid>;
 /// HEAD. Appends to `named_tags` the annotated tags a range names directly. Throws
 /// Error(usage) for a range that does not resolve, Error(runtime) for an unreadable commit.
 /// Commits are read through `reader` when given (a history scan's), else through libgit2.
+/// What the walk read of each listed commit goes into `shapes` when given.
+struct CommitShape {
+    git_oid tree{};
+    std::vector<git_oid> parents; ///< as the scan sees them: none at a shallow boundary
+};
+using Shapes = OidMap<CommitShape>;
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
-                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader = nullptr);
+                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader = nullptr, Shapes* shapes = nullptr);
 
 /// For each of `targets`, the full names of the refs (branches, tags, remotes, stash, notes...)
 /// whose history holds it, sorted: what a responder must rewrite to remove a commit. Walks every
@@ -101,8 +107,9 @@ struct CommitWork {
 /// scanned commits. Reads the commit and its trees through `reader` (the worker's, over
 /// `repo`'s packs), comparing trees entry by entry in git's tree order and descending only into
 /// subtrees whose ids differ. Throws Error(runtime) for an unreadable or malformed object.
+/// `shapes` (list_commits'), when given, saves reading the commits it holds again.
 CommitWork inspect_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id, const OidSet& shallow,
-                          const OidSet* in_range);
+                          const OidSet* in_range, const Shapes* shapes = nullptr);
 
 /// ISO 8601 with the signature's offset: "2024-01-31T12:00:00+01:00".
 std::string iso_date(const git_time& t);
