@@ -450,6 +450,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     // largest block freed so far (up to 32 MiB), after which such buffers come from the heap
     // and fragment it; a fixed threshold gives each one back to the system when it is freed.
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20); // a fixed mmap threshold also fixes this one, at 128 KiB: the heap's top would be given back and taken again all the time
     m->packs = std::make_unique<git::PackSet>(std::string(git_repository_commondir(m->repo.get())) + "objects", summary.notes);
     if (git_repository_is_shallow(m->repo.get()) == 1)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "

@@ -524,14 +524,34 @@ void changed_raw(git::ObjectReader& reader, const git_oid* before, const git_oid
     }
 }
 
-/// Keeps the changes whose blob differs from parent tree `other` at the same path too.
-void keep_new_to(git::ObjectReader& reader, const git_oid& other, const git_oid& tree, std::vector<Change>& changes)
+/// The id of the blob at `path` in tree `tree`, or false when there is none.
+bool blob_at(git::ObjectReader& reader, git_oid tree, std::string_view path, git_oid& out)
 {
-    std::vector<Change> differing;
-    changed_raw(reader, &other, tree, "", differing);
-    std::unordered_set<std::string_view> paths;
-    for (const Change& c : differing) paths.insert(c.path);
-    std::erase_if(changes, [&paths](const Change& c) { return !paths.count(c.path); });
+    for (std::size_t start = 0;;) {
+        const std::size_t slash = path.find('/', start);
+        const std::string_view name = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+        const git::SharedBytes t = reader.read_owned(tree, git::ObjectType::tree);
+        RawEntry e;
+        std::size_t i = 0;
+        bool found = false;
+        while (!found && next_entry(t->view(), i, e, "")) found = e.name == name && e.tree == (slash != std::string_view::npos);
+        if (!found) return false;
+        if (slash == std::string_view::npos) return out = oid_of(e.id), e.blob;
+        tree = oid_of(e.id);
+        start = slash + 1;
+    }
+}
+
+/// Keeps the changes whose blob differs from parent tree `other` at the same path too. A
+/// merge's changes against its first parent are few, while its tree can differ from another
+/// parent's in everything the first parent's line did since they forked: each change's path is
+/// looked up rather than the trees compared.
+void keep_new_to(git::ObjectReader& reader, const git_oid& other, std::vector<Change>& changes)
+{
+    std::erase_if(changes, [&](const Change& c) {
+        git_oid there;
+        return blob_at(reader, other, c.path, there) && git_oid_equal(&there, &c.blob);
+    });
 }
 
 } // namespace
@@ -539,24 +559,28 @@ void keep_new_to(git::ObjectReader& reader, const git_oid& other, const git_oid&
 CommitWork inspect_commit(git::ObjectReader& reader, git_repository* repo, const git_oid& id, const OidSet& shallow,
                           const OidSet* in_range, const Shapes* shapes)
 {
-    const auto shape = [&](const git_oid& c) {
+    // A commit list_commits did not list (a parent outside the range) is read into `slot`.
+    const auto shape = [&](const git_oid& c, CommitShape& slot) -> const CommitShape& {
         if (const auto it = shapes ? shapes->find(c) : Shapes::const_iterator(); shapes && it != shapes->end()) return it->second;
         RawCommit raw = parse_commit(reader, c);
-        return CommitShape{raw.tree, shallow.count(c) ? std::vector<git_oid>{} : std::move(raw.parents)};
+        slot = CommitShape{raw.tree, shallow.count(c) ? std::vector<git_oid>{} : std::move(raw.parents)};
+        return slot;
     };
     CommitWork work;
-    const CommitShape commit = shape(id);
+    CommitShape own, other;
+    const CommitShape& commit = shape(id, own);
     const std::vector<git_oid>& parents = commit.parents;
     if (parents.empty()) {
         changed_raw(reader, nullptr, commit.tree, "", work.changes);
         return work;
     }
     std::vector<git_oid> trees;
-    for (const git_oid& p : parents) trees.push_back(shape(p).tree);
+    trees.reserve(parents.size());
+    for (const git_oid& p : parents) trees.push_back(shape(p, other).tree);
     changed_raw(reader, &trees[0], commit.tree, "", work.changes);
     // A merge adds only what differs from every parent.
-    for (std::size_t p = 1; p < parents.size() && !work.changes.empty(); ++p) keep_new_to(reader, trees[p], commit.tree, work.changes);
-    work.changes.shrink_to_fit(); // held until the scan ends: a merge keeps few of what its first parent lacks
+    for (std::size_t p = 1; p < parents.size() && !work.changes.empty(); ++p) keep_new_to(reader, trees[p], work.changes);
+    if (work.changes.capacity() > 2 * work.changes.size() + 8) work.changes.shrink_to_fit(); // held until the scan ends: a merge keeps few of what its first parent lacks
     // A parent outside the range already holds whatever its blobs hold.
     for (std::size_t p = 0; in_range && p < parents.size(); ++p)
         if (!in_range->count(parents[p])) add_bases(repo, git::lookup_tree(repo, trees[p], "of a parent of " + git::to_hex(id)).get(), work);
