@@ -5,6 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -315,6 +319,12 @@ void ScanCache::attach(const std::string& git_dir)
 
 void ScanCache::open_file(const std::string& path)
 {
+    // The cache holds the secrets it found: its owner's alone, whatever the folder's mode (a CI
+    // cache folder, --cache /tmp/x). SQLite gives its -wal and -shm files the same mode.
+    if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
+        ::fchmod(fd, 0600);
+        ::close(fd);
+    }
     check(nullptr, sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr), "open");
     sqlite3_busy_timeout(m_db, 10000);
     exec(m_db, "PRAGMA journal_mode=WAL");

@@ -109,7 +109,7 @@ void add_report(CLI::App& app, Args& a, std::vector<std::pair<CLI::App*, Handler
     report->require_subcommand(1);
     auto* merge = report->add_subcommand("merge", "Combine the reports of every history --shard I/N process into the report one "
                                                   "process would have written (in their format; -o FILE writes it to FILE)");
-    merge->add_option("files", a.merge_files, "The shards' reports (jsonl, json or sarif), one per shard, in any order")->required();
+    merge->add_option("files", a.merge_files, "The shards' reports (jsonl, json or sarif), one per shard, in any order");
     table.emplace_back(merge, report_merge);
 }
 
@@ -205,15 +205,29 @@ int command_word(const CLI::App& app, int argc, char** argv)
     return argc;
 }
 
+/// The commands that take option `word` ("--name" or "--name=value"), comma-separated; "" for none.
+std::string commands_taking(const CLI::App& app, const std::string& word)
+{
+    const std::string name = word.substr(0, word.find('='));
+    std::string out;
+    for (const CLI::App* sub : app.get_subcommands({}))
+        if (sub->get_option_no_throw(name)) out += (out.empty() ? "" : ", ") + sub->get_name();
+    return out;
+}
+
 /// The error for a failed parse: CLI11 calls an unknown command word "a subcommand is required"
 /// or an extra argument; name it, or the unknown option before it (whose value CLI11 would
 /// otherwise take for the command: `--formatt sarif history`).
 std::string parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv)
 {
     const int i = command_word(app, argc, argv);
-    for (int k = 1; k < i; ++k)
-        if (const std::string w = argv[k]; w.size() > 1 && w[0] == '-' && !known_option(app, w) && (k == 1 || !takes_value(app, argv[k - 1])))
-            return format(tr("unknown option '{0}'"), {w});
+    for (int k = 1; k < i; ++k) {
+        const std::string w = argv[k];
+        if (w.size() < 2 || w[0] != '-' || known_option(app, w) || (k > 1 && takes_value(app, argv[k - 1]))) continue;
+        const std::string owners = commands_taking(app, w); // `--no-cache history`: an option of history's alone
+        return owners.empty() ? format(tr("unknown option '{0}'"), {w})
+                              : format(tr("'{0}' is an option of {1}: put it after the command"), {w, owners});
+    }
     if (i >= argc) return e.what();
     const std::string word = argv[i];
     const auto named = app.get_subcommands([&word](const CLI::App* sub) { return sub->get_name() == word; });

@@ -68,8 +68,14 @@ void parse_shard(const std::string& text, HistoryOptions& o)
     };
     const unsigned long i = slash == std::string::npos ? ULONG_MAX : number(text.substr(0, slash));
     const unsigned long n = slash == std::string::npos ? ULONG_MAX : number(text.substr(slash + 1));
-    if (i == ULONG_MAX || n == ULONG_MAX || n == 0 || i >= n)
-        throw Error(ErrorKind::usage, "history --shard " + text + ": expected I/N, shard I of N counted from 0 (0/4, 1/4, 2/4 and 3/4 are the shards of 4)");
+    if (i == ULONG_MAX || n == ULONG_MAX || n == 0 || i >= n) {
+        const unsigned long shown = n == ULONG_MAX || n < 2 || n > 6 ? 4 : n; // the user's N where it reads well
+        std::string list;
+        for (unsigned long k = 0; k < shown; ++k)
+            list += (k == 0 ? "" : k + 1 == shown ? " and " : ", ") + std::to_string(k) + "/" + std::to_string(shown);
+        throw Error(ErrorKind::usage, "history --shard " + text + ": expected I/N with I below N, shards counted from 0 (" + list +
+                                          " are the shards of " + std::to_string(shown) + ")");
+    }
     o.shard_index = static_cast<unsigned>(i);
     o.shard_count = static_cast<unsigned>(n);
 }

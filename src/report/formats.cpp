@@ -90,6 +90,7 @@ nlohmann::json shard_json(const ReportOptions& o)
     return {{"index", o.shard->index},
             {"count", o.shard->count},
             {"command", o.command},
+            {"redaction", o.redact ? (o.redact_percent < 0 ? std::string("default") : std::to_string(o.redact_percent) + "%") : std::string("off")},
             {"rules", o.shard->rules},
             {"history", o.shard->history ? o.shard->history() : std::string()}};
 }

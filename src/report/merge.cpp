@@ -83,7 +83,7 @@ std::string shard_name(const json& record)
 }
 
 /// The shards in index order, every check made: one format, one count, every index once, one
-/// history, rule set and command.
+/// history, rule set, command and redaction.
 void check_shards(std::vector<Shard>& shards)
 {
     if (shards.empty()) throw Error(ErrorKind::usage, "report merge: no reports given (give every shard's report)");
@@ -95,16 +95,18 @@ void check_shards(std::vector<Shard>& shards)
             fail(s.name, "shard " + shard_name(s.record) + ", and " + first.name + " is shard " + shard_name(first.record) +
                              ": merge the shards of one run");
         for (const auto& [field, what] : {std::pair{"history", "history (commits, tags or refs)"}, std::pair{"rules", "rule set"},
-                                          std::pair{"command", "command"}})
+                                          std::pair{"command", "command"}, std::pair{"redaction", "redaction (--redact, --no-redact)"}})
             if (s.record.value(field, json()) != first.record.value(field, json()))
                 fail(s.name, std::string("another ") + what + " than " + first.name +
-                                 "'s: the shards must scan the same repository, at the same commits, with the same rules");
+                                 "'s: the shards must scan the same repository, at the same commits, with the same rules and options");
     }
     std::stable_sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) { return a.record["index"] < b.record["index"]; });
     const unsigned count = first.record["count"].get<unsigned>();
     for (std::size_t i = 1; i < shards.size(); ++i)
         if (shards[i].record["index"] == shards[i - 1].record["index"])
-            fail(shards[i].name, "shard " + shard_name(shards[i].record) + ", as " + shards[i - 1].name + " is: give each shard once");
+            fail(shards[i].name, shards[i].name == shards[i - 1].name
+                                     ? std::string("given twice: give each shard's report once")
+                                     : "shard " + shard_name(shards[i].record) + ", as " + shards[i - 1].name + " is: give each shard once");
     for (unsigned i = 0; i < count; ++i)
         if (i >= shards.size() || shards[i].record["index"] != i)
             throw Error(ErrorKind::usage, "report merge: shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing (" +
@@ -165,6 +167,9 @@ MergedReport merge_json(std::vector<Shard>& shards)
         for (const json& k : st.value("skipped", json::array())) stats["skipped"].push_back(k);
         stats["seconds"] = std::max(stats["seconds"].get<double>(), st.value("seconds", 0.0)); // the shards run side by side
     }
+    // A single run lists them sorted by name (run_scan).
+    std::stable_sort(stats["skipped"].begin(), stats["skipped"].end(),
+                     [](const json& a, const json& b) { return a.value("name", "") < b.value("name", ""); });
     doc.erase("shard");
     doc["findings"] = sorted(std::move(items));
     return {"json", report::dump(doc, 2) + '\n', doc["findings"].size()};

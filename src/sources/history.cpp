@@ -438,24 +438,36 @@ std::string HistorySource::walk_digest() const
     return fingerprint("history", walk);
 }
 
-std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
+namespace {
+
+/// Opens the repository, its packs and a reader slot per worker; warns of a shallow one.
+void open_repository(HistorySource::State& s, const std::string& dir, ScanSummary& summary, unsigned threads)
 {
-    const Stopwatch clock;
-    m->repo = git::open(m_repo_dir);
-    m->git_dir = git_repository_path(m->repo.get());
-    if (m->cache) m->cache->attach(git_repository_commondir(m->repo.get()));
-    m->pool.resize(threads);
-    m->readers.resize(threads);
+    s.repo = git::open(dir);
+    s.git_dir = git_repository_path(s.repo.get());
+    if (s.cache) s.cache->attach(git_repository_commondir(s.repo.get()));
+    s.pool.resize(threads);
+    s.readers.resize(threads);
     // Objects are held whole while read and scanned. glibc raises its mmap threshold to the
     // largest block freed so far (up to 32 MiB), after which such buffers come from the heap
     // and fragment it; a fixed threshold gives each one back to the system when it is freed.
+    // Fixing it fixes the trim threshold too, at 128 KiB, which would give the heap's top back
+    // and take it again all the time: 64 MiB.
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20); // a fixed mmap threshold also fixes this one, at 128 KiB: the heap's top would be given back and taken again all the time
-    m->packs = std::make_unique<git::PackSet>(std::string(git_repository_commondir(m->repo.get())) + "objects", summary.notes);
-    if (git_repository_is_shallow(m->repo.get()) == 1)
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    s.packs = std::make_unique<git::PackSet>(std::string(git_repository_commondir(s.repo.get())) + "objects", summary.notes);
+    if (git_repository_is_shallow(s.repo.get()) == 1)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");
-    m->shallow = shallow_boundary(m->repo.get());
+    s.shallow = shallow_boundary(s.repo.get());
+}
+
+} // namespace
+
+std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
+{
+    const Stopwatch clock;
+    open_repository(*m, m_repo_dir, summary, threads);
     // A revision that names a blob or a tree (a pushed tag to one) is read as such; the rest
     // are commits. Only excludes left (^A): no commit to scan, not every ref.
     std::vector<std::string> ranges;
@@ -536,6 +548,9 @@ void HistorySource::set_cache(ScanCache* cache)
 
 Source::CacheIdentity HistorySource::cache_identity(std::size_t item) const
 {
+    // --shard: an item another shard owns is not read here (or read for present_at_head alone,
+    // uncounted): nothing of it may be stored or replayed as if it had been scanned.
+    if (m->role(item) != State::own) return {};
     // Named as read_blob and read's messages name them.
     const auto blob = [](const Change& c, const std::string& path_key) {
         return CacheIdentity{blob_cache_key(c.blob, path_key), c.path, c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")"};

@@ -229,3 +229,14 @@ TEST_CASE("history cache: the files of repositories no run opened for 30 days ar
     CHECK(fs::exists(own));
     CHECK(fs::last_write_time(own) > fs::file_time_type::clock::now() - std::chrono::hours(1));
 }
+
+TEST_CASE("history cache: the cache file is its owner's alone, in a folder others may read", "[cache]")
+{
+    TempDir d, x;
+    history_repo(d);
+    fs::create_directories(x / "shared");
+    fs::permissions(x / "shared", fs::perms(0755));
+    const RunResult r = history(d, x / "shared");
+    CHECK(r.exit_code == 1);
+    CHECK((fs::status(cache_file(x / "shared")).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+}

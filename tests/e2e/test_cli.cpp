@@ -40,6 +40,10 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
     const auto option = secretscan({"--formatt", "sarif", "history"}, d.path());
     CHECK(option.exit_code == 2);
     CHECK(option.err == "secretscan: error: unknown option '--formatt'\nRun 'secretscan --help' for usage.\n");
+    // An option of one command given before it says where it goes.
+    const auto misplaced = secretscan({"--no-cache", "history"}, d.path());
+    CHECK(misplaced.exit_code == 2);
+    CHECK(misplaced.err == "secretscan: error: '--no-cache' is an option of history: put it after the command\nRun 'secretscan --help' for usage.\n");
     // A command with commands of its own names them.
     const auto second = secretscan({"rules", "explian", "aws-access-key-id"}, d.path());
     CHECK(second.exit_code == 2);

@@ -149,8 +149,8 @@ TEST_CASE("history --shard and report merge: what they refuse", "[shard]")
     make_history(repo);
     const auto bad = secretscan({"history", "--shard", "3/3", "--format", "jsonl"}, repo);
     CHECK(bad.exit_code == 2);
-    CHECK(bad.err == "secretscan: error: history --shard 3/3: expected I/N, shard I of N counted from 0 (0/4, 1/4, 2/4 and 3/4 are the "
-                     "shards of 4)\n");
+    CHECK(bad.err == "secretscan: error: history --shard 3/3: expected I/N with I below N, shards counted from 0 (0/3, 1/3 and 2/3 are "
+                     "the shards of 3)\n");
     const auto text = secretscan({"history", "--shard", "0/2"}, repo);
     CHECK(text.exit_code == 2);
     CHECK(text.err == "secretscan: error: history --shard: give --format jsonl, json or sarif (the formats report merge combines)\n");
@@ -165,7 +165,8 @@ TEST_CASE("history --shard and report merge: what they refuse", "[shard]")
         CHECK(r.err == "secretscan: error: report merge: " + error + "\n");
     };
     refused({jsonl[0]}, "shard 1/2 is missing (2 reports are needed, one per shard)");
-    refused({jsonl[0], jsonl[1], jsonl[0]}, jsonl[0] + ": shard 0/2, as " + jsonl[0] + " is: give each shard once");
+    refused({}, "no reports given (give every shard's report)");
+    refused({jsonl[0], jsonl[1], jsonl[0]}, jsonl[0] + ": given twice: give each shard's report once");
     refused({jsonl[0], sarif[1]}, sarif[1] + ": a sarif report, and " + jsonl[0] + " a jsonl one: merge reports of one format");
     sh("cp shard-0.jsonl two.jsonl", d.path());
     const auto three = run_shards(d, 3, "jsonl");
@@ -180,11 +181,15 @@ TEST_CASE("history --shard and report merge: what they refuse", "[shard]")
     sh("git commit -q --allow-empty -m later", repo);
     CHECK(secretscan({"history", "--shard", "2/3", "--format", "jsonl", "-o", d / "later.jsonl"}, repo).exit_code <= 1);
     refused({three[0], three[1], d / "later.jsonl"}, d / "later.jsonl" + ": another history (commits, tags or refs) than " + three[0] +
-                                                         "'s: the shards must scan the same repository, at the same commits, with the same rules");
+                                                         "'s: the shards must scan the same repository, at the same commits, with the same rules and options");
     CHECK(secretscan({"history", "--shard", "1/3", "--format", "jsonl", "-o", d / "other.jsonl", "--disable-rule", "stripe-secret-key"},
                      repo).exit_code <= 1);
     refused({d / "later.jsonl", d / "other.jsonl"}, d / "other.jsonl" + ": another rule set than " + d / "later.jsonl" +
-                                                        "'s: the shards must scan the same repository, at the same commits, with the same rules");
+                                                        "'s: the shards must scan the same repository, at the same commits, with the same rules and options");
+    // A shard written with other redaction (secrets in clear beside redacted ones).
+    CHECK(secretscan({"--no-redact", "history", "--shard", "1/3", "--format", "jsonl", "-o", d / "clear.jsonl"}, repo).exit_code <= 1);
+    refused({d / "later.jsonl", d / "clear.jsonl"}, d / "clear.jsonl" + ": another redaction (--redact, --no-redact) than " + d / "later.jsonl" +
+                                                        "'s: the shards must scan the same repository, at the same commits, with the same rules and options");
     const auto wrong = secretscan({"--format", "sarif", "report", "merge", three[0], three[1], three[2]}, repo);
     CHECK(wrong.exit_code == 2);
     CHECK(wrong.err == "secretscan: error: report merge: --format sarif, but the shards' reports are jsonl (the merged report has their format)\n");
@@ -209,4 +214,31 @@ TEST_CASE("history --shard and report merge: exit codes follow each one's own fi
     CHECK(secretscan({"--exit-zero", "report", "merge", d / "1.jsonl", d / "0.jsonl"}, repo).exit_code == 0);
     const auto clean = secretscan({"report", "merge", d / "0.jsonl"}, repo); // shard 0 of 2 alone
     CHECK(clean.exit_code == 2);
+}
+
+TEST_CASE("history --shard with one cache for every shard: each caches and replays only its own blobs", "[shard]")
+{
+    TempDir d;
+    const std::string repo = d / "repo";
+    make_history(repo);
+    const std::string cache = d / "cache";
+    const auto one = secretscan({"history", "--no-cache", "--format", "json"}, repo);
+    REQUIRE(one.exit_code == 1);
+    const auto shards = [&](const std::string& prefix) {
+        std::vector<std::string> files;
+        for (unsigned i = 0; i < 3; ++i) {
+            files.push_back(d / (prefix + std::to_string(i) + ".json"));
+            const auto r = secretscan({"history", "--cache", cache, "--shard", std::to_string(i) + "/3", "--format", "json", "-o", files.back()}, repo);
+            INFO(r.err);
+            CHECK((r.exit_code == 0 || r.exit_code == 1));
+        }
+        return without_seconds(merged(files, repo));
+    };
+    // Shards on a cold cache, then a single run on what they left: nothing another shard owns
+    // was stored as scanned (a shard once stored them with no findings, and later runs lost them).
+    CHECK(shards("cold-") == without_seconds(one.out));
+    CHECK(without_seconds(secretscan({"history", "--cache", cache, "--format", "json"}, repo).out) == without_seconds(one.out));
+    // Shards on the cache a single run warmed: each replays its own items only (a shard once
+    // replayed every item, counting every blob in every shard).
+    CHECK(shards("warm-") == without_seconds(one.out));
 }
