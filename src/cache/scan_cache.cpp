@@ -397,17 +397,27 @@ void ScanCache::store_commit(std::string_view key, std::string bytes)
 
 void ScanCache::queue(bool commit, std::string key, std::string value)
 {
-    if (!m_db) return;
-    std::lock_guard lock(m_mutex);
-    if (m_write_failed) return;
-    (commit ? m_pending.commits : m_pending.scans).emplace_back(std::move(key), std::move(value));
-    if (m_pending.scans.size() + m_pending.commits.size() >= batch_size) write(m_pending);
+    if (!m_db || m_write_failed) return;
+    Pending full;
+    {
+        std::lock_guard lock(m_mutex);
+        (commit ? m_pending.commits : m_pending.scans).emplace_back(std::move(key), std::move(value));
+        if (m_pending.scans.size() + m_pending.commits.size() >= batch_size) std::swap(full, m_pending);
+    }
+    if (full.scans.empty() && full.commits.empty()) return;
+    std::lock_guard db(m_db_mutex); // written outside m_mutex: the other workers go on queueing
+    if (!m_write_failed) write(full);
 }
 
 void ScanCache::flush()
 {
-    std::lock_guard lock(m_mutex);
-    if (m_db && !m_write_failed) write(m_pending);
+    Pending rest;
+    {
+        std::lock_guard lock(m_mutex);
+        std::swap(rest, m_pending);
+    }
+    std::lock_guard db(m_db_mutex);
+    if (m_db && !m_write_failed) write(rest);
 }
 
 void ScanCache::write(Pending& batch)

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -106,9 +107,10 @@ private:
     sqlite3* m_db = nullptr;
     std::int64_t m_scope_id = 0;
     std::unordered_map<std::string, std::string> m_scans, m_commits; // key -> value, loaded by attach()
-    std::mutex m_mutex;                                              // guards m_pending, m_write_failed
+    std::mutex m_mutex;                                              // guards m_pending
     Pending m_pending;
-    bool m_write_failed = false;
+    std::mutex m_db_mutex; // one writer at a time; a worker that fills a batch writes it, the others queue on
+    std::atomic<bool> m_write_failed{false};
 };
 
 } // namespace secretscan
