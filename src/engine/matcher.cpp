@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -58,6 +59,7 @@ std::string where(const Rule& r)
 struct Window {
     std::size_t begin;
     std::size_t end;
+    bool anchored = false; // a match must start at `begin`
 };
 
 /// Start of the line holding byte `p`, then `extra` lines further back.
@@ -128,9 +130,9 @@ public:
     HsKeywords& operator=(const HsKeywords&) = delete;
     bool ok() const { return m_db != nullptr; }
 
-    /// Every occurrence of every keyword in `text`: (keyword index, end offset) in text order.
-    /// Throws Error(runtime) when the scan fails.
-    void match(std::string_view text, std::vector<std::pair<unsigned, std::size_t>>& hits) const
+    /// Appends every occurrence of every keyword in `text` to `hits`, each end moved by `offset`
+    /// (where `text` lies in a larger one), in text order. Throws Error(runtime) when the scan fails.
+    void match(std::string_view text, std::size_t offset, std::vector<KeywordHit>& hits) const
     {
         // Scratch space is per thread (Hyperscan forbids sharing it) and per database.
         struct Scratch {
@@ -144,11 +146,16 @@ public:
                 throw Error(ErrorKind::runtime, "keyword prefilter: cannot allocate Hyperscan scratch space");
             scratch.db = m_db;
         }
+        struct Sink {
+            std::vector<KeywordHit>& hits;
+            std::size_t offset;
+        } sink{hits, offset};
         auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) -> int {
-            static_cast<std::vector<std::pair<unsigned, std::size_t>>*>(ctx)->emplace_back(id, static_cast<std::size_t>(to));
+            auto& into = *static_cast<Sink*>(ctx);
+            into.hits.push_back({id, static_cast<std::uint32_t>(to + into.offset)});
             return 0;
         };
-        if (hs_scan(m_db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space, on_match, &hits) != HS_SUCCESS)
+        if (hs_scan(m_db, text.data(), static_cast<unsigned>(text.size()), 0, scratch.space, on_match, &sink) != HS_SUCCESS)
             throw Error(ErrorKind::runtime, "keyword prefilter: Hyperscan scan failed; the input was not scanned");
     }
 
@@ -161,6 +168,10 @@ struct Matcher::Impl {
     const std::vector<Rule>& rules;
     std::vector<std::string> keyword_list;                  // keyword index -> keyword
     std::vector<std::vector<std::size_t>> rules_of_keyword; // keyword index -> rule indices
+    // keyword index -> for each of rules_of_keyword's rules, how far into each of that rule's
+    // matches the keyword is written (keyword_anchors), else npos
+    std::vector<std::vector<std::size_t>> anchors_of_keyword;
+    std::size_t longest_keyword = 0;
     std::unique_ptr<KeywordSet> keywords;      // the keyword prefilter for inputs bulk scans leave to it
     std::unique_ptr<RE2::Set> unfiltered;      // regexes of the rules without keywords
     std::vector<std::size_t> unfiltered_rules; // set index -> rule index
@@ -187,12 +198,40 @@ struct Matcher::Impl {
     const CompiledRule& compile(std::size_t i) const;
     void add_keywords(std::size_t i, std::map<std::string, std::size_t>& index);
     void add_unfiltered(std::size_t i);
-    bool bulk_candidates(std::string_view text, Candidates& out) const;
+    void add_anchors(std::size_t i, const std::map<std::string, std::size_t>& index);
+    bool bulk_candidates(std::string_view text, Candidates& out, Lineage* lineage) const;
+    std::vector<KeywordHit> keyword_hits(std::string_view text, const Lineage* lineage) const;
+    void inherited_hits(std::string_view text, const Lineage& lineage, std::vector<KeywordHit>& hits) const;
     void set_candidates(std::string_view text, Candidates& out) const;
     void run_rule(std::size_t ri, std::string_view text, const std::vector<Window>& windows, std::vector<RawMatch>& out) const;
 };
 
 namespace {
+
+/// For a multiline rule, where each keyword is written in every match: its offset from the
+/// match's start, one per keyword, when the regex starts with a literal text holding each of them
+/// (`-----BEGIN RSA PRIVATE KEY-----` holds `BEGIN RSA PRIVATE KEY` at 5); else empty. The rule
+/// then runs anchored at each keyword occurrence, not unanchored to the end of the text from the
+/// first (which read every later byte of every file that says "machine", for .netrc's rule).
+/// The keyword prefilter folds ASCII case only: a case-insensitive regex also matches K and S as
+/// U+212A and U+017F, so a keyword with k or s does not anchor one.
+std::vector<std::size_t> keyword_anchors(const std::string& regex, const std::vector<std::string>& keywords)
+{
+    bool caseless = false;
+    const std::string literal = leading_literal(regex, caseless);
+    const auto lower = [](std::string t) {
+        for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return t;
+    };
+    std::vector<std::size_t> offsets;
+    for (const std::string& kw : keywords) {
+        const std::string k = lower(kw);
+        const std::size_t at = lower(literal).find(k);
+        if (k.empty() || at == std::string::npos || (caseless && k.find_first_of("ks") != std::string::npos)) return {};
+        offsets.push_back(at);
+    }
+    return offsets;
+}
 
 /// The error for a rule whose regex, as line_anchored() rewrote it, did not compile (RE2 said
 /// `error`). RE2's messages quote the pattern: quote the user's, not the rewritten one.
@@ -233,10 +272,22 @@ void Matcher::Impl::add_keywords(std::size_t i, std::map<std::string, std::size_
         if (it == index.end()) {
             it = index.emplace(kw, keyword_list.size()).first;
             rules_of_keyword.emplace_back();
+            anchors_of_keyword.emplace_back();
             keyword_list.push_back(kw);
         }
         auto& v = rules_of_keyword[it->second];
-        if (v.empty() || v.back() != i) v.push_back(i);
+        if (v.empty() || v.back() != i) v.push_back(i), anchors_of_keyword[it->second].push_back(std::string::npos);
+    }
+}
+
+void Matcher::Impl::add_anchors(std::size_t i, const std::map<std::string, std::size_t>& index)
+{
+    if (!rules[i].multiline || !rules[i].detector.empty()) return;
+    const std::vector<std::size_t> offsets = keyword_anchors(rules[i].regex, rules[i].keywords);
+    for (std::size_t k = 0; k < offsets.size(); ++k) {
+        const std::size_t kw = index.at(rules[i].keywords[k]);
+        anchors_of_keyword[kw][static_cast<std::size_t>(std::find(rules_of_keyword[kw].begin(), rules_of_keyword[kw].end(), i) -
+                                                        rules_of_keyword[kw].begin())] = offsets[k];
     }
 }
 
@@ -275,17 +326,21 @@ void keep_apart(std::vector<RawMatch>& out, std::size_t first)
 /// With the bulk prefilter, a keyword rule runs only around its keywords' occurrences: the
 /// keyword's line and one line either side (to the end of the text for multiline rules); a
 /// detector, which reads a key's surroundings itself, gets the occurrences alone.
-bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out) const
+bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out, Lineage* lineage) const
 {
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
     if (!want_hs || text.size() > UINT32_MAX) return false;
-    std::vector<std::pair<unsigned, std::size_t>> occurrences;
-    hs->match(text, occurrences);
+    std::vector<KeywordHit> hits = keyword_hits(text, lineage);
     std::map<std::size_t, std::vector<Window>> windows; // rule -> merged windows
-    for (const auto& [k, end] : occurrences) {
-        const std::size_t start = end - keyword_list[k].size();
-        for (std::size_t r : rules_of_keyword[k]) {
+    for (const KeywordHit& hit : hits) {
+        const std::size_t k = hit.keyword, end = hit.end, start = end - keyword_list[k].size();
+        for (std::size_t j = 0; j < rules_of_keyword[k].size(); ++j) {
+            const std::size_t r = rules_of_keyword[k][j], anchor = anchors_of_keyword[k][j];
             auto& list = windows[r];
+            if (anchor != std::string::npos) { // the match starts `anchor` bytes before the keyword
+                if (start >= anchor) list.push_back({start - anchor, text.size(), true});
+                continue;
+            }
             if (compiled[r]->detector) { // pass and password at one place: one window over both
                 if (!list.empty() && start < list.back().end)
                     list.back() = {std::min(list.back().begin, start), std::max(list.back().end, end)};
@@ -299,14 +354,61 @@ bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out) cons
             else list.push_back(w);
         }
     }
-    for (auto& [r, list] : windows) out.emplace_back(r, std::move(list));
+    for (auto& [r, list] : windows) {
+        if (!list.empty() && list.front().anchored) { // starts of several keywords, in no order
+            std::sort(list.begin(), list.end(), [](const Window& a, const Window& b) { return a.begin < b.begin; });
+            list.erase(std::unique(list.begin(), list.end(), [](const Window& a, const Window& b) { return a.begin == b.begin; }), list.end());
+        }
+        out.emplace_back(r, std::move(list));
+    }
+    if (lineage) lineage->hits = std::move(hits), lineage->hits_known = true;
     return true;
 #else
     (void)text;
     (void)out;
+    (void)lineage;
     return false;
 #endif
 }
+
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+/// Every keyword hit of `text`, by end then keyword: searched in the whole text, or with a
+/// lineage whose base hits are known, in its new bytes and seams only (inherited_hits).
+std::vector<KeywordHit> Matcher::Impl::keyword_hits(std::string_view text, const Lineage* lineage) const
+{
+    std::vector<KeywordHit> hits;
+    if (lineage && lineage->base_hits) inherited_hits(text, *lineage, hits);
+    else hs->match(text, 0, hits);
+    std::sort(hits.begin(), hits.end(), [](const KeywordHit& a, const KeywordHit& b) { return a.end != b.end ? a.end < b.end : a.keyword < b.keyword; });
+    hits.erase(std::unique(hits.begin(), hits.end()), hits.end()); // a seam's search finds some copied ones again
+    return hits;
+}
+
+/// The hits of a text made of copies of a base text and new bytes. A keyword written wholly
+/// inside one copy is a base hit moved; any other overlaps new bytes or spans the seam between
+/// two copies, and lies within longest_keyword - 1 bytes of them, where the text is searched.
+void Matcher::Impl::inherited_hits(std::string_view text, const Lineage& lineage, std::vector<KeywordHit>& hits) const
+{
+    const std::size_t reach = longest_keyword ? longest_keyword - 1 : 0;
+    std::vector<Window> searched;
+    const auto search = [&](std::size_t begin, std::size_t end) {
+        begin = begin > reach ? begin - reach : 0, end = std::min(text.size(), end + reach);
+        if (!searched.empty() && begin <= searched.back().end) searched.back().end = std::max(searched.back().end, end);
+        else searched.push_back({begin, end});
+    };
+    const std::vector<KeywordHit>& base = *lineage.base_hits;
+    std::size_t covered = 0; // the end of the copies so far
+    for (const Copy& c : lineage.copies) {
+        if (c.to > covered || c.to > 0) search(covered, c.to); // new bytes, or the seam of two copies
+        auto it = std::upper_bound(base.begin(), base.end(), c.from, [](std::size_t at, const KeywordHit& h) { return at < h.end; });
+        for (; it != base.end() && it->end <= c.from + c.length; ++it)
+            if (it->end - keyword_list[it->keyword].size() >= c.from) hits.push_back({it->keyword, static_cast<std::uint32_t>(it->end - c.from + c.to)});
+        covered = c.to + c.length;
+    }
+    if (covered < text.size() || lineage.copies.empty()) search(covered, text.size());
+    for (const Window& w : searched) hs->match(text.substr(w.begin, w.end - w.begin), w.begin, hits);
+}
+#endif
 
 void Matcher::Impl::set_candidates(std::string_view text, Candidates& out) const
 {
@@ -346,8 +448,9 @@ void Matcher::Impl::run_rule(std::size_t ri, std::string_view text, const std::v
     std::size_t pos = 0;
     for (const Window& w : windows.empty() ? whole : windows) {
         for (pos = std::max(pos, w.begin); pos <= w.end;) {
+            if (w.anchored && pos != w.begin) break; // tried, or inside the match before
             // The whole text stays the context, so \b and ^ see the bytes around the window.
-            if (!c.re->Match(text, pos, w.end, RE2::UNANCHORED, groups.data(), c.groups + 1)) break;
+            if (!c.re->Match(text, pos, w.end, w.anchored ? RE2::ANCHOR_START : RE2::UNANCHORED, groups.data(), c.groups + 1)) break;
             const std::size_t begin = static_cast<std::size_t>(groups[0].data() - text.data());
             const std::size_t end = begin + groups[0].size();
             pos = end > begin ? end : begin + 1;
@@ -375,8 +478,9 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
         m_impl->path_gated.push_back(!m_rules[i].paths.empty());
         if (m_rules[i].keywords.empty() && !m_rules[i].paths.empty()) m_impl->file_rules.push_back(i);
         else if (m_rules[i].keywords.empty()) m_impl->add_unfiltered(i);
-        else m_impl->add_keywords(i, index);
+        else m_impl->add_keywords(i, index), m_impl->add_anchors(i, index);
     }
+    for (const std::string& kw : m_impl->keyword_list) m_impl->longest_keyword = std::max(m_impl->longest_keyword, kw.size());
     m_impl->keywords = std::make_unique<KeywordSet>(m_impl->keyword_list);
     if (m_impl->unfiltered && !m_impl->unfiltered->Compile())
         throw Error(ErrorKind::config, "cannot compile the regex prefilter (out of memory)");
@@ -404,11 +508,11 @@ void Matcher::compile_all() const
     for (std::size_t i = 0; i < m_rules.size(); ++i) m_impl->compile(i);
 }
 
-void Matcher::find(std::string_view text, std::vector<RawMatch>& out, std::string_view path) const
+void Matcher::find(std::string_view text, std::vector<RawMatch>& out, std::string_view path, Lineage* lineage) const
 {
     if (text.empty() || m_rules.empty()) return;
     Candidates candidates;
-    if (!m_impl->bulk_candidates(text, candidates)) m_impl->set_candidates(text, candidates);
+    if (!m_impl->bulk_candidates(text, candidates, lineage)) m_impl->set_candidates(text, candidates);
     if (m_impl->unfiltered) {
         std::vector<int> direct;
         set_match(*m_impl->unfiltered, text, direct, "regex prefilter");

@@ -64,9 +64,9 @@ private:
 /// lines with added_context_lines lines either side (enough for a multi-line secret such as a
 /// PEM block that the change edits).
 void find_matches(const Matcher& matcher, std::string_view text, std::string_view path, const std::vector<std::size_t>* added,
-                  std::vector<RawMatch>& out)
+                  std::vector<RawMatch>& out, Lineage* lineage)
 {
-    if (!added) return matcher.find(text, out, path);
+    if (!added) return matcher.find(text, out, path, lineage);
     const LineIndex lines(text);
     const std::size_t n = lines.line_count();
     for (std::size_t i = 0; i < added->size();) {
@@ -274,7 +274,8 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
     const std::string_view text = text_of(chunk.bytes, encoding, storage);
     const auto owned = [&chunk](std::size_t line) { return line >= chunk.own_first_line && line <= chunk.own_last_line; };
     std::vector<TraceEntry> trace;
-    std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, drops ? &trace : nullptr);
+    std::vector<Finding> found = scan_text(text, chunk.where, chunk.added_lines, drops ? &trace : nullptr,
+                                           encoding == Encoding::utf8 ? chunk.lineage : nullptr); // the bytes a lineage describes
     if (encoding != Encoding::utf8) // UTF-16 by its BOM or its NULs, yet part of it may be plain text (a line appended by echo)
         for (Finding& f : scan_text(chunk.bytes, chunk.where, chunk.added_lines))
             if (std::none_of(found.begin(), found.end(), [&f](const Finding& g) { return g.fingerprint == f.fingerprint; }))
@@ -299,10 +300,10 @@ std::optional<std::vector<Finding>> Scanner::scan_chunk(const Chunk& chunk, std:
 
 std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                             std::vector<TraceEntry>* trace, std::vector<MatchResult>& results,
-                                            std::vector<std::pair<std::size_t, std::size_t>>& every_secret) const
+                                            std::vector<std::pair<std::size_t, std::size_t>>& every_secret, Lineage* lineage) const
 {
     std::vector<RawMatch> raw, rejected; // rejected: token rules' matches their validators reject
-    find_matches(m_matcher, text, where.path, added_lines, raw);
+    find_matches(m_matcher, text, where.path, added_lines, raw, lineage);
     std::vector<Kept> passed;
     for (const RawMatch& m : raw) {
         every_secret.emplace_back(m.secret_begin, m.secret_end); // redacted in line_text even when not reported
@@ -326,18 +327,18 @@ std::vector<RawMatch> Scanner::kept_matches(std::string_view text, const Provena
 }
 
 std::vector<Finding> Scanner::scan_text(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                        std::vector<TraceEntry>* trace) const
+                                        std::vector<TraceEntry>* trace, Lineage* lineage) const
 {
     if (added_lines && added_lines->empty()) return {};
-    return scan_layer(text, where, added_lines, trace, 0);
+    return scan_layer(text, where, added_lines, trace, 0, lineage);
 }
 
 std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                         std::vector<TraceEntry>* trace, int depth) const
+                                         std::vector<TraceEntry>* trace, int depth, Lineage* lineage) const
 {
     std::vector<MatchResult> results;
     std::vector<std::pair<std::size_t, std::size_t>> every_secret; // every rule's matches, reported or not
-    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, results, every_secret);
+    const std::vector<RawMatch> matches = kept_matches(text, where, added_lines, trace, results, every_secret, lineage);
     std::vector<std::pair<const Decoder*, DecodedSpan>> spans;
     if (depth < max_decode_depth)
         for (const auto& decoder : m_decoders) {

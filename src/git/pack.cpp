@@ -382,7 +382,9 @@ SharedBytes ObjectReader::resolve(std::uint32_t pack, std::uint64_t offset, Obje
     };
     std::vector<Step> chain; // the deltas from the object read down to its first known base
     SharedBytes base;
-    for (std::uint32_t pk = pack; !(base = cached(cache_key(pk, offset), type));) {
+    std::uint64_t base_place = 0; // where the chain's first known base lies (0: outside the packs)
+    m_delta.reset();
+    for (std::uint32_t pk = pack; !(base = cached(base_place = cache_key(pk, offset), type));) {
         const PackSet::Pack& p = m_packs.pack(pk);
         const std::string_view span = load(p, offset);
         const Header h = parse_header(span, at(p, offset));
@@ -404,16 +406,39 @@ SharedBytes ObjectReader::resolve(std::uint32_t pack, std::uint64_t offset, Obje
         const PackPosition where = m_packs.find(d.id);
         if (where.pack == UINT32_MAX) {
             base = base_by_id(d.id, type);
+            base_place = 0;
             break;
         }
         pk = where.pack, offset = where.offset;
     }
+    if (!chain.empty()) m_delta = chain[0].delta, m_base_place = chain.size() > 1 ? chain[1].key : base_place;
     for (std::size_t k = chain.size(); k-- > 0;) {
         base = apply_delta(base->view(), chain[k].delta->view(), Place{m_packs.pack(pack).path, chain[k].key & ((std::uint64_t{1} << 44) - 1)});
         remember(chain[k].key, type, base);
     }
     size = base->size();
     return base;
+}
+
+std::vector<DeltaCopy> delta_copies(std::string_view delta)
+{
+    static const std::string unnamed;
+    const Place nowhere{unnamed, 0};
+    std::size_t i = 0;
+    delta_varint(delta, i, nowhere);
+    delta_varint(delta, i, nowhere);
+    std::vector<DeltaCopy> out;
+    for (std::uint64_t to = 0; i < delta.size();) {
+        const unsigned op = static_cast<unsigned char>(delta[i++]);
+        if (op & 0x80u) {
+            const auto [from, length] = copy_range(op, delta, i, nowhere);
+            out.push_back({to, from, length});
+            to += length;
+        } else {
+            i += op, to += op;
+        }
+    }
+    return out;
 }
 
 ObjectReader::Object ObjectReader::read(const git_oid& id, std::uint64_t limit)
@@ -423,18 +448,20 @@ ObjectReader::Object ObjectReader::read(const git_oid& id, std::uint64_t limit)
         Object o;
         m_current = resolve(pos.pack, pos.offset, o.type, limit, o.size);
         if (m_current) o.data = m_current->view();
+        o.place = cache_key(pos.pack, pos.offset);
+        if (m_current && m_delta) o.base_place = m_base_place, o.delta = m_delta->view();
         return o;
     }
     m_current.reset();
     std::size_t size = 0;
     git_object_t type{};
     check(git_odb_read_header(&size, &type, m_odb.get(), &id), "read object", to_hex(id));
-    if (size > limit) return {static_cast<ObjectType>(type), size, {}};
+    if (size > limit) return {static_cast<ObjectType>(type), size, {}, 0, 0, {}};
     git_odb_object* raw = nullptr;
     check(git_odb_read(&raw, m_odb.get(), &id), "read object", to_hex(id));
     m_outside = OdbObject(raw);
     return {static_cast<ObjectType>(type), git_odb_object_size(raw),
-            std::string_view(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw))};
+            std::string_view(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw)), 0, 0, {}};
 }
 
 SharedBytes ObjectReader::read_owned(const git_oid& id, ObjectType expected)

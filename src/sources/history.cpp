@@ -7,6 +7,9 @@
 #include "util/stopwatch.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <malloc.h>
 #include <atomic>
 #include <map>
@@ -33,12 +36,51 @@ struct ItemKeyEq {
 
 } // namespace
 
+/// The keyword hits of the blobs the workers scanned last, by their place in the packs, so that a
+/// blob stored as a delta on one of them is searched for keywords only where it differs
+/// (Lineage). git writes a delta soon after its base, and the workers read blobs in pack order.
+/// Bounded: at most max_hits hits (8 bytes each) are kept, the oldest blob's dropped first.
+/// Thread-safe.
+class HitCache {
+public:
+    static constexpr std::size_t max_hits = std::size_t{1} << 19;
+    using Hits = std::shared_ptr<const std::vector<KeywordHit>>;
+
+    Hits find(std::uint64_t place) const
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_hits.find(place);
+        return it == m_hits.end() ? nullptr : it->second;
+    }
+    void put(std::uint64_t place, std::vector<KeywordHit> hits)
+    {
+        if (hits.size() > max_hits) return;
+        auto shared = std::make_shared<const std::vector<KeywordHit>>(std::move(hits));
+        const std::lock_guard lock(m_mutex);
+        if (!m_hits.emplace(place, shared).second) return;
+        m_total += shared->size();
+        m_order.push_back(place);
+        for (; m_total > max_hits; m_order.pop_front()) {
+            const auto oldest = m_hits.find(m_order.front());
+            m_total -= oldest->second->size();
+            m_hits.erase(oldest);
+        }
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::unordered_map<std::uint64_t, Hits> m_hits;
+    std::deque<std::uint64_t> m_order; // oldest first
+    std::size_t m_total = 0;
+};
+
 struct HistorySource::State {
     git::Repository repo;
     std::string git_dir;
     std::vector<git::Repository> pool; // one handle per worker: libgit2 objects are not shared across threads
     std::unique_ptr<git::PackSet> packs;                     // the repository's packs, read by every worker
     std::vector<std::unique_ptr<git::ObjectReader>> readers; // one per worker, over its handle
+    HitCache hits;                                             // shared by the workers
     Shapes shapes;                     // each listed commit's tree and parents, read once; freed after the walk
     OidSet shallow;
     std::vector<git_oid> commits;
@@ -122,12 +164,23 @@ std::string tag_name(const NamedTag& t)
     return t.first.rfind("refs/tags/", 0) == 0 ? t.first.substr(10) : t.first;
 }
 
-void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, bool counted = true)
+void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, bool counted = true, HitCache* hits = nullptr)
 {
     const std::string name = c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")";
     const git::ObjectReader::Object blob = reader.read(c.blob, out.max_size());
     if (!out.admit(name, blob.size)) return;
-    out.chunk(Chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}, counted); // the real path: rules' paths and lockfiles
+    Chunk chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}; // the real path: rules' paths and lockfiles
+    Lineage lineage;
+    const HitCache::Hits base = hits && blob.place && blob.base_place ? hits->find(blob.base_place) : nullptr;
+    if (hits && blob.place) {
+        if (base) {
+            lineage.base_hits = base.get();
+            for (const git::DeltaCopy& d : git::delta_copies(blob.delta)) lineage.copies.push_back({d.to, d.from, d.length});
+        }
+        chunk.lineage = &lineage;
+    }
+    out.chunk(chunk, counted);
+    if (lineage.hits_known) hits->put(blob.place, std::move(lineage.hits));
 }
 
 /// A commit or tag message: text (git refuses NUL bytes in one), scanned whatever its size, not
@@ -135,13 +188,9 @@ void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, boo
 /// Scans the message of the commit or tag object `id`: its raw bytes after the header's blank
 /// line, read from the object database. libgit2's message accessors stop at a NUL byte, and
 /// git fast-import (or hash-object --literally) writes messages that hold one.
-void read_message(git_repository* repo, const git_oid& id, Provenance where, ChunkReader& out)
+void read_message(git::ObjectReader& reader, const git_oid& id, Provenance where, ChunkReader& out)
 {
-    const git::Odb odb = git::odb(repo);
-    git_odb_object* raw = nullptr;
-    git::check(git_odb_read(&raw, odb.get(), &id), "read", git::to_hex(id));
-    const git::OdbObject object(raw);
-    const std::string_view data(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+    const std::string_view data = reader.read(id).data;
     const std::size_t blank = data.find("\n\n");
     Chunk c{blank == std::string_view::npos ? std::string_view() : data.substr(blank + 2), std::move(where)};
     c.encoding = Encoding::utf8;
@@ -519,23 +568,23 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
     const State::Role role = m->role(item);
     if (role == State::unread) return;
     git_repository* repo = m->worker_repo(worker);
-    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out, role == State::own);
+    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out, role == State::own, &m->hits);
     if (item < m->tags_at) {
         const git_oid& id = m->commits[item - m->messages_at];
-        return read_message(repo, id, {SourceKind::commit_message, "", "commit " + git::to_hex(id).substr(0, 12) + " message"}, out);
+        return read_message(m->reader(worker), id, {SourceKind::commit_message, "", "commit " + git::to_hex(id).substr(0, 12) + " message"}, out);
     }
     if (item >= m->loose_at) return read_blob(m->reader(worker), m->loose[item - m->loose_at], out);
     const NamedTag& t = m->tags[item - m->tags_at];
     git_tag* raw = nullptr;
     if (git_tag_lookup(&raw, repo, &t.second) != 0) return; // a lightweight tag: no message
     git::Tag tag(raw);
-    read_message(repo, *git_tag_id(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message"}, out);
+    read_message(m->reader(worker), *git_tag_id(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message"}, out);
     // A tag of a tag: the inner tags' messages are published with it (git keeps no bound on the
     // depth; 100 levels are far beyond any real one).
     for (int depth = 0; depth < 100 && git_tag_target_type(tag.get()) == GIT_OBJECT_TAG; ++depth) {
         if (git_tag_lookup(&raw, repo, git_tag_target_id(tag.get())) != 0) return;
         tag = git::Tag(raw);
-        read_message(repo, *git_tag_id(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message (inner tag " +
+        read_message(m->reader(worker), *git_tag_id(tag.get()), {SourceKind::tag_message, "", "tag " + tag_name(t) + " message (inner tag " +
                                                                                    std::string(git_tag_name(tag.get())) + ")"},
                      out);
     }

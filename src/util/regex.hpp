@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace secretscan {
 
@@ -107,5 +108,13 @@ inline std::string line_anchored(const std::string& regex)
     }
     return out;
 }
+
+/// The literal text every match of `regex` (a rule's regex as written) starts with, or "": the
+/// characters before its first operator, class, group or escape of a letter, after leading
+/// flag groups such as `(?i)` and zero-width `\b` and `^`. A character a quantifier follows is
+/// not part of it, and a regex with `|` outside its groups has none. `caseless` says whether the
+/// text matches case-insensitively (a leading `(?i)`). Conservative: "" is always a safe answer.
+/// Thread-safe.
+std::string leading_literal(std::string_view regex, bool& caseless);
 
 } // namespace secretscan

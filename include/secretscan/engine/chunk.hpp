@@ -2,6 +2,7 @@
 // Chunks: the unit of input a Source hands to the pipeline (docs/architecture.md, "Pipeline").
 
 #include <secretscan/engine/finding.hpp>
+#include <secretscan/engine/matcher.hpp>
 #include <secretscan/engine/text.hpp>
 
 #include <cstddef>
@@ -48,6 +49,10 @@ struct Chunk {
     std::size_t lines_before = 0;
     std::size_t own_first_line = 1;
     std::size_t own_last_line = SIZE_MAX;
+    /// What the bytes copy from a text scanned before (Lineage; a history blob stored as a git
+    /// delta), and where the keyword hits of these bytes are handed back. Null: none. Used only
+    /// when the bytes are scanned as they are (UTF-8); the findings do not depend on it.
+    Lineage* lineage = nullptr;
 };
 
 } // namespace secretscan

@@ -63,10 +63,12 @@ public:
     /// matched. Then each decoder's spans are scanned the same way, up to max_decode_depth, and
     /// their findings located at the encoded span. Findings come in text order, fingerprints
     /// filled in. Every dropped match is counted in the chain and, when `trace` is non-null,
-    /// appended there. Throws what Matcher::find throws.
+    /// appended there. `lineage` (Matcher::find) lets the keyword prefilter search only what
+    /// `text` does not copy from a text scanned before; the findings are the same.
+    /// Throws what Matcher::find throws.
     std::vector<Finding> scan_text(std::string_view text, const Provenance& where,
                                    const std::vector<std::size_t>* added_lines = nullptr,
-                                   std::vector<TraceEntry>* trace = nullptr) const;
+                                   std::vector<TraceEntry>* trace = nullptr, Lineage* lineage = nullptr) const;
 
     /// Why `text`, scanned as a file at example_path(), gives no finding of rule `rule` (an index
     /// into the matcher's rules), as the pipeline decides it: no keyword, no regex match, or the
@@ -85,12 +87,12 @@ public:
 
 private:
     std::vector<Finding> scan_layer(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
-                                    std::vector<TraceEntry>* trace, int depth) const;
+                                    std::vector<TraceEntry>* trace, int depth, Lineage* lineage = nullptr) const;
     std::vector<Finding> scan_span(const Decoder& decoder, const DecodedSpan& span, std::string_view text, const LineIndex& lines,
                                    const Provenance& where, int depth) const;
     std::vector<RawMatch> kept_matches(std::string_view text, const Provenance& where, const std::vector<std::size_t>* added_lines,
                                        std::vector<TraceEntry>* trace, std::vector<MatchResult>& results,
-                                       std::vector<std::pair<std::size_t, std::size_t>>& every_secret) const;
+                                       std::vector<std::pair<std::size_t, std::size_t>>& every_secret, Lineage* lineage) const;
 
     const Matcher& m_matcher;
     const FilterChain& m_chain;

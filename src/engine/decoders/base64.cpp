@@ -4,6 +4,7 @@
 #include "util/encoding.hpp"
 
 #include <array>
+#include <cstdint>
 #include <string>
 
 namespace secretscan::decoders {
@@ -48,8 +49,26 @@ bool plausible(std::string_view run) noexcept
 /// base64 of text (identifiers, tokens, hashes) fail here, before the run is copied.
 bool starts_as_text(std::string_view run)
 {
-    const auto head = decode_base64_lenient(run.substr(0, 16));
-    return head && is_printable_text_prefix(*head);
+    // As decode_base64_lenient(run.substr(0, 16)), without allocating: this runs for every run of
+    // an identifier's length in every file (a tenth of a history scan's time when it allocated).
+    const std::string_view head = run.substr(0, 16);
+    unsigned seen = 0;
+    for (char c : head) seen |= classes[static_cast<unsigned char>(c)];
+    if ((seen & (standard_only | url_only)) == (standard_only | url_only)) return false;
+    char bytes[12];
+    std::size_t n = 0;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : head) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (classes[c] == other) return false; // not base64 (runs hold none)
+        const std::uint32_t v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+                                : c == '+' || c == '-'                                   ? 62
+                                                                                         : 63; // '/' or '_'
+        acc = (acc << 6) | v;
+        if ((bits += 6) >= 8) bits -= 8, bytes[n++] = static_cast<char>((acc >> bits) & 0xFFu);
+    }
+    return is_printable_text_prefix(std::string_view(bytes, n));
 }
 
 /// Where a run filling its line continues over following lines of the same width and

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <random>
 
 using namespace secretscan;
 
@@ -184,4 +185,105 @@ TEST_CASE("matcher: a detector's matches stay apart across bulk windows", "[matc
             if (m.rules()[f.rule].id == "password-assignment") starts.push_back(f.begin);
         CHECK(starts == std::vector<std::size_t>{0});
     }
+}
+
+namespace {
+
+/// Every match of `m` in `text` as "rule@secret_begin-secret_end", in find()'s order.
+std::vector<std::string> placed(const Matcher& m, std::string_view text, Lineage* lineage = nullptr)
+{
+    std::vector<RawMatch> found;
+    m.find(text, found, {}, lineage);
+    std::vector<std::string> out;
+    for (const RawMatch& f : found)
+        out.push_back(m.rules()[f.rule].id + "@" + std::to_string(f.secret_begin) + "-" + std::to_string(f.secret_end));
+    return out;
+}
+
+Rule multiline_rule(std::string id, std::string regex, std::vector<std::string> keywords)
+{
+    Rule r = make_rule(std::move(id), std::move(regex), std::move(keywords));
+    r.multiline = true;
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("matcher: a multiline rule run at its keywords finds what a run to the text's end finds", "[matcher]")
+{
+    // A bulk scan runs a multiline rule whose regex starts with literal text holding its keyword
+    // anchored at each keyword, not from the first keyword to the end of the text. Each rule
+    // here is one the anchoring must leave alone or get right: the plain prefilter (a run over
+    // the whole text) is the reference.
+    const std::vector<Rule> rules{
+        multiline_rule("netrc", R"((?i)\bmachine\s+\S+\s+password\s+(\S+))", {"machine"}),
+        multiline_rule("alternation", R"(tok\w+|pfx\w+)", {"tok"}),             // pfx2 holds no keyword
+        multiline_rule("optional", R"(x?dsn=(\w+))", {"dsn="}),                 // "x" may be missing
+        multiline_rule("long-s", R"((?i)passwd=(\w+))", {"passwd"}),           // (?i) matches U+017F as s
+        multiline_rule("escaped", R"(\[Connection\]\s*pw=(\w+))", {"[connection]"}),
+        multiline_rule("inner", R"(-----BEGIN KEY-----\s+(\w+)\s+-----END KEY-----)", {"BEGIN KEY"}),
+    };
+    std::string text = "machine learning\nmachine\n  ftp.example.org\n  password pS52xEPw03n5cghr\n";
+    text += "first tok1 then pfx2 and tok3\n";
+    text += "adsn=first xdsn=second\n";
+    text += "passwd=one pa\xC5\xBFswd=two\n";
+    text += "[connection] pw=lower [Connection]\n pw=upper\n";
+    text += "BEGIN KEY alone -----BEGIN KEY-----\n  c2VjcmV0\n-----END KEY-----\n";
+    for (int i = 0; i < 50; ++i) text += "the machine has no password here " + std::to_string(i) + "\n";
+    const Matcher plain(rules);
+    const Matcher bulk(rules);
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+    REQUIRE(bulk.accelerate());
+#endif
+    const std::vector<std::string> expected{
+        "netrc@54-70",      "alternation@77-81", "alternation@87-91", "alternation@96-100", "optional@106-111",
+        "optional@117-123", "long-s@131-134",    "long-s@143-146",    "escaped@186-191",    "inner@230-238"};
+    CHECK(placed(plain, text) == expected);
+    CHECK(placed(bulk, text) == expected);
+}
+
+TEST_CASE("matcher: a text searched with its lineage gives the matches and keyword hits of a whole search", "[matcher]")
+{
+    // History blobs stored as git deltas: the keyword prefilter searches only the new bytes and
+    // the seams between copies, and moves the base's hits into the copies. 300 random texts,
+    // each made of copies of a base (whole keywords, keywords cut at a copy's edge, seams inside
+    // keywords) and inserted bytes; every one must match exactly as if searched whole.
+    const std::vector<Rule> rules = load_rules(RuleSelection{});
+    const Matcher m(rules);
+#ifndef SECRETSCAN_HAVE_HYPERSCAN
+    SKIP("built without Hyperscan: no bulk prefilter, no lineage");
+#endif
+    REQUIRE(m.accelerate());
+    const std::vector<std::string> words{"password = ", "AKIA" "IDVWTFKTANGPVYQE", "ghp_", "token", "key", " ", "\n", "machine ",
+                                         "x9Qw2LmZ7pR4tY6u", "-----BEGIN RSA PRIVATE KEY-----\n", "secret: ", "\"", "api_key=", "pw"};
+    std::mt19937 random(20261207);
+    const auto pick = [&random](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+    std::string base;
+    while (base.size() < 4000) base += words[pick(words.size())];
+    Lineage of_base;
+    const std::vector<std::string> base_matches = placed(m, base, &of_base);
+    REQUIRE(of_base.hits_known);
+    REQUIRE(of_base.hits.size() > 100);
+    for (int round = 0; round < 300; ++round) {
+        std::string text;
+        Lineage lineage;
+        lineage.base_hits = &of_base.hits;
+        while (text.size() < 3000) {
+            if (pick(3) == 0) {
+                for (std::size_t n = 1 + pick(4); n > 0; --n) {
+                    const std::string& w = words[pick(words.size())];
+                    text += w.substr(pick(w.size())); // a keyword's tail, or all of it
+                }
+            } else {
+                const std::size_t from = pick(base.size()), length = 1 + pick(std::min<std::size_t>(600, base.size() - from));
+                lineage.copies.push_back({text.size(), from, length});
+                text += base.substr(from, length);
+            }
+        }
+        Lineage whole;
+        const std::vector<std::string> expected = placed(m, text, &whole);
+        CHECK(placed(m, text, &lineage) == expected);
+        CHECK(lineage.hits == whole.hits);
+    }
+    CHECK(placed(m, base) == base_matches);
 }
