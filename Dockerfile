@@ -7,7 +7,7 @@
 FROM debian:bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends cmake ninja-build g++ pkg-config git ca-certificates gettext \
-      dpkg-dev file wamerican libgit2-dev libre2-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libtomlplusplus-dev libdeflate-dev libmbedtls-dev libsqlite3-dev \
+      dpkg-dev file wamerican libgit2-dev libre2-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libtomlplusplus-dev libdeflate-dev libjemalloc-dev libmbedtls-dev libsqlite3-dev \
       libhyperscan-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /usr/src/secretscan

@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # gettext: msgfmt compiles the message catalogues; file and dpkg-dev: CPack reads the binary's
 # shared libraries into Depends. Hyperscan is optional and packaged for amd64 only.
 packages="cmake ninja-build g++ pkg-config git gettext wamerican file dpkg-dev
-  libgit2-dev libre2-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libtomlplusplus-dev libdeflate-dev libmbedtls-dev libsqlite3-dev"
+  libgit2-dev libre2-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libtomlplusplus-dev libdeflate-dev libjemalloc-dev libmbedtls-dev libsqlite3-dev"
 [ "$(dpkg --print-architecture)" != amd64 ] || packages="$packages libhyperscan-dev"
 as_root apt-get update -qq >&2
 # shellcheck disable=SC2086 # one package a word

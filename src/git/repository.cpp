@@ -9,17 +9,24 @@
 // functions (src/libgit2/streams/mbedtls.c, v1.5.1). No option can stop it: options can only be
 // set after init. Parsing /etc/ssl/certs/ca-certificates.crt (225 KB, base64 and X.509) cost
 // some 3 ms, an eighth of a pre-commit hook's run. secretscan never opens a network connection
-// (it reads local repositories only), so the executable defines both functions itself: the
-// dynamic linker binds libgit2's calls to these definitions before libmbedx509's, and they load
-// no certificate. Were TLS ever used, the empty CA chain would make every certificate check fail:
-// it fails closed, never trusting a server. The parameters are mbedtls_x509_crt* and a path; the
-// mbedTLS headers are not included so that these declarations stand alone.
+// (it reads local repositories only), so libgit2's calls are bound to the definitions below,
+// which load no certificate: with libgit2 linked from its static archive (CMakeLists.txt), by
+// the linker's --wrap (libgit2's references become __wrap_ ones); with its shared library, by the
+// dynamic linker, which binds them to the executable's definitions before libmbedx509's. Were
+// TLS ever used, the empty CA chain would make every certificate check fail: it fails closed,
+// never trusting a server. The parameters are mbedtls_x509_crt* and a path; the mbedTLS headers
+// are not included so that these declarations stand alone.
+#ifdef SECRETSCAN_STATIC_LIBGIT2
+#define SECRETSCAN_CA_FUNCTION(name) __wrap_##name
+#else
+#define SECRETSCAN_CA_FUNCTION(name) name
+#endif
 extern "C" {
-int mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/)
+int SECRETSCAN_CA_FUNCTION(mbedtls_x509_crt_parse_file)(void* /*chain*/, const char* /*path*/)
 {
     return 0; // "0 certificates parsed, none failed"
 }
-int mbedtls_x509_crt_parse_path(void* /*chain*/, const char* /*path*/)
+int SECRETSCAN_CA_FUNCTION(mbedtls_x509_crt_parse_path)(void* /*chain*/, const char* /*path*/)
 {
     return 0;
 }

@@ -81,7 +81,7 @@ struct HistorySource::State {
     std::unique_ptr<git::PackSet> packs;                     // the repository's packs, read by every worker
     std::vector<std::unique_ptr<git::ObjectReader>> readers; // one per worker, over its handle
     HitCache hits;                                             // shared by the workers
-    Shapes shapes;                     // each listed commit's tree and parents, read once; freed after the walk
+    Shapes shapes;                     // each listed commit's tree, parents and time, read once (the walk and refs_reaching)
     OidSet shallow;
     std::vector<git_oid> commits;
     std::vector<CommitWork> work;      // per commit
@@ -305,7 +305,7 @@ private:
         used.erase(std::unique(used.begin(), used.end()), used.end());
         std::vector<git_oid> ids;
         for (const std::size_t i : used) ids.push_back(m_s.commits[i]);
-        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow, &m_s.reader(0));
+        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow, &m_s.reader(0), &m_s.shapes);
         for (std::size_t k = 0; k < m_findings.size(); ++k) {
             Finding& f = m_findings[k];
             const git_oid& id = m_s.commits[m_commits_of[k].front()];
@@ -497,7 +497,8 @@ void open_repository(HistorySource::State& s, const std::string& dir, ScanSummar
     if (s.cache) s.cache->attach(git_repository_commondir(s.repo.get()));
     s.pool.resize(threads);
     s.readers.resize(threads);
-    // Objects are held whole while read and scanned. glibc raises its mmap threshold to the
+    // Objects are held whole while read and scanned. (The secretscan binary allocates with
+    // jemalloc, CMakeLists.txt; these settings are for glibc's malloc, in builds without it.) glibc raises its mmap threshold to the
     // largest block freed so far (up to 32 MiB), after which such buffers come from the heap
     // and fragment it; a fixed threshold gives each one back to the system when it is freed.
     // Fixing it fixes the trim threshold too, at 128 KiB, which would give the heap's top back
@@ -546,7 +547,6 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
     }, nullptr, 64); // neighbours in parents-first order share trees, which each worker caches
     if (cache && cache->active())
         summary.notes.push_back("cache: " + std::to_string(cached.load()) + " of " + std::to_string(m->commits.size()) + " commits' changes");
-    Shapes().swap(m->shapes);
     collect_unique(*m);
     std::size_t changes = 0;
     for (const CommitWork& cw : m->work) changes += cw.changes.size() + cw.bases.size();

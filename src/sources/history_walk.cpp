@@ -170,8 +170,10 @@ struct Node {
     git_oid tree;
 };
 
-Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& id, const OidSet& shallow)
+Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& id, const OidSet& shallow, const Shapes* shapes = nullptr)
 {
+    if (const auto it = shapes ? shapes->find(id) : Shapes::const_iterator(); shapes && it != shapes->end())
+        return {id, it->second.time, it->second.parents, it->second.tree};
     if (reader) {
         RawCommit raw = parse_commit(*reader, id);
         return {id, raw.time, shallow.count(id) ? std::vector<git_oid>{} : std::move(raw.parents), raw.tree};
@@ -185,7 +187,7 @@ Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& i
 
 /// The commits reachable from `t.include` but not from `t.exclude`, with their index by id.
 std::vector<Node> reachable(git_repository* repo, git::ObjectReader* reader, const Tips& t, const OidSet& shallow,
-                            OidMap<std::size_t>& index)
+                            OidMap<std::size_t>& index, const Shapes* shapes = nullptr)
 {
     OidSet hidden;
     for (std::vector<git_oid> stack = t.exclude; !stack.empty();) {
@@ -200,7 +202,7 @@ std::vector<Node> reachable(git_repository* repo, git::ObjectReader* reader, con
         stack.pop_back();
         if (hidden.count(id) || index.count(id)) continue;
         index.emplace(id, nodes.size());
-        nodes.push_back(load_node(repo, reader, id, shallow));
+        nodes.push_back(load_node(repo, reader, id, shallow, shapes));
         for (const git_oid& p : nodes.back().parents) stack.push_back(p);
     }
     return nodes;
@@ -270,7 +272,7 @@ std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::s
     std::vector<Node> nodes = reachable(repo, reader, tips, shallow, index);
     std::vector<git_oid> order = parents_first(nodes, index);
     if (shapes)
-        for (Node& n : nodes) shapes->insert_or_assign(n.id, CommitShape{n.tree, std::move(n.parents)});
+        for (Node& n : nodes) shapes->insert_or_assign(n.id, CommitShape{n.tree, std::move(n.parents), n.time});
     return order;
 }
 
@@ -283,11 +285,12 @@ struct Graph {
     OidMap<std::size_t> index;
 };
 
-Graph commit_graph(git_repository* repo, git::ObjectReader* reader, const std::vector<git_oid>& tips, const OidSet& shallow)
+Graph commit_graph(git_repository* repo, git::ObjectReader* reader, const std::vector<git_oid>& tips, const OidSet& shallow,
+                   const Shapes* shapes)
 {
     OidMap<std::size_t> index;
     const Tips all{tips, {}};
-    const std::vector<Node> nodes = reachable(repo, reader, all, shallow, index);
+    const std::vector<Node> nodes = reachable(repo, reader, all, shallow, index, shapes);
     const std::vector<git_oid> order = parents_first(nodes, index);
     Graph g;
     for (std::size_t i = order.size(); i-- > 0;) g.index.emplace(order[i], g.ids.size()), g.ids.push_back(order[i]);
@@ -301,7 +304,7 @@ Graph commit_graph(git_repository* repo, git::ObjectReader* reader, const std::v
 } // namespace
 
 std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow,
-                                                    git::ObjectReader* reader)
+                                                    git::ObjectReader* reader, const Shapes* shapes)
 {
     std::vector<std::pair<std::string, git_oid>> refs;
     for_each_ref(repo, [&refs](git_reference* ref) {
@@ -309,7 +312,7 @@ std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const 
     });
     std::vector<git_oid> tips;
     for (const auto& r : refs) tips.push_back(r.second);
-    const Graph g = commit_graph(repo, reader, tips, shallow);
+    const Graph g = commit_graph(repo, reader, tips, shallow, shapes);
     std::vector<std::vector<std::string>> out(targets.size());
     constexpr std::size_t pass = 1024;
     for (std::size_t first = 0; first < refs.size(); first += pass) {

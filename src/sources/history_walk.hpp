@@ -45,6 +45,7 @@ using NamedTag = std::pair<std::string, git_oid>;
 struct CommitShape {
     git_oid tree{};
     std::vector<git_oid> parents; ///< as the scan sees them: none at a shallow boundary
+    std::int64_t time = 0;        ///< committer time, seconds since the epoch
 };
 using Shapes = OidMap<CommitShape>;
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
@@ -54,10 +55,10 @@ std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::s
 /// whose history holds it, sorted: what a responder must rewrite to remove a commit. Walks every
 /// commit the refs reach once (parents as the scan sees them: none at a shallow boundary) and
 /// propagates ref sets from children to parents, 1,024 refs per pass (the memory: 128 bytes per
-/// commit). Commits are read through `reader` when given. Throws Error(runtime) for an
-/// unreadable commit.
+/// commit). Commits are read through `reader` when given, and not at all when `shapes` (what
+/// list_commits gave) holds them. Throws Error(runtime) for an unreadable commit.
 std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow,
-                                                    git::ObjectReader* reader = nullptr);
+                                                    git::ObjectReader* reader = nullptr, const Shapes* shapes = nullptr);
 
 /// Every annotated or lightweight tag (refs/tags/*), for their messages. Throws Error(runtime).
 std::vector<NamedTag> all_tags(git_repository* repo);
