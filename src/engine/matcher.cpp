@@ -361,7 +361,7 @@ bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out, Line
         }
         out.emplace_back(r, std::move(list));
     }
-    if (lineage) lineage->hits = std::move(hits), lineage->hits_known = true;
+    if (lineage) lineage->facts.hits = std::move(hits), lineage->facts.hits_known = true;
     return true;
 #else
     (void)text;
@@ -377,7 +377,7 @@ bool Matcher::Impl::bulk_candidates(std::string_view text, Candidates& out, Line
 std::vector<KeywordHit> Matcher::Impl::keyword_hits(std::string_view text, const Lineage* lineage) const
 {
     std::vector<KeywordHit> hits;
-    if (lineage && lineage->base_hits) inherited_hits(text, *lineage, hits);
+    if (lineage && lineage->base && lineage->base->hits_known) inherited_hits(text, *lineage, hits);
     else hs->match(text, 0, hits);
     std::sort(hits.begin(), hits.end(), [](const KeywordHit& a, const KeywordHit& b) { return a.end != b.end ? a.end < b.end : a.keyword < b.keyword; });
     hits.erase(std::unique(hits.begin(), hits.end()), hits.end()); // a seam's search finds some copied ones again
@@ -396,7 +396,7 @@ void Matcher::Impl::inherited_hits(std::string_view text, const Lineage& lineage
         if (!searched.empty() && begin <= searched.back().end) searched.back().end = std::max(searched.back().end, end);
         else searched.push_back({begin, end});
     };
-    const std::vector<KeywordHit>& base = *lineage.base_hits;
+    const std::vector<KeywordHit>& base = lineage.base->hits;
     std::size_t covered = 0; // the end of the copies so far
     for (const Copy& c : lineage.copies) {
         if (c.to > covered || c.to > 0) search(covered, c.to); // new bytes, or the seam of two copies

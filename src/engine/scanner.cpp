@@ -343,7 +343,7 @@ std::vector<Finding> Scanner::scan_layer(std::string_view text, const Provenance
     if (depth < max_decode_depth)
         for (const auto& decoder : m_decoders) {
             std::vector<DecodedSpan> found;
-            decoder->decode(text, found);
+            decoder->decode_with_lineage(text, found, lineage);
             for (DecodedSpan& span : found) spans.emplace_back(decoder.get(), std::move(span));
         }
     std::vector<Finding> out;

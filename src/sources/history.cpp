@@ -36,40 +36,41 @@ struct ItemKeyEq {
 
 } // namespace
 
-/// The keyword hits of the blobs the workers scanned last, by their place in the packs, so that a
-/// blob stored as a delta on one of them is searched for keywords only where it differs
-/// (Lineage). git writes a delta soon after its base, and the workers read blobs in pack order.
-/// Bounded: at most max_hits hits (8 bytes each) are kept, the oldest blob's dropped first.
-/// Thread-safe.
-class HitCache {
+/// What the whole-text passes found in the blobs the workers scanned last (TextFacts), by their
+/// place in the packs, so that a blob stored as a delta on one of them is searched only where it
+/// differs (Lineage). git writes a delta soon after its base, and the workers read blobs in pack
+/// order. Bounded: at most max_entries hits and runs (8 bytes each) are kept, the oldest blob's
+/// dropped first. Thread-safe.
+class FactCache {
 public:
-    static constexpr std::size_t max_hits = std::size_t{1} << 19;
-    using Hits = std::shared_ptr<const std::vector<KeywordHit>>;
+    static constexpr std::size_t max_entries = std::size_t{1} << 19;
+    using Facts = std::shared_ptr<const TextFacts>;
 
-    Hits find(std::uint64_t place) const
+    Facts find(std::uint64_t place) const
     {
         const std::lock_guard lock(m_mutex);
-        const auto it = m_hits.find(place);
-        return it == m_hits.end() ? nullptr : it->second;
+        const auto it = m_facts.find(place);
+        return it == m_facts.end() ? nullptr : it->second;
     }
-    void put(std::uint64_t place, std::vector<KeywordHit> hits)
+    void put(std::uint64_t place, TextFacts facts)
     {
-        if (hits.size() > max_hits) return;
-        auto shared = std::make_shared<const std::vector<KeywordHit>>(std::move(hits));
+        const std::size_t size = facts.hits.size() + facts.runs.size();
+        if (size > max_entries || (!facts.hits_known && !facts.runs_known)) return;
+        auto shared = std::make_shared<const TextFacts>(std::move(facts));
         const std::lock_guard lock(m_mutex);
-        if (!m_hits.emplace(place, shared).second) return;
-        m_total += shared->size();
+        if (!m_facts.emplace(place, std::move(shared)).second) return;
+        m_total += size;
         m_order.push_back(place);
-        for (; m_total > max_hits; m_order.pop_front()) {
-            const auto oldest = m_hits.find(m_order.front());
-            m_total -= oldest->second->size();
-            m_hits.erase(oldest);
+        for (; m_total > max_entries; m_order.pop_front()) {
+            const auto oldest = m_facts.find(m_order.front());
+            m_total -= oldest->second->hits.size() + oldest->second->runs.size();
+            m_facts.erase(oldest);
         }
     }
 
 private:
     mutable std::mutex m_mutex;
-    std::unordered_map<std::uint64_t, Hits> m_hits;
+    std::unordered_map<std::uint64_t, Facts> m_facts;
     std::deque<std::uint64_t> m_order; // oldest first
     std::size_t m_total = 0;
 };
@@ -80,7 +81,7 @@ struct HistorySource::State {
     std::vector<git::Repository> pool; // one handle per worker: libgit2 objects are not shared across threads
     std::unique_ptr<git::PackSet> packs;                     // the repository's packs, read by every worker
     std::vector<std::unique_ptr<git::ObjectReader>> readers; // one per worker, over its handle
-    HitCache hits;                                             // shared by the workers
+    FactCache facts;                                           // shared by the workers
     Shapes shapes;                     // each listed commit's tree, parents and time, read once (the walk and refs_reaching)
     OidSet shallow;
     std::vector<git_oid> commits;
@@ -164,23 +165,23 @@ std::string tag_name(const NamedTag& t)
     return t.first.rfind("refs/tags/", 0) == 0 ? t.first.substr(10) : t.first;
 }
 
-void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, bool counted = true, HitCache* hits = nullptr)
+void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, bool counted = true, FactCache* facts = nullptr)
 {
     const std::string name = c.path + " (blob " + git::to_hex(c.blob).substr(0, 12) + ")";
     const git::ObjectReader::Object blob = reader.read(c.blob, out.max_size());
     if (!out.admit(name, blob.size)) return;
     Chunk chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}; // the real path: rules' paths and lockfiles
     Lineage lineage;
-    const HitCache::Hits base = hits && blob.place && blob.base_place ? hits->find(blob.base_place) : nullptr;
-    if (hits && blob.place) {
+    const FactCache::Facts base = facts && blob.place && blob.base_place ? facts->find(blob.base_place) : nullptr;
+    if (facts && blob.place) {
         if (base) {
-            lineage.base_hits = base.get();
+            lineage.base = base.get();
             for (const git::DeltaCopy& d : git::delta_copies(blob.delta)) lineage.copies.push_back({d.to, d.from, d.length});
         }
         chunk.lineage = &lineage;
     }
     out.chunk(chunk, counted);
-    if (lineage.hits_known) hits->put(blob.place, std::move(lineage.hits));
+    if (chunk.lineage) facts->put(blob.place, std::move(lineage.facts));
 }
 
 /// A commit or tag message: text (git refuses NUL bytes in one), scanned whatever its size, not
@@ -568,7 +569,7 @@ void HistorySource::read(std::size_t item, unsigned worker, ChunkReader& out)
     const State::Role role = m->role(item);
     if (role == State::unread) return;
     git_repository* repo = m->worker_repo(worker);
-    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out, role == State::own, &m->hits);
+    if (item < m->messages_at) return read_blob(m->reader(worker), *m->unique[item], out, role == State::own, &m->facts);
     if (item < m->tags_at) {
         const git_oid& id = m->commits[item - m->messages_at];
         return read_message(m->reader(worker), id, {SourceKind::commit_message, "", "commit " + git::to_hex(id).substr(0, 12) + " message"}, out);

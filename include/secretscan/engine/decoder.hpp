@@ -6,6 +6,8 @@
 // and a finding in one is located at the first character of its encoded span, with
 // Finding::decoder naming the decoder. The product's decoders live in src/engine/decoders/.
 
+#include <secretscan/engine/lineage.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -33,6 +35,14 @@ public:
     /// Appends to `out` every span of `text` (UTF-8) this decoder decodes. Spans may not overlap
     /// one another. Must not throw except std::bad_alloc.
     virtual void decode(std::string_view text, std::vector<DecodedSpan>& out) const = 0;
+    /// The same, for a text with a lineage (lineage.hpp): a decoder that makes a whole-text pass
+    /// may read only what differs from the base, and records its facts. The spans are the same.
+    /// Default: decode(text, out).
+    virtual void decode_with_lineage(std::string_view text, std::vector<DecodedSpan>& out, Lineage* lineage) const
+    {
+        (void)lineage;
+        decode(text, out);
+    }
 };
 
 } // namespace secretscan

@@ -2,6 +2,7 @@
 // The matcher: text in, every rule's regex matches (byte spans) out. Knows nothing of files,
 // lines, filters or git: what a match is worth is the filter chain's question (filter_chain.hpp).
 
+#include <secretscan/engine/lineage.hpp>
 #include <secretscan/rules/rule.hpp>
 
 #include <cstddef>
@@ -20,33 +21,6 @@ struct RawMatch {
     std::size_t end = 0;
     std::size_t secret_begin = 0; ///< the rule's secret group
     std::size_t secret_end = 0;
-};
-
-/// One occurrence of a keyword in a text: the keyword's index in the Matcher that found it and
-/// the byte offset just past the occurrence. Texts of 4 GiB or more have none (not prefiltered).
-struct KeywordHit {
-    std::uint32_t keyword = 0;
-    std::uint32_t end = 0;
-    bool operator==(const KeywordHit&) const noexcept = default;
-};
-
-/// `length` bytes a text copies, at `to`, from an earlier text's byte `from` (a git delta's copy
-/// instruction).
-struct Copy {
-    std::size_t to = 0, from = 0, length = 0;
-};
-
-/// What a text shares with a text the same Matcher searched before (a blob git stores as a delta
-/// on another): so that the keyword prefilter reads only the bytes that differ. Given to find():
-/// `base_hits` are the earlier text's keyword hits (all of them, in the order find() gives);
-/// `copies` the ranges copied from it, in the text's order, not overlapping; the rest of the text
-/// is new. `hits` receives the text's own hits, for texts that copy from it. The matches are
-/// exactly those of a search without lineage (tests/unit/engine/test_matcher.cpp).
-struct Lineage {
-    const std::vector<KeywordHit>* base_hits = nullptr;
-    std::vector<Copy> copies;
-    std::vector<KeywordHit> hits;
-    bool hits_known = false; ///< set by find() when `hits` holds every hit of the text
 };
 
 /// Rules compiled for matching. Construction compiles only the prefilters: one RE2::Set over
@@ -75,8 +49,9 @@ public:
     /// never match a non-ASCII class, and never crash).
     /// Throws Error(runtime) when RE2's DFA runs out of memory (never reported as "no match"),
     /// Error(config) when a rule's regex does not compile (file, line, rule id).
-    /// With `lineage` (Lineage), a bulk scan (accelerate()) searches only the new bytes and the
-    /// seams for keywords, and hands back the text's keyword hits; without Hyperscan it is ignored.
+    /// With `lineage` (lineage.hpp), a bulk scan (accelerate()) searches only the new bytes and
+    /// the seams for keywords when the base's hits are known, and sets lineage->facts.hits;
+    /// without Hyperscan it is ignored.
     void find(std::string_view text, std::vector<RawMatch>& out, std::string_view path = {}, Lineage* lineage = nullptr) const;
 
     /// The matches of rule `rule` (an index into rules()) in the whole of `text`, whether its

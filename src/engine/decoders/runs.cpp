@@ -80,12 +80,85 @@ std::size_t decode_run(void* context, std::size_t begin, std::size_t end)
     return resume;
 }
 
+/// A sink that lists every run (TextRun) and goes on after it; its context is where to list
+/// them, after `offset` (where the searched text lies in a larger one).
+struct Listing {
+    std::vector<TextRun>& runs;
+    std::size_t offset;
+};
+std::size_t list_run(void* context, std::size_t begin, std::size_t end)
+{
+    auto& l = *static_cast<Listing*>(context);
+    l.runs.push_back({static_cast<std::uint32_t>(l.offset + begin), static_cast<std::uint32_t>(l.offset + end)});
+    return end;
+}
+
+bool run_char(char c) noexcept
+{
+    return base64_chars[static_cast<unsigned char>(c)];
+}
+
+/// The runs of a text made of copies of a base and new bytes. A run whose bytes and the two
+/// bytes around it lie in one copy is a base run moved; any other touches a seam (the text's
+/// ends, new bytes, the boundary of two copies), and lies in the run characters around it,
+/// where the text is searched (from and to bytes that end runs, so what it finds is maximal).
+std::vector<TextRun> inherited_runs(std::string_view text, const Lineage& lineage)
+{
+    std::vector<TextRun> out;
+    std::vector<std::pair<std::size_t, std::size_t>> searched;
+    const auto search = [&](std::size_t begin, std::size_t end) {
+        while (begin > 0 && run_char(text[begin - 1])) --begin;
+        while (end < text.size() && run_char(text[end])) ++end;
+        if (!searched.empty() && begin <= searched.back().second) searched.back().second = std::max(searched.back().second, end);
+        else searched.emplace_back(begin, end);
+    };
+    std::size_t covered = 0; // the first search starts at the text's start
+    const std::vector<TextRun>& base = lineage.base->runs;
+    for (const Copy& c : lineage.copies) {
+        search(covered, c.to); // new bytes, or the seam of two copies
+        auto it = std::upper_bound(base.begin(), base.end(), c.from, [](std::size_t at, const TextRun& r) { return at < r.begin; });
+        for (; it != base.end() && it->end < c.from + c.length; ++it)
+            out.push_back({static_cast<std::uint32_t>(it->begin - c.from + c.to), static_cast<std::uint32_t>(it->end - c.from + c.to)});
+        covered = c.to + c.length;
+    }
+    search(covered, text.size());
+    for (const auto& [begin, end] : searched) {
+        Listing l{out, begin};
+        runs(text.substr(begin, end - begin), min_hex_run, list_run, &l);
+    }
+    std::sort(out.begin(), out.end(), [](const TextRun& a, const TextRun& b) { return a.begin < b.begin; });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 } // namespace
 
 void RunDecoder::decode(std::string_view text, std::vector<DecodedSpan>& out) const
 {
     Decoding d{text, out};
     runs(text, min_hex_run, decode_run, &d);
+}
+
+void RunDecoder::decode_with_lineage(std::string_view text, std::vector<DecodedSpan>& out, Lineage* lineage) const
+{
+    if (!lineage || text.size() > UINT32_MAX) return decode(text, out);
+    std::vector<TextRun> found;
+    if (lineage->base && lineage->base->runs_known) {
+        found = inherited_runs(text, *lineage);
+    } else {
+        Listing l{found, 0};
+        runs(text, min_hex_run, list_run, &l);
+    }
+    // As runs() hands them to decode_run: a run the one before it resumed inside is cut there.
+    Decoding d{text, out};
+    std::size_t resume = 0;
+    for (const TextRun& r : found) {
+        const std::size_t begin = std::max<std::size_t>(r.begin, resume);
+        if (r.end <= begin || r.end - begin < min_hex_run) continue;
+        resume = std::max<std::size_t>(decode_run(&d, begin, r.end), r.end);
+    }
+    lineage->facts.runs = std::move(found);
+    lineage->facts.runs_known = true;
 }
 
 } // namespace secretscan::decoders

@@ -20,6 +20,9 @@ class RunDecoder : public Decoder {
 public:
     std::string_view name() const noexcept override { return "base64"; }
     void decode(std::string_view text, std::vector<DecodedSpan>& out) const override;
+    /// The same spans; the runs are searched for only where the text differs from its lineage's
+    /// base when the base's runs are known, and recorded in lineage->facts.runs.
+    void decode_with_lineage(std::string_view text, std::vector<DecodedSpan>& out, Lineage* lineage) const override;
 };
 
 } // namespace secretscan::decoders

@@ -262,12 +262,12 @@ TEST_CASE("matcher: a text searched with its lineage gives the matches and keywo
     while (base.size() < 4000) base += words[pick(words.size())];
     Lineage of_base;
     const std::vector<std::string> base_matches = placed(m, base, &of_base);
-    REQUIRE(of_base.hits_known);
-    REQUIRE(of_base.hits.size() > 100);
+    REQUIRE(of_base.facts.hits_known);
+    REQUIRE(of_base.facts.hits.size() > 100);
     for (int round = 0; round < 300; ++round) {
         std::string text;
         Lineage lineage;
-        lineage.base_hits = &of_base.hits;
+        lineage.base = &of_base.facts;
         while (text.size() < 3000) {
             if (pick(3) == 0) {
                 for (std::size_t n = 1 + pick(4); n > 0; --n) {
@@ -283,7 +283,7 @@ TEST_CASE("matcher: a text searched with its lineage gives the matches and keywo
         Lineage whole;
         const std::vector<std::string> expected = placed(m, text, &whole);
         CHECK(placed(m, text, &lineage) == expected);
-        CHECK(lineage.hits == whole.hits);
+        CHECK(lineage.facts.hits == whole.facts.hits);
     }
     CHECK(placed(m, base) == base_matches);
 }
