@@ -488,7 +488,7 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
 
 Matcher::~Matcher() = default;
 
-bool Matcher::accelerate() const
+bool Matcher::prepare_acceleration() const
 {
 #ifdef SECRETSCAN_HAVE_HYPERSCAN
     if (m_impl->keyword_list.empty() || m_impl->keyword_list.size() > UINT32_MAX) return false;
@@ -496,7 +496,16 @@ bool Matcher::accelerate() const
         auto hs = std::make_unique<HsKeywords>(m_impl->keyword_list);
         if (hs->ok()) m_impl->hs = std::move(hs);
     });
-    m_impl->want_hs = m_impl->hs != nullptr;
+    return m_impl->hs != nullptr;
+#else
+    return false;
+#endif
+}
+
+bool Matcher::accelerate() const
+{
+#ifdef SECRETSCAN_HAVE_HYPERSCAN
+    m_impl->want_hs = prepare_acceleration();
     return m_impl->want_hs;
 #else
     return false;

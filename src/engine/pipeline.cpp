@@ -5,6 +5,7 @@
 #include "util/stopwatch.hpp"
 
 #include <algorithm>
+#include <future>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -275,9 +276,12 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     progress.phase("listing");
     source.set_path_key([&chain = scanner.chain()](std::string_view path) { return chain.path_key(path); });
     if (options.cache) source.set_cache(options.cache);
+    std::future<bool> accelerated; // the bulk prefilter, set up beside the listing
+    if (source.expects_bulk()) accelerated = std::async(std::launch::async, [&scanner] { return scanner.matcher().prepare_acceleration(); });
     const std::size_t n = source.list(summary, threads);
     const std::size_t shown = std::min(n, source.progress_items());
     progress.phase("scanning", shown);
+    if (accelerated.valid()) accelerated.get(); // rethrows what the set-up threw
     if (n >= bulk_scan_items) scanner.matcher().accelerate();
 
     std::vector<std::vector<Finding>> by_item(n);

@@ -65,10 +65,15 @@ public:
     void compile_all() const;
 
     /// For bulk scans (history, directories): switches the keyword prefilter to Hyperscan when
-    /// the build has it (several times faster than RE2::Set on large inputs; compiling costs a
-    /// few milliseconds, which a hook should not pay). Returns whether it is now in use.
+    /// the build has it (several times faster than RE2::Set on large inputs; compiling the
+    /// shipped rules' keywords costs some 40 ms, which a hook should not pay). Returns whether it
+    /// is now in use.
     /// Thread-safe; call before or between finds.
     bool accelerate() const;
+    /// Compiles what accelerate() switches to, without switching: a scan may start it on another
+    /// thread before it knows whether it will be a bulk one. Returns whether it is available.
+    /// Thread-safe.
+    bool prepare_acceleration() const;
 
 private:
     bool applies_here(std::size_t rule, std::string_view path) const; // applies_to, remembered per thread

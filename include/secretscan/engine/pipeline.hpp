@@ -192,6 +192,11 @@ public:
     /// to the first commit that holds it). False: each item's findings are reported, in item
     /// order, as soon as it and every item before it are read.
     virtual bool needs_whole_scan() const { return false; }
+    /// Whether list() is expected to give a bulk scan's worth of items (a whole history): run_scan
+    /// then compiles the bulk prefilter (Matcher::prepare_acceleration, some 40 ms) while list()
+    /// runs, not after it; whether it is used still depends on the number of items. Only where
+    /// being wrong costs nothing a user waits for (never a hook's range).
+    virtual bool expects_bulk() const { return false; }
     /// For whole-scan sources: turns every item's findings (indexed by item) into the reported
     /// findings, calling `report` for each in order; stops when it returns false.
     virtual void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,

@@ -76,6 +76,7 @@ public:
     void set_cache(ScanCache* cache) override;
     bool needs_whole_scan() const override { return true; }
     std::size_t batch() const override { return 64; }
+    bool expects_bulk() const override { return m_options.ranges.empty() && !m_options.since && !m_options.until; }
     std::size_t progress_items() const override;
     void attribute(std::vector<std::vector<Finding>>& by_item, ScanSummary& summary,
                    const std::function<bool(Finding)>& report) override;
