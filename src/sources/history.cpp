@@ -39,8 +39,8 @@ struct ItemKeyEq {
 /// What the whole-text passes found in the blobs the workers scanned last (TextFacts), by their
 /// place in the packs, so that a blob stored as a delta on one of them is searched only where it
 /// differs (Lineage). git writes a delta soon after its base, and the workers read blobs in pack
-/// order. Bounded: at most max_entries hits and runs (8 bytes each) are kept, the oldest blob's
-/// dropped first. Thread-safe.
+/// order. Bounded: at most max_entries hits and runs (8 bytes each) are kept, each blob's entry
+/// counted as 16 more (its bookkeeping), the oldest blob's dropped first. Thread-safe.
 class FactCache {
 public:
     static constexpr std::size_t max_entries = std::size_t{1} << 19;
@@ -54,7 +54,7 @@ public:
     }
     void put(std::uint64_t place, TextFacts facts)
     {
-        const std::size_t size = facts.hits.size() + facts.runs.size();
+        const std::size_t size = weight(facts);
         if (size > max_entries || (!facts.hits_known && !facts.runs_known)) return;
         auto shared = std::make_shared<const TextFacts>(std::move(facts));
         const std::lock_guard lock(m_mutex);
@@ -63,12 +63,14 @@ public:
         m_order.push_back(place);
         for (; m_total > max_entries; m_order.pop_front()) {
             const auto oldest = m_facts.find(m_order.front());
-            m_total -= oldest->second->hits.size() + oldest->second->runs.size();
+            m_total -= weight(*oldest->second);
             m_facts.erase(oldest);
         }
     }
 
 private:
+    static std::size_t weight(const TextFacts& f) { return f.hits.size() + f.runs.size() + 16; }
+
     mutable std::mutex m_mutex;
     std::unordered_map<std::uint64_t, Facts> m_facts;
     std::deque<std::uint64_t> m_order; // oldest first
