@@ -203,4 +203,38 @@ std::string base64_of(std::string_view bytes, bool url_safe)
     return out;
 }
 
+DeltaTexts::DeltaTexts(std::vector<std::string> pieces, unsigned seed, std::size_t max_copy)
+    : m_pieces(std::move(pieces)), m_random(seed), m_max_copy(max_copy)
+{
+}
+
+std::string DeltaTexts::base(std::size_t size)
+{
+    std::string out;
+    while (out.size() < size) out += m_pieces[pick(m_pieces.size())];
+    return out;
+}
+
+void DeltaTexts::derive(const std::string& base, int rounds, std::size_t size,
+                        const std::function<void(const std::string&, const std::vector<Copy>&)>& check)
+{
+    for (int round = 0; round < rounds; ++round) {
+        std::string text;
+        std::vector<Copy> copies;
+        while (text.size() < size) {
+            if (pick(3) == 0) {
+                for (std::size_t n = 1 + pick(4); n > 0; --n) {
+                    const std::string& p = m_pieces[pick(m_pieces.size())];
+                    text += p.substr(pick(p.size())); // a piece's tail, or all of it
+                }
+            } else {
+                const std::size_t from = pick(base.size()), length = 1 + pick(std::min(m_max_copy, base.size() - from));
+                copies.push_back({text.size(), from, length});
+                text += base.substr(from, length);
+            }
+        }
+        check(text, copies);
+    }
+}
+
 } // namespace testing

@@ -3,6 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <functional>
+#include <random>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,5 +81,28 @@ std::vector<std::pair<std::string, std::string>> shipped_rule_examples();
 
 /// `bytes` in base64 (RFC 4648, section 4; section 5's URL-safe alphabet when `url_safe`), padded.
 std::string base64_of(std::string_view bytes, bool url_safe = false);
+
+/// Random texts shaped as git deltas make them, for the lineage tests: a base of whole `pieces`,
+/// and texts of copies of the base (up to `max_copy` bytes each, at any offset) between inserts of
+/// one to four pieces' tails (a piece cut anywhere, so seams fall inside keywords and runs).
+class DeltaTexts {
+public:
+    /// A copy: {to, from, length}, as secretscan::Copy (engine/lineage.hpp) holds them.
+    using Copy = std::array<std::size_t, 3>;
+
+    DeltaTexts(std::vector<std::string> pieces, unsigned seed, std::size_t max_copy);
+    /// Whole pieces until the text holds at least `size` bytes.
+    std::string base(std::size_t size);
+    /// Calls `check` with `rounds` texts of at least `size` bytes made of copies of `base` and
+    /// inserts, and their copies in text order.
+    void derive(const std::string& base, int rounds, std::size_t size,
+                const std::function<void(const std::string&, const std::vector<Copy>&)>& check);
+
+private:
+    std::size_t pick(std::size_t n) { return static_cast<std::size_t>(m_random() % n); }
+    std::vector<std::string> m_pieces;
+    std::mt19937 m_random;
+    std::size_t m_max_copy;
+};
 
 } // namespace testing

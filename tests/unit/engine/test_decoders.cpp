@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -133,36 +132,24 @@ TEST_CASE("base64: a text decoded with its lineage gives the spans and runs of a
     std::string wrapped = "key: |\n";
     const std::string b = base64_of(secret_text + secret_text);
     for (std::size_t i = 0; i < b.size(); i += 64) wrapped += "  " + b.substr(i, 64) + "\n";
-    const std::vector<std::string> pieces{base64_of(secret_text), hex_of(secret_text), wrapped, "REDIS_MODULE_CTX_FLAGS_MULTI_DIRTY",
-                                          " ", "\n", "x = ", "AbCdEfGhIjKlMnOpQrStUvWx", "%3A%40", "int main(void) {", "=="};
-    std::mt19937 random(7122026);
-    const auto pick = [&random](std::size_t n) { return static_cast<std::size_t>(random() % n); };
-    std::string base;
-    while (base.size() < 5000) base += pieces[pick(pieces.size())];
+    testing::DeltaTexts texts({base64_of(secret_text), hex_of(secret_text), wrapped, "REDIS_MODULE_CTX_FLAGS_MULTI_DIRTY", " ", "\n", "x = ",
+                               "AbCdEfGhIjKlMnOpQrStUvWx", "%3A%40", "int main(void) {", "=="},
+                              7122026, 700);
+    const std::string base = texts.base(5000);
     Lineage of_base;
     CHECK(spans_with(base, of_base) == spans(base));
     REQUIRE(of_base.facts.runs_known);
     REQUIRE(of_base.facts.runs.size() > 50);
-    for (int round = 0; round < 300; ++round) {
-        std::string text;
+    texts.derive(base, 300, 4000, [&](const std::string& text, const std::vector<testing::DeltaTexts::Copy>& copies) {
         Lineage lineage;
         lineage.base = &of_base.facts;
-        while (text.size() < 4000) {
-            if (pick(3) == 0) {
-                const std::string& p = pieces[pick(pieces.size())];
-                text += p.substr(pick(p.size()));
-            } else {
-                const std::size_t from = pick(base.size()), length = 1 + pick(std::min<std::size_t>(700, base.size() - from));
-                lineage.copies.push_back({text.size(), from, length});
-                text += base.substr(from, length);
-            }
-        }
+        for (const auto& [to, from, length] : copies) lineage.copies.push_back({to, from, length});
         Lineage whole;
         const std::vector<std::string> expected = spans(text);
         CHECK(spans_with(text, whole) == expected);
         CHECK(spans_with(text, lineage) == expected);
         CHECK(lineage.facts.runs == whole.facts.runs);
-    }
+    });
 }
 
 TEST_CASE("base64: with a lineage, decoding stops at the same total as a whole pass", "[decoders]")

@@ -1,3 +1,5 @@
+#include "../../support.hpp"
+
 #include <secretscan/error.hpp>
 #include <secretscan/engine/matcher.hpp>
 #include <secretscan/engine/scanner.hpp>
@@ -6,7 +8,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <random>
 
 using namespace secretscan;
 
@@ -254,36 +255,22 @@ TEST_CASE("matcher: a text searched with its lineage gives the matches and keywo
     SKIP("built without Hyperscan: no bulk prefilter, no lineage");
 #endif
     REQUIRE(m.accelerate());
-    const std::vector<std::string> words{"password = ", "AKIA" "IDVWTFKTANGPVYQE", "ghp_", "token", "key", " ", "\n", "machine ",
-                                         "x9Qw2LmZ7pR4tY6u", "-----BEGIN RSA PRIVATE KEY-----\n", "secret: ", "\"", "api_key=", "pw"};
-    std::mt19937 random(20261207);
-    const auto pick = [&random](std::size_t n) { return static_cast<std::size_t>(random() % n); };
-    std::string base;
-    while (base.size() < 4000) base += words[pick(words.size())];
+    testing::DeltaTexts texts({"password = ", "AKIA" "IDVWTFKTANGPVYQE", "ghp_", "token", "key", " ", "\n", "machine ", "x9Qw2LmZ7pR4tY6u",
+                               "-----BEGIN RSA PRIVATE KEY-----\n", "secret: ", "\"", "api_key=", "pw"},
+                              20261207, 600);
+    const std::string base = texts.base(4000);
     Lineage of_base;
     const std::vector<std::string> base_matches = placed(m, base, &of_base);
     REQUIRE(of_base.facts.hits_known);
     REQUIRE(of_base.facts.hits.size() > 100);
-    for (int round = 0; round < 300; ++round) {
-        std::string text;
+    texts.derive(base, 300, 3000, [&](const std::string& text, const std::vector<testing::DeltaTexts::Copy>& copies) {
         Lineage lineage;
         lineage.base = &of_base.facts;
-        while (text.size() < 3000) {
-            if (pick(3) == 0) {
-                for (std::size_t n = 1 + pick(4); n > 0; --n) {
-                    const std::string& w = words[pick(words.size())];
-                    text += w.substr(pick(w.size())); // a keyword's tail, or all of it
-                }
-            } else {
-                const std::size_t from = pick(base.size()), length = 1 + pick(std::min<std::size_t>(600, base.size() - from));
-                lineage.copies.push_back({text.size(), from, length});
-                text += base.substr(from, length);
-            }
-        }
+        for (const auto& [to, from, length] : copies) lineage.copies.push_back({to, from, length});
         Lineage whole;
         const std::vector<std::string> expected = placed(m, text, &whole);
         CHECK(placed(m, text, &lineage) == expected);
         CHECK(lineage.facts.hits == whole.facts.hits);
-    }
+    });
     CHECK(placed(m, base) == base_matches);
 }
