@@ -27,8 +27,21 @@ pass() { echo "ok: $*"; }
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/secretscan_*_amd64.deb)
 echo "package: $deb"
-dpkg-deb -f "$deb" Depends | grep -q 'libgit2' && pass "Depends names libgit2: $(dpkg-deb -f "$deb" Depends)" \
-    || fail "Depends lacks the shared libraries: $(dpkg-deb -f "$deb" Depends)"
+# Depends names the package of every shared library the binary loads (libgit2 and others are
+# linked from static archives, CMakeLists.txt; GSSAPI and libc stay shared).
+depends=$(dpkg-deb -f "$deb" Depends)
+missing=""
+for lib in $(readelf -d "$build/secretscan" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|x86_64/ {print $NF; exit}')
+    real=$(readlink -f "$path")
+    owner=""
+    for candidate in "$path" "$real" "${real#/usr}" "/usr$path"; do # dpkg knows one of /lib and /usr/lib
+        owner=$(dpkg -S "$candidate" 2>/dev/null | head -n 1 | cut -d: -f1) && [[ -n "$owner" ]] && break
+    done
+    [[ -n "$owner" && "$depends" == *"$owner"* ]] || missing="$missing $lib (${owner:-no package})"
+done
+[[ -z "$missing" ]] && pass "Depends names the package of each shared library: $depends" \
+    || fail "Depends lacks the packages of:$missing (Depends: $depends)"
 
 # A copy left by an earlier, interrupted run would hide what this one installs.
 if dpkg-query -W -f='${Status}' secretscan 2>/dev/null | grep -q 'install ok'; then dpkg -r secretscan >/dev/null; fi
