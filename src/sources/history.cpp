@@ -211,17 +211,45 @@ OidSet head_blobs(HistorySource::State& s)
     return at_head;
 }
 
+/// Of `findings` (file findings HEAD's read blobs do not hold), those whose secret is written in
+/// one of HEAD's blobs this scan did not read (`unread`) are present (1), the others gone (0). A
+/// decoded secret is not written as it is reported, and a blob over 64 MiB is not read: what
+/// they would say stays unknown (-1).
+void mark_in_unread_head(HistorySource::State& s, const OidSet& unread, std::vector<Finding*>& findings)
+{
+    constexpr std::uint64_t largest = 64u << 20; // a larger blob is not read: what it holds stays unknown
+    bool unsure = false;
+    for (Finding* f : findings) f->present_at_head = f->decoder.empty() ? 0 : -1;
+    for (const git_oid& id : unread) {
+        const git::ObjectReader::Object blob = s.reader(0).read(id, largest);
+        unsure |= blob.size > largest;
+        for (Finding* f : findings)
+            if (f->present_at_head == 0 && blob.data.find(f->secret) != std::string_view::npos) f->present_at_head = 1;
+    }
+    for (Finding* f : findings)
+        if (unsure && f->present_at_head == 0) f->present_at_head = -1;
+}
+
 /// Sets present_at_head for file findings: whether any blob of HEAD's tree (under any path, so
 /// renames and copies count) holds the same rule's same secret. Messages stay unknown (-1).
 void mark_present_at_head(HistorySource::State& s, const std::vector<std::vector<Finding>>& by_item, std::vector<Finding>& findings)
 {
     const OidSet at_head = head_blobs(s);
+    OidSet unread = at_head;
     std::set<std::string> present; // rule id, NUL, secret
     for (std::size_t b = 0; b < s.unique.size(); ++b)
-        if (!by_item[b].empty() && at_head.count(s.unique[b]->blob))
+        if (at_head.count(s.unique[b]->blob)) {
+            unread.erase(s.unique[b]->blob);
             for (const Finding& f : by_item[b]) present.insert(f.rule_id + '\0' + f.secret);
+        }
+    std::vector<Finding*> pending; // not in a HEAD blob this scan read
     for (Finding& f : findings)
-        if (!f.path.empty()) f.present_at_head = present.count(f.rule_id + '\0' + f.secret) ? 1 : 0;
+        if (!f.path.empty()) {
+            f.present_at_head = present.count(f.rule_id + '\0' + f.secret) ? 1 : 0;
+            if (!f.present_at_head && !unread.empty()) pending.push_back(&f);
+        }
+    // A range that does not reach all of HEAD reads only some of its blobs (or none).
+    if (!pending.empty()) mark_in_unread_head(s, unread, pending);
 }
 
 /// The path each item's findings are named by: its first path in a parent outside the range,

@@ -326,3 +326,32 @@ TEST_CASE("history: each finding lists every commit that writes the secret and t
           "  AKIA\u2026 (aws-access-key-id, " + std::string(msg["fingerprint"]).substr(0, 8) + "): 1 place, 1 commit; refs: refs/heads/clean\n"
           "  AKIA\u2026 (aws-access-key-id, 2fa2365f): 1 place, 2 commits; refs: refs/heads/main, refs/heads/topic, refs/tags/v1\n");
 }
+
+TEST_CASE("history: a range that does not reach HEAD looks for its secrets in the HEAD blobs it did not read", "[history]")
+{
+    // HEAD still holds key1 in app.env, in a blob the range c1..c2 never reads; key2 is gone
+    // from HEAD. A range must say so as a full scan does (it once said key1 was gone).
+    TempDir d;
+    git_init(d.path());
+    write_file(d / "app.env", "NAME=demo\n");
+    sh("git add -A && git commit -qm c1", d.path());
+    const std::string c1 = rev(d.path(), "HEAD");
+    write_file(d / "app.env", "NAME=demo\nAWS_KEY=" + key1 + "\n");
+    write_file(d / "old.env", "AWS_KEY=" + key2 + "\n");
+    sh("git add -A && git commit -qm c2", d.path());
+    const std::string c2 = rev(d.path(), "HEAD");
+    write_file(d / "app.env", "NAME=demo\nAWS_KEY=" + key1 + "\nREGION=eu-west-1\n");
+    sh("git rm -q old.env && git add -A && git commit -qm c3", d.path());
+
+    for (const std::vector<std::string>& args : {Locs{"history", c1 + ".." + c2}, Locs{"history", c1 + "..HEAD"}, Locs{"history"}}) {
+        INFO(args.back());
+        const auto report = scan_json(args, d.path());
+        REQUIRE(locations(report) == Locs{"app.env:2:9:aws-access-key-id", "old.env:1:9:aws-access-key-id"});
+        CHECK(report["findings"][0]["present_at_head"] == true);
+        CHECK(report["findings"][1]["present_at_head"] == false);
+    }
+    const auto text = secretscan({"history", c1 + ".." + c2}, d.path());
+    CHECK(text.exit_code == 1);
+    CHECK(text.out.find("app.env:2:9: aws-access-key-id: AKIA") != std::string::npos);
+    CHECK(text.out.find("(not at HEAD)") == text.out.rfind("(not at HEAD)")); // old.env's only
+}
