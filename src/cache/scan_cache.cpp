@@ -356,7 +356,11 @@ void ScanCache::open_file(const std::string& path)
 void ScanCache::load()
 {
     Stmt quick(m_db, "PRAGMA quick_check");
-    if (!quick.step() || quick.blob(0) != "ok") throw DbError("quick_check: " + std::string(quick.blob(0)), true);
+    if (!quick.step() || quick.blob(0) != "ok") {
+        std::string problems(quick.blob(0)); // SQLite's lines, one message: "; " between them
+        for (std::size_t at; (at = problems.find('\n')) != std::string::npos;) problems.replace(at, 1, "; ");
+        throw DbError("quick_check: " + problems, true);
+    }
     Stmt scans(m_db, "SELECT key, value FROM scans WHERE scope = ?");
     scans.bind(1, m_scope_id);
     while (scans.step()) m_scans.emplace(scans.blob(0), unsealed(scans.blob(0), scans.blob(1)));

@@ -1,6 +1,7 @@
 #include "git/repository.hpp"
 
 #include <iterator>
+#include <filesystem>
 #include <mutex>
 
 // libgit2 1.5 built with mbedTLS (Debian's libgit2-1.5) parses the whole system CA bundle in
@@ -72,9 +73,13 @@ Repository open(const std::string& path)
     init();
     git_repository* raw = nullptr;
     const int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
-    if (rc == GIT_ENOTFOUND)
-        throw Error(ErrorKind::usage, path + ": not a git repository (or any parent up to /); run this inside a repository or pass -C DIR",
+    if (rc == GIT_ENOTFOUND) { // "." (the folder -C chose, or the current one) is named in full
+        std::error_code ec;
+        const std::string named = path == "." ? std::filesystem::current_path(ec).string() : path;
+        throw Error(ErrorKind::usage,
+                    (named.empty() ? path : named) + ": not a git repository (or any parent up to /); run this inside a repository, or name one with -C DIR",
                     ErrorCause::not_a_repository);
+    }
     check(rc, "open repository", path, ErrorKind::usage, ErrorCause::unreadable_by_libgit2);
     return Repository(raw);
 }

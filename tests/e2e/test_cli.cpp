@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using testing::locations;
 using testing::scan_json;
 using testing::secretscan;
@@ -56,7 +58,10 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 2 usage and config errors", "[cli]")
 
     const auto not_repo = secretscan({"history"}, d.path());
     CHECK(not_repo.exit_code == 2);
-    CHECK(not_repo.err == "secretscan: error: .: not a git repository (or any parent up to /); run this inside a repository or pass -C DIR\n");
+    CHECK(not_repo.err == "secretscan: error: " + std::filesystem::canonical(d.path()).string() +
+                              ": not a git repository (or any parent up to /); run this inside a repository, or name one with -C DIR\n");
+    const auto not_repo_c = secretscan({"-C", d.path(), "history"});
+    CHECK(not_repo_c.err == not_repo.err); // the folder -C named, not "."
 
     const auto version = secretscan({"--version"});
     CHECK(version.exit_code == 0);
