@@ -254,8 +254,8 @@ std::pair<std::uint64_t, std::uint64_t> copy_range(unsigned op, std::string_view
     return {off, len ? len : 0x10000};
 }
 
-/// The object delta `d` makes of `base`.
-SharedBytes apply_delta(std::string_view base, std::string_view d, const Place& where)
+/// The object delta `d` makes of `base`; its copy instructions are appended to `copies` when given.
+SharedBytes apply_delta(std::string_view base, std::string_view d, const Place& where, std::vector<DeltaCopy>* copies = nullptr)
 {
     std::size_t i = 0;
     if (delta_varint(d, i, where) != base.size()) corrupt(where, "delta does not fit its base");
@@ -269,6 +269,7 @@ SharedBytes apply_delta(std::string_view base, std::string_view d, const Place& 
             const auto [off, len] = copy_range(op, d, i, where);
             if (off + len > base.size() || len > out_size - w) corrupt(where, "delta copies outside its base");
             std::memcpy(out + w, base.data() + off, len);
+            if (copies) copies->push_back({w, off, len});
             w += len;
         } else if (op != 0) {
             if (op > d.size() - i || op > out_size - w) corrupt(where, "delta inserts past its end");
@@ -383,7 +384,8 @@ SharedBytes ObjectReader::resolve(std::uint32_t pack, std::uint64_t offset, Obje
     std::vector<Step> chain; // the deltas from the object read down to its first known base
     SharedBytes base;
     std::uint64_t base_place = 0; // where the chain's first known base lies (0: outside the packs)
-    m_delta.reset();
+    m_copies.clear();
+    m_base_place = 0;
     for (std::uint32_t pk = pack; !(base = cached(base_place = cache_key(pk, offset), type));) {
         const PackSet::Pack& p = m_packs.pack(pk);
         const std::string_view span = load(p, offset);
@@ -411,34 +413,15 @@ SharedBytes ObjectReader::resolve(std::uint32_t pack, std::uint64_t offset, Obje
         }
         pk = where.pack, offset = where.offset;
     }
-    if (!chain.empty()) m_delta = chain[0].delta, m_base_place = chain.size() > 1 ? chain[1].key : base_place;
+    const bool lineage = !chain.empty() && type == ObjectType::blob; // what the blob copies, for Object::copies
+    if (lineage) m_base_place = chain.size() > 1 ? chain[1].key : base_place;
     for (std::size_t k = chain.size(); k-- > 0;) {
-        base = apply_delta(base->view(), chain[k].delta->view(), Place{m_packs.pack(pack).path, chain[k].key & ((std::uint64_t{1} << 44) - 1)});
+        base = apply_delta(base->view(), chain[k].delta->view(), Place{m_packs.pack(pack).path, chain[k].key & ((std::uint64_t{1} << 44) - 1)},
+                           k == 0 && lineage ? &m_copies : nullptr);
         remember(chain[k].key, type, base);
     }
     size = base->size();
     return base;
-}
-
-std::vector<DeltaCopy> delta_copies(std::string_view delta)
-{
-    static const std::string unnamed;
-    const Place nowhere{unnamed, 0};
-    std::size_t i = 0;
-    delta_varint(delta, i, nowhere);
-    delta_varint(delta, i, nowhere);
-    std::vector<DeltaCopy> out;
-    for (std::uint64_t to = 0; i < delta.size();) {
-        const unsigned op = static_cast<unsigned char>(delta[i++]);
-        if (op & 0x80u) {
-            const auto [from, length] = copy_range(op, delta, i, nowhere);
-            out.push_back({to, from, length});
-            to += length;
-        } else {
-            i += op, to += op;
-        }
-    }
-    return out;
 }
 
 ObjectReader::Object ObjectReader::read(const git_oid& id, std::uint64_t limit)
@@ -449,19 +432,19 @@ ObjectReader::Object ObjectReader::read(const git_oid& id, std::uint64_t limit)
         m_current = resolve(pos.pack, pos.offset, o.type, limit, o.size);
         if (m_current) o.data = m_current->view();
         o.place = cache_key(pos.pack, pos.offset);
-        if (m_current && m_delta) o.base_place = m_base_place, o.delta = m_delta->view();
+        if (m_current && m_base_place) o.base_place = m_base_place, o.copies = &m_copies;
         return o;
     }
     m_current.reset();
     std::size_t size = 0;
     git_object_t type{};
     check(git_odb_read_header(&size, &type, m_odb.get(), &id), "read object", to_hex(id));
-    if (size > limit) return {static_cast<ObjectType>(type), size, {}, 0, 0, {}};
+    if (size > limit) return {static_cast<ObjectType>(type), size, {}, 0, 0, nullptr};
     git_odb_object* raw = nullptr;
     check(git_odb_read(&raw, m_odb.get(), &id), "read object", to_hex(id));
     m_outside = OdbObject(raw);
     return {static_cast<ObjectType>(type), git_odb_object_size(raw),
-            std::string_view(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw)), 0, 0, {}};
+            std::string_view(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw)), 0, 0, nullptr};
 }
 
 SharedBytes ObjectReader::read_owned(const git_oid& id, ObjectType expected)

@@ -85,10 +85,6 @@ struct DeltaCopy {
     std::uint64_t to = 0, from = 0, length = 0;
 };
 
-/// The copy instructions of `delta`, a delta ObjectReader resolved (so known to be well formed),
-/// in the result's order.
-std::vector<DeltaCopy> delta_copies(std::string_view delta);
-
 /// One worker's reader: objects by id, from the packs or (for the rest) through libgit2, with a
 /// cache of recently resolved objects (bounded by `cache_bytes`) so that a delta chain's bases
 /// are inflated once while nearby objects are read. Not thread-safe: one per worker.
@@ -106,12 +102,12 @@ public:
         ObjectType type = ObjectType::none;
         std::uint64_t size = 0;
         std::string_view data;
-        /// Where it lies in the packs (0: in none), and for one stored as a delta on another
-        /// packed object, that base's place and the delta itself (its instructions, valid until
-        /// the next read; delta_copies). Only for an object resolved by this read, not taken
-        /// whole from the cache.
+        /// Where it lies in the packs (0: in none); for a blob stored as a delta on another
+        /// packed object, that base's place and the delta's copy instructions, in the blob's
+        /// order (valid until the next read). Only for an object resolved by this read, not
+        /// taken whole from the cache.
         std::uint64_t place = 0, base_place = 0;
-        std::string_view delta;
+        const std::vector<DeltaCopy>* copies = nullptr;
     };
 
     /// Reads object `id`. When its size exceeds `limit` bytes, returns its type and size only,
@@ -139,7 +135,7 @@ private:
     libdeflate_decompressor* m_inflater;
     std::string m_span;                           // the last object's bytes as stored in its pack
     SharedBytes m_current;                        // the last object read
-    SharedBytes m_delta;                          // its delta, when it was stored as one
+    std::vector<DeltaCopy> m_copies;              // the last blob's copy instructions, when it was a delta
     std::uint64_t m_base_place = 0;               // and its base's place
     Odb m_odb;                                    // libgit2's, for objects outside the packs
     OdbObject m_outside;                          // the last object read through it

@@ -174,11 +174,11 @@ void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, boo
     if (!out.admit(name, blob.size)) return;
     Chunk chunk{blob.data, Provenance{SourceKind::blob, c.path, name}}; // the real path: rules' paths and lockfiles
     Lineage lineage;
-    const FactCache::Facts base = facts && blob.place && blob.base_place ? facts->find(blob.base_place) : nullptr;
+    const FactCache::Facts base = facts && blob.place && blob.copies ? facts->find(blob.base_place) : nullptr;
     if (facts && blob.place) {
         if (base) {
             lineage.base = base.get();
-            for (const git::DeltaCopy& d : git::delta_copies(blob.delta)) lineage.copies.push_back({d.to, d.from, d.length});
+            for (const git::DeltaCopy& d : *blob.copies) lineage.copies.push_back({d.to, d.from, d.length});
         }
         chunk.lineage = &lineage;
     }

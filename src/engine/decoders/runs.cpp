@@ -98,36 +98,55 @@ bool run_char(char c) noexcept
     return base64_chars[static_cast<unsigned char>(c)];
 }
 
-/// The runs of a text made of copies of a base and new bytes. A run whose bytes and the two
-/// bytes around it lie in one copy is a base run moved; any other touches a seam (the text's
-/// ends, new bytes, the boundary of two copies), and lies in the run characters around it,
-/// where the text is searched (from and to bytes that end runs, so what it finds is maximal).
+/// Lists, in text order, the runs of a text made of copies of a base and new bytes. A run whose
+/// bytes and the two bytes around it lie in one copy is a base run moved; any other touches a
+/// seam (the text's ends, new bytes, the boundary of two copies), and lies in the run characters
+/// around it, where the text is searched (from and to bytes that end runs, so what it finds is
+/// maximal). A seam's search ends before the next copy's first moved run and starts after the
+/// last copy's last one; two searches may overlap, and a run is listed once.
+class RunInheritance {
+public:
+    RunInheritance(std::string_view text, std::vector<TextRun>& out) : m_text(text), m_out(out) {}
+
+    /// Searches around the seam or new bytes [begin, end).
+    void search(std::size_t begin, std::size_t end)
+    {
+        while (begin > 0 && run_char(m_text[begin - 1])) --begin;
+        while (end < m_text.size() && run_char(m_text[end])) ++end;
+        begin = std::max(begin, m_searched);
+        if (begin >= end) return;
+        std::vector<TextRun> found;
+        Listing l{found, begin};
+        runs(m_text.substr(begin, end - begin), min_hex_run, list_run, &l);
+        for (const TextRun& r : found)
+            if (m_out.empty() || r.begin >= m_out.back().end) m_out.push_back(r); // a run the last search cut is listed whole already
+        m_searched = end;
+    }
+    /// Moves the base runs copy `c` holds with the bytes around them.
+    void move(const std::vector<TextRun>& base, const Copy& c)
+    {
+        auto it = std::upper_bound(base.begin(), base.end(), c.from, [](std::size_t at, const TextRun& r) { return at < r.begin; });
+        for (; it != base.end() && it->end < c.from + c.length; ++it)
+            m_out.push_back({static_cast<std::uint32_t>(it->begin - c.from + c.to), static_cast<std::uint32_t>(it->end - c.from + c.to)});
+    }
+
+private:
+    std::string_view m_text;
+    std::vector<TextRun>& m_out;
+    std::size_t m_searched = 0; // the text before this was searched
+};
+
 std::vector<TextRun> inherited_runs(std::string_view text, const Lineage& lineage)
 {
     std::vector<TextRun> out;
-    std::vector<std::pair<std::size_t, std::size_t>> searched;
-    const auto search = [&](std::size_t begin, std::size_t end) {
-        while (begin > 0 && run_char(text[begin - 1])) --begin;
-        while (end < text.size() && run_char(text[end])) ++end;
-        if (!searched.empty() && begin <= searched.back().second) searched.back().second = std::max(searched.back().second, end);
-        else searched.emplace_back(begin, end);
-    };
+    RunInheritance runs_of(text, out);
     std::size_t covered = 0; // the first search starts at the text's start
-    const std::vector<TextRun>& base = lineage.base->runs;
     for (const Copy& c : lineage.copies) {
-        search(covered, c.to); // new bytes, or the seam of two copies
-        auto it = std::upper_bound(base.begin(), base.end(), c.from, [](std::size_t at, const TextRun& r) { return at < r.begin; });
-        for (; it != base.end() && it->end < c.from + c.length; ++it)
-            out.push_back({static_cast<std::uint32_t>(it->begin - c.from + c.to), static_cast<std::uint32_t>(it->end - c.from + c.to)});
+        runs_of.search(covered, c.to); // new bytes, or the seam of two copies
+        runs_of.move(lineage.base->runs, c);
         covered = c.to + c.length;
     }
-    search(covered, text.size());
-    for (const auto& [begin, end] : searched) {
-        Listing l{out, begin};
-        runs(text.substr(begin, end - begin), min_hex_run, list_run, &l);
-    }
-    std::sort(out.begin(), out.end(), [](const TextRun& a, const TextRun& b) { return a.begin < b.begin; });
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    runs_of.search(covered, text.size());
     return out;
 }
 
