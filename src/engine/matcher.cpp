@@ -218,15 +218,15 @@ namespace {
 std::vector<std::size_t> keyword_anchors(const std::string& regex, const std::vector<std::string>& keywords)
 {
     bool caseless = false;
-    const std::string literal = leading_literal(regex, caseless);
     const auto lower = [](std::string t) {
         for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         return t;
     };
+    const std::string literal = lower(leading_literal(regex, caseless));
     std::vector<std::size_t> offsets;
     for (const std::string& kw : keywords) {
         const std::string k = lower(kw);
-        const std::size_t at = lower(literal).find(k);
+        const std::size_t at = literal.find(k);
         if (k.empty() || at == std::string::npos || (caseless && k.find_first_of("ks") != std::string::npos)) return {};
         offsets.push_back(at);
     }
@@ -399,13 +399,13 @@ void Matcher::Impl::inherited_hits(std::string_view text, const Lineage& lineage
     const std::vector<KeywordHit>& base = lineage.base->hits;
     std::size_t covered = 0; // the end of the copies so far
     for (const Copy& c : lineage.copies) {
-        if (c.to > covered || c.to > 0) search(covered, c.to); // new bytes, or the seam of two copies
+        if (c.to > 0) search(covered, c.to); // new bytes, or the seam of two copies
         auto it = std::upper_bound(base.begin(), base.end(), c.from, [](std::size_t at, const KeywordHit& h) { return at < h.end; });
         for (; it != base.end() && it->end <= c.from + c.length; ++it)
             if (it->end - keyword_list[it->keyword].size() >= c.from) hits.push_back({it->keyword, static_cast<std::uint32_t>(it->end - c.from + c.to)});
         covered = c.to + c.length;
     }
-    if (covered < text.size() || lineage.copies.empty()) search(covered, text.size());
+    if (covered < text.size()) search(covered, text.size()); // a text is never empty here (find)
     for (const Window& w : searched) hs->match(text.substr(w.begin, w.end - w.begin), w.begin, hits);
 }
 #endif

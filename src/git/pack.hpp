@@ -19,6 +19,8 @@
 
 #include "git/repository.hpp"
 
+#include <secretscan/engine/lineage.hpp>
+
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -80,10 +82,9 @@ private:
     std::vector<std::unique_ptr<Pack>> m_packs;
 };
 
-/// A copy instruction of a git delta: `length` bytes of the result at `to` are the base's at `from`.
-struct DeltaCopy {
-    std::uint64_t to = 0, from = 0, length = 0;
-};
+/// A copy instruction of a git delta: `length` bytes of the result at `to` are the base's at
+/// `from` (the engine's Copy, which a blob's Lineage lists).
+using DeltaCopy = secretscan::Copy;
 
 /// One worker's reader: objects by id, from the packs or (for the rest) through libgit2, with a
 /// cache of recently resolved objects (bounded by `cache_bytes`) so that a delta chain's bases

@@ -178,7 +178,7 @@ void read_blob(git::ObjectReader& reader, const Change& c, ChunkReader& out, boo
     if (facts && blob.place) {
         if (base) {
             lineage.base = base.get();
-            for (const git::DeltaCopy& d : *blob.copies) lineage.copies.push_back({d.to, d.from, d.length});
+            lineage.copies = *blob.copies;
         }
         chunk.lineage = &lineage;
     }
