@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -285,6 +286,34 @@ void ScanCache::close() noexcept
     m_commits.clear();
 }
 
+void ScanCache::Entries::add(std::string_view key, std::string_view value)
+{
+    rows.push_back({bytes.size(), static_cast<std::uint32_t>(key.size()), static_cast<std::uint32_t>(value.size())});
+    bytes.append(key).append(value);
+}
+
+void ScanCache::Entries::sort()
+{
+    const auto key = [this](const Row& r) { return std::string_view(bytes).substr(r.at, r.key_size); };
+    if (!std::is_sorted(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); }))
+        std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
+}
+
+bool ScanCache::Entries::find(std::string_view key, std::string_view& value) const
+{
+    const std::string_view all(bytes);
+    const auto it = std::lower_bound(rows.begin(), rows.end(), key, [&](const Row& r, std::string_view k) { return all.substr(r.at, r.key_size) < k; });
+    if (it == rows.end() || all.substr(it->at, it->key_size) != key) return false;
+    value = all.substr(it->at + it->key_size, it->value_size);
+    return true;
+}
+
+void ScanCache::Entries::clear()
+{
+    bytes.clear();
+    rows.clear();
+}
+
 void ScanCache::attach(const std::string& git_dir)
 {
     if (!m_git_dir.empty()) return;
@@ -297,6 +326,26 @@ void ScanCache::attach(const std::string& git_dir)
     }
     const std::string canonical = fs::weakly_canonical(git_dir, ec).string();
     m_file = (fs::path(m_dir) / ("history-" + sha256_hex(canonical.empty() ? git_dir : canonical).substr(0, 16) + ".sqlite")).string();
+    m_loader = std::thread([this] { open_and_load(); });
+}
+
+void ScanCache::ready() const
+{
+    std::call_once(m_loaded, [this] {
+        if (m_loader.joinable()) m_loader.join();
+        for (const std::string& w : m_load_warnings) m_warn(w);
+    });
+}
+
+bool ScanCache::active() const
+{
+    ready();
+    return m_db != nullptr;
+}
+
+void ScanCache::open_and_load()
+{
+    std::error_code ec;
     for (int attempt = 0; attempt < 2; ++attempt) {
         try {
             open_file(m_file);
@@ -308,10 +357,10 @@ void ScanCache::attach(const std::string& git_dir)
             const auto* db = dynamic_cast<const DbError*>(&e);
             close();
             if ((db && !db->damaged) || attempt == 1) {
-                m_warn("cannot use the cache " + m_file + " (" + e.what() + "): scanning without the cache");
+                m_load_warnings.push_back("cannot use the cache " + m_file + " (" + e.what() + "): scanning without the cache");
                 return;
             }
-            m_warn("the cache " + m_file + " is damaged (" + e.what() + "): deleted, built anew");
+            m_load_warnings.push_back("the cache " + m_file + " is damaged (" + e.what() + "): deleted, built anew");
             for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(m_file + suffix, ec);
         }
     }
@@ -363,17 +412,20 @@ void ScanCache::load()
     }
     Stmt scans(m_db, "SELECT key, value FROM scans WHERE scope = ?");
     scans.bind(1, m_scope_id);
-    while (scans.step()) m_scans.emplace(scans.blob(0), unsealed(scans.blob(0), scans.blob(1)));
+    while (scans.step()) m_scans.add(scans.blob(0), unsealed(scans.blob(0), scans.blob(1)));
     Stmt commits(m_db, "SELECT key, value FROM commits");
-    while (commits.step()) m_commits.emplace(commits.blob(0), unsealed(commits.blob(0), commits.blob(1)));
+    while (commits.step()) m_commits.add(commits.blob(0), unsealed(commits.blob(0), commits.blob(1)));
+    m_scans.sort(); // SQLite reads a WITHOUT ROWID table in key order: sorted already
+    m_commits.sort();
 }
 
 bool ScanCache::find(std::string_view key, const std::string& path, const std::string& name, CachedScan& out) const
 {
-    const auto it = m_scans.find(std::string(key));
-    if (it == m_scans.end()) return false;
+    ready();
+    std::string_view value;
+    if (!m_scans.find(key, value)) return false;
     try {
-        decode(it->second, path, name, out);
+        decode(value, path, name, out);
     } catch (const json::exception&) { // the checksum held: written by another format; scanned again
         out = CachedScan{};
         return false;
@@ -381,14 +433,15 @@ bool ScanCache::find(std::string_view key, const std::string& path, const std::s
     return true;
 }
 
-const std::string* ScanCache::find_commit(std::string_view key) const
+bool ScanCache::find_commit(std::string_view key, std::string_view& bytes) const
 {
-    const auto it = m_commits.find(std::string(key));
-    return it == m_commits.end() ? nullptr : &it->second;
+    ready();
+    return m_commits.find(key, bytes);
 }
 
 void ScanCache::store(std::string_view key, const std::string& name, const CachedScan& scan)
 {
+    ready();
     for (const Skipped& k : scan.skipped)
         if (k.failed) return;
     queue(false, std::string(key), encode(scan, name));
@@ -396,6 +449,7 @@ void ScanCache::store(std::string_view key, const std::string& name, const Cache
 
 void ScanCache::store_commit(std::string_view key, std::string bytes)
 {
+    ready();
     queue(true, std::string(key), std::move(bytes));
 }
 
@@ -415,6 +469,7 @@ void ScanCache::queue(bool commit, std::string key, std::string value)
 
 void ScanCache::flush()
 {
+    ready();
     Pending rest;
     {
         std::lock_guard lock(m_mutex);

@@ -1,5 +1,7 @@
 #include "git/pack.hpp"
 
+#include "git/bytes.hpp"
+
 #include <libdeflate.h>
 
 #include <algorithm>
@@ -12,18 +14,6 @@
 namespace secretscan::git {
 
 namespace {
-
-std::uint32_t be32(const unsigned char* p) noexcept
-{
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
-}
-
-std::uint64_t be64(const unsigned char* p) noexcept
-{
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_bswap64(v);
-}
 
 [[noreturn]] void corrupt(const std::string& where, const std::string& what)
 {
@@ -39,17 +29,6 @@ struct Place {
 [[noreturn]] void corrupt(const Place& where, const std::string& what)
 {
     corrupt(where.pack + " at offset " + std::to_string(where.offset), what);
-}
-
-/// Reads exactly `n` bytes at `offset` of `fd` into `out`; false on a short read or an error.
-bool read_at(int fd, std::uint64_t offset, std::size_t n, char* out) noexcept
-{
-    while (n > 0) {
-        const ssize_t got = ::pread(fd, out, n, static_cast<off_t>(offset));
-        if (got <= 0) return false;
-        out += got, n -= static_cast<std::size_t>(got), offset += static_cast<std::uint64_t>(got);
-    }
-    return true;
 }
 
 } // namespace
@@ -81,12 +60,8 @@ namespace {
 /// Throws Error(runtime) for one that is truncated or inconsistent.
 bool read_index(const std::string& idx_path, PackSet::Pack& p, std::string& why)
 {
-    std::error_code ec;
-    std::vector<unsigned char> idx(std::filesystem::file_size(idx_path, ec));
-    const int fd = ec ? -1 : ::open(idx_path.c_str(), O_RDONLY | O_CLOEXEC);
-    const bool ok = fd >= 0 && read_at(fd, 0, idx.size(), reinterpret_cast<char*>(idx.data()));
-    if (fd >= 0) ::close(fd);
-    if (!ok) corrupt(idx_path, "cannot be read");
+    std::vector<unsigned char> idx;
+    if (!read_whole(idx_path, idx)) corrupt(idx_path, "cannot be read");
     if (idx.size() < 8 + 1024 || std::memcmp(idx.data(), "\377tOc", 4) != 0 || be32(&idx[4]) != 2) {
         why = "not a version 2 pack index";
         return false;

@@ -83,6 +83,7 @@ struct HistorySource::State {
     std::vector<git::Repository> pool; // one handle per worker: libgit2 objects are not shared across threads
     std::unique_ptr<git::PackSet> packs;                     // the repository's packs, read by every worker
     std::vector<std::unique_ptr<git::ObjectReader>> readers; // one per worker, over its handle
+    std::unique_ptr<git::CommitGraph> graph;                 // git's commit-graph, when the repository has one
     FactCache facts;                                           // shared by the workers
     Shapes shapes;                     // each listed commit's tree, parents and time, read once (the walk and refs_reaching)
     OidSet shallow;
@@ -138,6 +139,9 @@ struct HistorySource::State {
         if (!readers[w]) readers[w] = std::make_unique<git::ObjectReader>(*packs, worker_repo(w), std::size_t{8} << 20);
         return *readers[w];
     }
+
+    /// Where the walk reads commits: the commit-graph, then worker 0's reader.
+    CommitSource commit_source() { return {&reader(0), graph.get()}; }
 };
 
 namespace {
@@ -336,7 +340,7 @@ private:
         used.erase(std::unique(used.begin(), used.end()), used.end());
         std::vector<git_oid> ids;
         for (const std::size_t i : used) ids.push_back(m_s.commits[i]);
-        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow, &m_s.reader(0), &m_s.shapes);
+        const auto refs = ids.empty() ? std::vector<std::vector<std::string>>{} : refs_reaching(m_s.repo.get(), ids, m_s.shallow, m_s.commit_source(), &m_s.shapes);
         for (std::size_t k = 0; k < m_findings.size(); ++k) {
             Finding& f = m_findings[k];
             const git_oid& id = m_s.commits[m_commits_of[k].front()];
@@ -450,7 +454,7 @@ void add_dangling_commits(HistorySource::State& s, const OdbObjects& objects, Sc
     summary.notes.push_back("--all-objects: " + std::to_string(tips.size() - 1) + " commits no ref reaches");
     if (tips.size() == 1) return;
     std::vector<NamedTag> none;
-    s.commits = list_commits(s.repo.get(), tips, s.shallow, none, &s.reader(0), &s.shapes);
+    s.commits = list_commits(s.repo.get(), tips, s.shallow, none, s.commit_source(), &s.shapes);
 }
 
 /// --all-objects, after the blobs of every commit and ref are known: each blob none of them
@@ -536,7 +540,10 @@ void open_repository(HistorySource::State& s, const std::string& dir, ScanSummar
     // and take it again all the time: 64 MiB.
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    s.packs = std::make_unique<git::PackSet>(std::string(git_repository_commondir(s.repo.get())) + "objects", summary.notes);
+    const std::string objects = std::string(git_repository_commondir(s.repo.get())) + "objects";
+    s.packs = std::make_unique<git::PackSet>(objects, summary.notes);
+    s.graph = std::make_unique<git::CommitGraph>(objects, summary.notes);
+    if (s.graph->size() > 0) summary.notes.push_back("commit-graph: " + std::to_string(s.graph->size()) + " commits read from it, not inflated");
     if (git_repository_is_shallow(s.repo.get()) == 1)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");
@@ -556,7 +563,7 @@ std::size_t HistorySource::list(ScanSummary& summary, unsigned threads)
         if (!blobs_of_object(m->repo.get(), r, m->loose)) ranges.push_back(r);
     const bool only_objects = !m_options.ranges.empty() &&
                               std::all_of(ranges.begin(), ranges.end(), [](const std::string& r) { return r.rfind('^', 0) == 0; });
-    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags, &m->reader(0), &m->shapes);
+    if (!only_objects) m->commits = list_commits(m->repo.get(), ranges, m->shallow, m->tags, m->commit_source(), &m->shapes);
     const bool all_objects = m_options.all_objects && m_options.ranges.empty() && !m_options.since && !m_options.until;
     const OdbObjects objects = all_objects ? odb_objects(m->repo.get()) : OdbObjects{};
     if (all_objects) add_dangling_commits(*m, objects, summary);

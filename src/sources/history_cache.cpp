@@ -62,8 +62,8 @@ CommitWork cached_commit_work(ScanCache* cache, const git_oid& id, bool boundary
 {
     if (!cache || !cache->active()) return inspect();
     const std::string key = "C" + raw(id) + (boundary ? "S" : "-");
-    if (const std::string* bytes = cache->find_commit(key))
-        if (auto changes = decode(*bytes)) {
+    if (std::string_view bytes; cache->find_commit(key, bytes))
+        if (auto changes = decode(bytes)) {
             hits.fetch_add(1, std::memory_order_relaxed);
             return CommitWork{std::move(*changes), {}};
         }

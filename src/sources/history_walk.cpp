@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cctype>
+#include <cinttypes>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -134,16 +136,25 @@ struct RawCommit {
     std::int64_t time = 0; ///< the committer's, seconds since 1970 (git_commit_time)
 };
 
-/// The time of a raw commit's committer line ("committer NAME <EMAIL> SECONDS ZONE"), or 0.
-std::int64_t committer_time(std::string_view c)
+/// The committer time of raw commit `c` as git reads it (commit.c, parse_commit_date), which is
+/// what its commit-graph holds: the line after the parents must be "author ...", the next
+/// "committer ..."; the time is what follows the last '>' of that line and its blanks, read as
+/// strtoumax does (a '-' wraps around), kept to its low 34 bits as the graph keeps it; 0 when a
+/// line is missing or no digit follows. `at`: where the parent lines end.
+std::int64_t committer_time(std::string_view c, std::size_t at)
 {
-    const std::size_t line = c.find("\ncommitter ");
-    if (line == std::string_view::npos) return 0;
-    const std::size_t end = c.find('\n', line + 1), gt = c.rfind('>', end);
-    if (gt == std::string_view::npos || gt < line) return 0;
-    std::int64_t t = 0;
-    for (std::size_t i = gt + 2; i < c.size() && c[i] >= '0' && c[i] <= '9'; ++i) t = t * 10 + (c[i] - '0');
-    return t;
+    if (c.substr(at, 6) != "author") return 0;
+    const std::size_t line = c.find('\n', at);
+    if (line == std::string_view::npos || c.substr(line + 1, 9) != "committer") return 0;
+    const std::size_t eol = c.find('\n', line + 1);
+    if (eol == std::string_view::npos) return 0;
+    std::size_t date = eol;
+    while (date > line + 1 && c[date - 1] != '>') --date;
+    if (date == line + 1) return 0;
+    while (date < eol && (c[date] == ' ' || c[date] == '\t' || c[date] == '\r')) ++date;
+    if (date == eol || (!std::isdigit(static_cast<unsigned char>(c[date])) && c[date] != '-')) return 0;
+    const std::string digits(c.substr(date, eol - date));
+    return static_cast<std::int64_t>(std::strtoumax(digits.c_str(), nullptr, 10) & 0x3ffffffffull);
 }
 
 RawCommit parse_commit(git::ObjectReader& reader, const git_oid& id)
@@ -153,13 +164,14 @@ RawCommit parse_commit(git::ObjectReader& reader, const git_oid& id)
     RawCommit out;
     if (c.substr(0, 5) != "tree " || c.size() < 46 || git_oid_fromstrn(&out.tree, c.data() + 5, GIT_OID_HEXSZ) != 0)
         throw Error(ErrorKind::runtime, "read commit " + git::to_hex(id) + ": no tree line (the repository is damaged)");
-    for (std::size_t at = 46; c.substr(at, 7) == "parent " && c.size() >= at + 48; at += 48) {
+    std::size_t at = 46;
+    for (; c.substr(at, 7) == "parent " && c.size() >= at + 48; at += 48) {
         git_oid p;
         if (git_oid_fromstrn(&p, c.data() + at + 7, GIT_OID_HEXSZ) != 0)
             throw Error(ErrorKind::runtime, "read commit " + git::to_hex(id) + ": malformed parent line (the repository is damaged)");
         out.parents.push_back(p);
     }
-    out.time = committer_time(c);
+    out.time = committer_time(c, at);
     return out;
 }
 
@@ -170,12 +182,14 @@ struct Node {
     git_oid tree;
 };
 
-Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& id, const OidSet& shallow, const Shapes* shapes = nullptr)
+Node load_node(git_repository* repo, const CommitSource& from, const git_oid& id, const OidSet& shallow, const Shapes* shapes = nullptr)
 {
     if (const auto it = shapes ? shapes->find(id) : Shapes::const_iterator(); shapes && it != shapes->end())
         return {id, it->second.time, it->second.parents, it->second.tree};
-    if (reader) {
-        RawCommit raw = parse_commit(*reader, id);
+    if (git::CommitGraph::Commit c; from.graph && from.graph->find(id, c))
+        return {id, c.time, shallow.count(id) ? std::vector<git_oid>{} : std::move(c.parents), c.tree};
+    if (from.reader) {
+        RawCommit raw = parse_commit(*from.reader, id);
         return {id, raw.time, shallow.count(id) ? std::vector<git_oid>{} : std::move(raw.parents), raw.tree};
     }
     const git::Commit c = git::lookup_commit(repo, id, git::to_hex(id));
@@ -186,7 +200,7 @@ Node load_node(git_repository* repo, git::ObjectReader* reader, const git_oid& i
 }
 
 /// The commits reachable from `t.include` but not from `t.exclude`, with their index by id.
-std::vector<Node> reachable(git_repository* repo, git::ObjectReader* reader, const Tips& t, const OidSet& shallow,
+std::vector<Node> reachable(git_repository* repo, const CommitSource& from, const Tips& t, const OidSet& shallow,
                             OidMap<std::size_t>& index, const Shapes* shapes = nullptr)
 {
     OidSet hidden;
@@ -194,7 +208,7 @@ std::vector<Node> reachable(git_repository* repo, git::ObjectReader* reader, con
         const git_oid id = stack.back();
         stack.pop_back();
         if (!hidden.insert(id).second) continue;
-        for (const git_oid& p : load_node(repo, reader, id, shallow).parents) stack.push_back(p);
+        for (const git_oid& p : load_node(repo, from, id, shallow).parents) stack.push_back(p);
     }
     std::vector<Node> nodes;
     for (std::vector<git_oid> stack = t.include; !stack.empty();) {
@@ -202,7 +216,7 @@ std::vector<Node> reachable(git_repository* repo, git::ObjectReader* reader, con
         stack.pop_back();
         if (hidden.count(id) || index.count(id)) continue;
         index.emplace(id, nodes.size());
-        nodes.push_back(load_node(repo, reader, id, shallow, shapes));
+        nodes.push_back(load_node(repo, from, id, shallow, shapes));
         for (const git_oid& p : nodes.back().parents) stack.push_back(p);
     }
     return nodes;
@@ -265,11 +279,11 @@ void add_bases(git_repository* repo, git_tree* base, CommitWork& work)
 } // namespace
 
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
-                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader, Shapes* shapes)
+                                  std::vector<NamedTag>& named_tags, const CommitSource& from, Shapes* shapes)
 {
     const Tips tips = resolve_ranges(repo, ranges, named_tags);
     OidMap<std::size_t> index;
-    std::vector<Node> nodes = reachable(repo, reader, tips, shallow, index);
+    std::vector<Node> nodes = reachable(repo, from, tips, shallow, index);
     std::vector<git_oid> order = parents_first(nodes, index);
     if (shapes)
         for (Node& n : nodes) shapes->insert_or_assign(n.id, CommitShape{n.tree, std::move(n.parents), n.time});
@@ -285,12 +299,12 @@ struct Graph {
     OidMap<std::size_t> index;
 };
 
-Graph commit_graph(git_repository* repo, git::ObjectReader* reader, const std::vector<git_oid>& tips, const OidSet& shallow,
+Graph commit_graph(git_repository* repo, const CommitSource& from, const std::vector<git_oid>& tips, const OidSet& shallow,
                    const Shapes* shapes)
 {
     OidMap<std::size_t> index;
     const Tips all{tips, {}};
-    const std::vector<Node> nodes = reachable(repo, reader, all, shallow, index, shapes);
+    const std::vector<Node> nodes = reachable(repo, from, all, shallow, index, shapes);
     const std::vector<git_oid> order = parents_first(nodes, index);
     Graph g;
     for (std::size_t i = order.size(); i-- > 0;) g.index.emplace(order[i], g.ids.size()), g.ids.push_back(order[i]);
@@ -304,7 +318,7 @@ Graph commit_graph(git_repository* repo, git::ObjectReader* reader, const std::v
 } // namespace
 
 std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow,
-                                                    git::ObjectReader* reader, const Shapes* shapes)
+                                                    const CommitSource& from, const Shapes* shapes)
 {
     std::vector<std::pair<std::string, git_oid>> refs;
     for_each_ref(repo, [&refs](git_reference* ref) {
@@ -312,7 +326,7 @@ std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const 
     });
     std::vector<git_oid> tips;
     for (const auto& r : refs) tips.push_back(r.second);
-    const Graph g = commit_graph(repo, reader, tips, shallow, shapes);
+    const Graph g = commit_graph(repo, from, tips, shallow, shapes);
     std::vector<std::vector<std::string>> out(targets.size());
     constexpr std::size_t pass = 1024;
     for (std::size_t first = 0; first < refs.size(); first += pass) {

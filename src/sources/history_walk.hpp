@@ -2,6 +2,7 @@
 // The history walk: which commits a history scan covers, in which order, and which (path, blob)
 // pairs each adds. Internal to sources/history.cpp and sources/push.cpp.
 
+#include "git/commit_graph.hpp"
 #include "git/pack.hpp"
 #include "git/repository.hpp"
 
@@ -40,25 +41,31 @@ using NamedTag = std::pair<std::string, git_oid>;
 /// first). Ranges as git log takes them ("A..B", "A...B", "^A", "B"); none means every ref and
 /// HEAD. Appends to `named_tags` the annotated tags a range names directly. Throws
 /// Error(usage) for a range that does not resolve, Error(runtime) for an unreadable commit.
-/// Commits are read through `reader` when given (a history scan's), else through libgit2.
-/// What the walk read of each listed commit goes into `shapes` when given.
+/// Commits are read as `from` says. What the walk read of each listed commit goes into `shapes`
+/// when given.
 struct CommitShape {
     git_oid tree{};
     std::vector<git_oid> parents; ///< as the scan sees them: none at a shallow boundary
     std::int64_t time = 0;        ///< committer time, seconds since the epoch
 };
 using Shapes = OidMap<CommitShape>;
+/// Where a walk reads a commit's tree, parents and time: from `graph` when it holds the commit,
+/// else through `reader` (a history scan's), else through libgit2. Both may be null.
+struct CommitSource {
+    git::ObjectReader* reader = nullptr;
+    const git::CommitGraph* graph = nullptr;
+};
 std::vector<git_oid> list_commits(git_repository* repo, const std::vector<std::string>& ranges, const OidSet& shallow,
-                                  std::vector<NamedTag>& named_tags, git::ObjectReader* reader = nullptr, Shapes* shapes = nullptr);
+                                  std::vector<NamedTag>& named_tags, const CommitSource& from = {}, Shapes* shapes = nullptr);
 
 /// For each of `targets`, the full names of the refs (branches, tags, remotes, stash, notes...)
 /// whose history holds it, sorted: what a responder must rewrite to remove a commit. Walks every
 /// commit the refs reach once (parents as the scan sees them: none at a shallow boundary) and
 /// propagates ref sets from children to parents, 1,024 refs per pass (the memory: 128 bytes per
-/// commit). Commits are read through `reader` when given, and not at all when `shapes` (what
-/// list_commits gave) holds them. Throws Error(runtime) for an unreadable commit.
+/// commit). Commits are read as `from` says, and not at all when `shapes` (what list_commits
+/// gave) holds them. Throws Error(runtime) for an unreadable commit.
 std::vector<std::vector<std::string>> refs_reaching(git_repository* repo, const std::vector<git_oid>& targets, const OidSet& shallow,
-                                                    git::ObjectReader* reader = nullptr, const Shapes* shapes = nullptr);
+                                                    const CommitSource& from = {}, const Shapes* shapes = nullptr);
 
 /// Every annotated or lightweight tag (refs/tags/*), for their messages. Throws Error(runtime).
 std::vector<NamedTag> all_tags(git_repository* repo);

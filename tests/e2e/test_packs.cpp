@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace testing;
@@ -108,4 +110,81 @@ TEST_CASE("history stops with the pack and offset when a packed object is damage
     CHECK(r.exit_code == 3);
     CHECK(r.err.find(path.substr(path.find(".git/")) + " at offset " + std::to_string(offset) + ": corrupt zlib stream") != std::string::npos);
     CHECK(r.err.find("git fsck") != std::string::npos);
+}
+
+namespace {
+/// main, then branches "late" (the AWS key at conf/k.env, committed at 2033-05-18) and "odd"
+/// (the same file in a commit whose committer date is "-5": git reads it as 2^34 - 5 seconds,
+/// later than "late"), three branches merged by one octopus merge, and "late" and "odd" merged
+/// back. Each step commits at a fixed date, so the order of the walk depends on the dates.
+void build_dated_history(const TempDir& d, const std::function<void()>& midway)
+{
+    git_init(d.path());
+    const auto commit = [&](const std::string& what, const std::string& date) {
+        sh("git add -A && GIT_COMMITTER_DATE='" + date + " +0000' git commit -qm '" + what + "'", d.path());
+    };
+    write_file(d / "README", "dated\n");
+    commit("base", "1400000000");
+    for (const std::string b : {"x1", "x2", "x3"}) {
+        sh("git checkout -qb " + b + " main", d.path());
+        write_file(d / (b + ".txt"), b + "\n");
+        commit("add " + b, "1400000100");
+    }
+    sh("git checkout -q main && GIT_COMMITTER_DATE='1400000200 +0000' git merge -q --no-edit x1 x2 x3", d.path());
+    midway();
+    sh("git checkout -qb late main", d.path());
+    write_file(d / "conf/k.env", "AWS_ACCESS_KEY_ID=" + aws_key + "\n");
+    commit("late", "2000000000");
+    sh("printf 'tree %s\\nparent %s\\nauthor A <a@example.com> 1500000000 +0000\\ncommitter A <a@example.com> -5 +0000\\n\\nodd\\n' "
+       "$(git rev-parse late^{tree}) $(git rev-parse main) | git hash-object -t commit -w --stdin --literally > .git/odd-id",
+       d.path());
+    sh("git branch odd $(cat .git/odd-id) && git checkout -q main && GIT_COMMITTER_DATE='2100000000 +0000' git merge -q --no-edit late odd",
+       d.path());
+}
+
+std::string commit_graph_note(const std::string& err)
+{
+    const std::size_t at = err.find("secretscan: commit-graph: ");
+    return at == std::string::npos ? "" : err.substr(at, err.find('\n', at) - at);
+}
+} // namespace
+
+TEST_CASE("history reads commits from git's commit-graph, one file or a split chain, and the report stays the same", "[pack-files]")
+{
+    const TempDir d;
+    build_dated_history(d, [&] { sh("git commit-graph write --reachable --split", d.path()); });
+    const Locs expected{"conf/k.env:1:19:aws-access-key-id@late"};
+    const std::string commits = git({"rev-list", "--all", "--count"}, d.path()).out;
+    REQUIRE(commits == "8\n"); // base, x1-x3, the octopus merge, late, odd, the last merge
+    sh("git commit-graph write --reachable --split=no-merge", d.path());
+    REQUIRE(read_file(d / ".git/objects/info/commit-graphs/commit-graph-chain").size() == 2 * 41); // two layers
+    auto verbose = secretscan({"-v", "history"}, d.path());
+    CHECK(commit_graph_note(verbose.err) == "secretscan: commit-graph: 8 commits read from it, not inflated");
+    CHECK(history_findings(d) == expected);
+    sh("git commit-graph write --reachable", d.path()); // one file
+    REQUIRE(std::filesystem::exists(d / ".git/objects/info/commit-graph"));
+    verbose = secretscan({"-v", "history"}, d.path());
+    CHECK(commit_graph_note(verbose.err) == "secretscan: commit-graph: 8 commits read from it, not inflated");
+    CHECK(history_findings(d) == expected);
+    sh("rm -rf .git/objects/info/commit-graph*", d.path()); // none: every commit inflated, same order
+    CHECK(commit_graph_note(secretscan({"-v", "history"}, d.path()).err).empty());
+    CHECK(history_findings(d) == expected);
+}
+
+TEST_CASE("history passes over a damaged commit-graph with a note and reads the commits instead", "[pack-files]")
+{
+    TempDir d;
+    build_dated_history(d, [] {});
+    sh("git commit-graph write --reachable && chmod u+w .git/objects/info/commit-graph", d.path());
+    const std::string file = d / ".git/objects/info/commit-graph";
+    {
+        std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-30, std::ios::end); // the last commit's entry, before the checksum
+        f.write("\x01", 1);
+    }
+    const auto r = secretscan({"-v", "history"}, d.path());
+    CHECK(r.err.find("secretscan: " + file + ": checksum mismatch (damaged or torn); the commits it holds are read from the object database\n") !=
+          std::string::npos);
+    CHECK(commit_graph_note(r.err).empty());
+    CHECK(history_findings(d) == Locs{"conf/k.env:1:19:aws-access-key-id@late"});
 }

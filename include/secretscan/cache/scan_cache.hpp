@@ -17,7 +17,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <thread>
 #include <vector>
 
 struct sqlite3;
@@ -62,7 +62,9 @@ std::string scan_fingerprint(const std::vector<Rule>& rules, const std::vector<R
 /// transaction each, so a crash loses at most the last batch.
 ///
 /// Thread-safety: attach() on one thread before the scan; then find, store, find_commit and
-/// store_commit from any number of threads at once; flush() after them.
+/// store_commit from any number of threads at once; flush() after them. attach() returns at
+/// once and loads on a thread of its own; every other call waits for that load first (a
+/// history scan lists its commits meanwhile), and the load's warnings are said then.
 class ScanCache {
 public:
     using Warn = std::function<void(const std::string&)>;
@@ -72,11 +74,12 @@ public:
     ScanCache& operator=(const ScanCache&) = delete;
 
     /// Opens the file of the repository whose git folder is `git_dir` and loads its entries of
-    /// this scope into memory. A second call (another source on the same repository) does
-    /// nothing. After a failure the cache stays inactive: every find misses, store does nothing.
+    /// this scope into memory, on a thread of its own. A second call (another source on the
+    /// same repository) does nothing. After a failure the cache stays inactive: every find
+    /// misses, store does nothing.
     void attach(const std::string& git_dir);
-    /// Whether attach() succeeded.
-    bool active() const noexcept { return m_db != nullptr; }
+    /// Whether attach() succeeded (waits for its load).
+    bool active() const;
     /// The database file ("" before attach()).
     const std::string& file() const noexcept { return m_file; }
 
@@ -86,8 +89,9 @@ public:
     /// Stores `scan` under `key`; `name` is what its skipped inputs and drop lines are named
     /// after (stored without it). A scan whose reading failed (Skipped::failed) is not stored.
     void store(std::string_view key, const std::string& name, const CachedScan& scan);
-    /// A commit's stored bytes (history_cache.hpp encodes them), or null.
-    const std::string* find_commit(std::string_view key) const;
+    /// A commit's stored bytes (history_cache.hpp encodes them) into `bytes`, valid while the
+    /// cache lives; false when absent.
+    bool find_commit(std::string_view key, std::string_view& bytes) const;
     void store_commit(std::string_view key, std::string bytes);
     /// Writes what store and store_commit hold back.
     void flush();
@@ -96,6 +100,21 @@ private:
     struct Pending {
         std::vector<std::pair<std::string, std::string>> scans, commits;
     };
+    /// Keys and values read from one table, sorted by key; the bytes in one block.
+    struct Entries {
+        struct Row {
+            std::size_t at;                     // the key's first byte in `bytes`; its value follows it
+            std::uint32_t key_size, value_size; // bytes
+        };
+        std::string bytes;
+        std::vector<Row> rows;
+        void add(std::string_view key, std::string_view value);
+        void sort(); ///< by key, when rows were added out of order
+        bool find(std::string_view key, std::string_view& value) const; ///< false when absent
+        void clear();
+    };
+    void open_and_load();
+    void ready() const; ///< waits for attach()'s load and says its warnings
     void open_file(const std::string& path);
     void load();
     void close() noexcept;
@@ -106,7 +125,10 @@ private:
     Warn m_warn;
     sqlite3* m_db = nullptr;
     std::int64_t m_scope_id = 0;
-    std::unordered_map<std::string, std::string> m_scans, m_commits; // key -> value, loaded by attach()
+    Entries m_scans, m_commits; // loaded by attach()
+    mutable std::thread m_loader;                    // attach()'s load
+    mutable std::once_flag m_loaded;                 // ready() joined it
+    mutable std::vector<std::string> m_load_warnings; // said by ready()
     std::mutex m_mutex;                                              // guards m_pending
     Pending m_pending;
     std::mutex m_db_mutex; // one writer at a time; a worker that fills a batch writes it, the others queue on
