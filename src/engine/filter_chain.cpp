@@ -140,12 +140,6 @@ std::string not_a_literal(const Rule& rule, const MatchView& m)
     return "";
 }
 
-/// The path step: a rule with `paths` reports only in files that match one of them.
-std::optional<Drop> outside_paths(const Rule& rule, std::string_view path)
-{
-    if (applies_to(rule, path)) return std::nullopt;
-    return Drop{FilterStep::path, "the rule applies only to files matching its paths"};
-}
 
 /// A key's words, lower-cased: split at every byte that is not a letter or digit and where a
 /// lower-case letter or digit is followed by an upper-case one (datadogApiKey: datadog, api, key).
@@ -192,9 +186,13 @@ struct FilterChain::Impl {
     }
 
     /// The path step: the rule's `paths` globs, then its path regex.
-    std::optional<Drop> outside(const Rule& rule, std::size_t i, std::string_view path) const
+    /// The path step: a rule with `paths` reports only in files that match one of them, one with
+    /// a path regex only in files it matches. `segments`: `path` split at '/', or null to split it
+    /// here when needed.
+    std::optional<Drop> outside(const Rule& rule, std::size_t i, std::string_view path, const std::vector<std::string>* segments = nullptr) const
     {
-        if (auto drop = outside_paths(rule, path)) return drop;
+        if (!path_globs[i].empty() && !any_glob_matches(path_globs[i], segments ? *segments : split_nonempty(path, "/")))
+            return Drop{FilterStep::path, "the rule applies only to files matching its paths"};
         if (const RE2* re = path_regexes[i].get(); re && !RE2::PartialMatch(path, *re))
             return Drop{FilterStep::path, "the path does not match the rule's path regex '" + rule.path_regex + "'"};
         return std::nullopt;
@@ -212,6 +210,7 @@ struct FilterChain::Impl {
     std::vector<ExtractorFn> extractors; // rule index -> extractor or nullptr
     std::vector<std::unique_ptr<RE2>> secret_regexes;
     std::vector<std::unique_ptr<RE2>> path_regexes; // rule index -> its path_regex compiled; null: none
+    std::vector<std::vector<Glob>> path_globs;      // rule index -> its paths compiled; none: every path
 
     std::optional<Drop> allowlisted(const Finding& f) const;
 };
@@ -226,6 +225,7 @@ FilterChain::FilterChain(const std::vector<Rule>& rules, FindingPolicy policy, b
         m_impl->validators.push_back(fn);
         m_impl->extractors.push_back(r.extract.empty() ? nullptr : find_extractor(r.extract));
         m_impl->path_regexes.push_back(r.path_regex.empty() ? nullptr : std::make_unique<RE2>(r.path_regex, re2_options()));
+        m_impl->path_globs.emplace_back(r.paths.begin(), r.paths.end());
         if (!r.path_regex.empty() && !m_impl->path_regexes.back()->ok())
             throw Error(ErrorKind::config, to_string(r.mark) + ": rule " + r.id + ": path regex: " + m_impl->path_regexes.back()->error());
         if (r.kind == RuleKind::token && r.origin != RuleOrigin::git_secrets) {
@@ -317,9 +317,10 @@ std::optional<Drop> FilterChain::validate(std::size_t rule, std::string_view sec
 std::string FilterChain::path_key(std::string_view path) const
 {
     std::string key{is_lockfile(path) ? 'L' : '-', code_file(path) ? 'C' : '-', path.ends_with(".properties") ? 'P' : '-'};
+    const std::vector<std::string> segments = split_nonempty(path, "/");
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         if (m_rules[i].paths.empty() && !m_impl->path_regexes[i]) continue;
-        key += m_impl->outside(m_rules[i], i, path) ? '0' : '1';
+        key += m_impl->outside(m_rules[i], i, path, &segments) ? '0' : '1';
     }
     return key;
 }

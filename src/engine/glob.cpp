@@ -4,49 +4,50 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace secretscan {
 
 namespace {
 
-/// fnmatch, without calling it for the two shapes most globs have: no wildcard (".npmrc"), equal
-/// strings; '*' then no wildcard ("*.yml"), the suffix, on a name not starting with '.' (as
-/// FNM_PERIOD wants).
-bool segment_match(const std::string& glob, const std::string& segment)
+/// The kind of glob segment `text` is: "**" (where segments are globs of a path), no wildcard,
+/// '*' then no wildcard, or anything else.
+Glob::Segment::Kind kind_of(const std::string& text, bool in_path)
 {
-    const std::size_t wild = glob.find_first_of("*?[\\");
-    if (wild == std::string::npos) return glob == segment;
-    if (wild == 0 && glob[0] == '*' && glob.find_first_of("*?[\\", 1) == std::string::npos)
-        return !segment.empty() && segment[0] != '.' && segment.size() >= glob.size() - 1 &&
-               segment.compare(segment.size() - (glob.size() - 1), glob.size() - 1, glob, 1) == 0;
-    return fnmatch(glob.c_str(), segment.c_str(), FNM_PERIOD) == 0;
+    if (in_path && text == "**") return Glob::Segment::any_depth;
+    const std::size_t wild = text.find_first_of("*?[\\");
+    if (wild == std::string::npos) return Glob::Segment::exact;
+    if (wild == 0 && text[0] == '*' && text.find_first_of("*?[\\", 1) == std::string::npos) return Glob::Segment::suffix;
+    return Glob::Segment::pattern;
 }
 
-/// Whether path segments `p` match glob segments `g`, where a "**" segment matches any number
-/// of path segments (none included) and any other one exactly one segment (segment_match).
-/// The classic wildcard walk: on a mismatch, only the last "**" seen takes one more segment, and
-/// earlier ones never need to (whatever they could take, the last one can take instead). So
-/// there is no recursion, and at most |g| x |p| segment comparisons, however many "**" the glob
-/// has (the recursive search this replaces took minutes for eight of them).
-bool segments_match(const std::vector<std::string>& g, const std::vector<std::string>& p)
+/// Whether path segments `p` match glob segments `g`, followed by one more "**" when `open_end`,
+/// where a "**" segment matches any number of path segments (none included) and any other one
+/// exactly one segment. The classic wildcard walk: on a mismatch, only the last "**" seen takes
+/// one more segment, and earlier ones never need to (whatever they could take, the last one can
+/// take instead). So there is no recursion, and at most |g| x |p| segment comparisons, however
+/// many "**" the glob has (the recursive search this replaces took minutes for eight of them).
+bool segments_match(const std::vector<Glob::Segment>& g, bool open_end, const std::vector<std::string>& p)
 {
     constexpr std::size_t none = static_cast<std::size_t>(-1);
+    const std::size_t n = g.size() + (open_end ? 1 : 0);
+    const auto star = [&](std::size_t i) { return i == g.size() || g[i].kind == Glob::Segment::any_depth; }; // i < n
     std::size_t gi = 0, pi = 0;
-    std::size_t star = none, star_pi = 0; // the last "**" seen, and the first path segment it did not take
+    std::size_t last = none, last_pi = 0; // the last "**" seen, and the first path segment it did not take
     while (pi < p.size()) {
-        if (gi < g.size() && g[gi] == "**") {
-            star = gi++, star_pi = pi;
-        } else if (gi < g.size() && segment_match(g[gi], p[pi])) {
+        if (gi < n && star(gi)) {
+            last = gi++, last_pi = pi;
+        } else if (gi < n && g[gi].matches(p[pi])) {
             ++gi, ++pi;
-        } else if (star != none) {
-            gi = star + 1, pi = ++star_pi; // the "**" takes one more segment
+        } else if (last != none) {
+            gi = last + 1, pi = ++last_pi; // the "**" takes one more segment
         } else {
             return false;
         }
     }
-    while (gi < g.size() && g[gi] == "**") ++gi;
-    return gi == g.size();
+    while (gi < n && star(gi)) ++gi;
+    return gi == n;
 }
 
 /// The end of the bracket expression opening at glob[open] (the index of its ']'), or npos.
@@ -99,17 +100,48 @@ bool glob_match(const std::string& glob, const std::string& path)
 
 bool glob_match(const std::string& glob, const std::vector<std::string>& p)
 {
-    if (glob.find('/') == std::string::npos) { // a name at any depth
-        for (const auto& seg : p)
-            if (segment_match(glob, seg)) return true;
-        return false;
+    return Glob(glob).matches(p);
+}
+
+bool Glob::Segment::matches(const std::string& segment) const
+{
+    switch (kind) {
+    case exact:
+        return text == segment;
+    case suffix: // "*.yml": fnmatch's answer without calling it (FNM_PERIOD: no leading '.')
+        return !segment.empty() && segment[0] != '.' && segment.size() >= text.size() - 1 &&
+               segment.compare(segment.size() - (text.size() - 1), text.size() - 1, text, 1) == 0;
+    case pattern:
+        return fnmatch(text.c_str(), segment.c_str(), FNM_PERIOD) == 0;
+    case any_depth:
+        break;
     }
-    std::vector<std::string> g = split_nonempty(glob, "/");
+    return false;
+}
+
+Glob::Glob(const std::string& glob) : m_name(glob.find('/') == std::string::npos)
+{
+    if (m_name) { // a name at any depth
+        m_segments.push_back({glob, kind_of(glob, false)});
+        return;
+    }
+    for (std::string& g : split_nonempty(glob, "/")) {
+        const Segment::Kind k = kind_of(g, true);
+        m_segments.push_back({std::move(g), k});
+    }
     // "dir/" or "dir/**": everything below; a trailing "**" already does that.
-    if (!glob.empty() && glob.back() == '/') g.push_back("**");
-    if (segments_match(g, p)) return true;
-    g.push_back("**"); // a folder glob covers what is inside it
-    return segments_match(g, p);
+    if (!glob.empty() && glob.back() == '/') m_segments.push_back({"**", Segment::any_depth});
+}
+
+bool Glob::matches(const std::vector<std::string>& p) const
+{
+    if (m_name) return std::any_of(p.begin(), p.end(), [this](const std::string& seg) { return m_segments[0].matches(seg); });
+    return segments_match(m_segments, true, p); // a folder glob covers what is inside it: one more "**"
+}
+
+bool any_glob_matches(const std::vector<Glob>& globs, const std::vector<std::string>& path_segments)
+{
+    return std::any_of(globs.begin(), globs.end(), [&](const Glob& g) { return g.matches(path_segments); });
 }
 
 } // namespace secretscan

@@ -176,7 +176,7 @@ struct Matcher::Impl {
     std::unique_ptr<RE2::Set> unfiltered;      // regexes of the rules without keywords
     std::vector<std::size_t> unfiltered_rules; // set index -> rule index
     std::vector<std::size_t> file_rules;       // rules with paths and no keywords: run on matching files
-    std::vector<bool> path_gated;              // rule index -> has paths
+    std::vector<std::vector<Glob>> path_globs; // rule index -> its paths, compiled (none: every path)
     std::uint64_t id = next_id++;              // distinct for every Matcher made (applies_here's cache)
     static inline std::atomic<std::uint64_t> next_id{1};
     std::vector<std::unique_ptr<CompiledRule>> compiled;
@@ -475,7 +475,7 @@ Matcher::Matcher(std::vector<Rule> rules) : m_rules(std::move(rules)), m_impl(st
                 throw Error(ErrorKind::config, where(m_rules[i]) + ": rule " + m_rules[i].id + ": detector '" + m_rules[i].detector +
                                                    "' is unknown or has no keywords to run around");
         }
-        m_impl->path_gated.push_back(!m_rules[i].paths.empty());
+        m_impl->path_globs.emplace_back(m_rules[i].paths.begin(), m_rules[i].paths.end());
         if (m_rules[i].keywords.empty() && !m_rules[i].paths.empty()) m_impl->file_rules.push_back(i);
         else if (m_rules[i].keywords.empty()) m_impl->add_unfiltered(i);
         else m_impl->add_keywords(i, index), m_impl->add_anchors(i, index);
@@ -528,21 +528,11 @@ void Matcher::find(std::string_view text, std::vector<RawMatch>& out, std::strin
         for (int k : direct) candidates.emplace_back(m_impl->unfiltered_rules[static_cast<std::size_t>(k)], std::vector<Window>{});
     }
     for (std::size_t r : m_impl->file_rules) candidates.emplace_back(r, std::vector<Window>{});
-    std::erase_if(candidates, [&](const auto& c) { return m_impl->path_gated[c.first] && !applies_here(c.first, path); });
+    std::erase_if(candidates, [&](const auto& c) { return !m_impl->path_globs[c.first].empty() && !applies_here(c.first, path); });
     std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < candidates.size(); ++i)
         if (i == 0 || candidates[i].first != candidates[i - 1].first) m_impl->run_rule(candidates[i].first, text, candidates[i].second, out);
 }
-
-namespace {
-
-/// Whether a path, split at '/', matches one of the rule's `paths` globs.
-bool matches_any_glob(const Rule& rule, const std::vector<std::string>& segments)
-{
-    return std::any_of(rule.paths.begin(), rule.paths.end(), [&segments](const std::string& g) { return glob_match(g, segments); });
-}
-
-} // namespace
 
 bool Matcher::applies_here(std::size_t rule, std::string_view path) const
 {
@@ -561,13 +551,13 @@ bool Matcher::applies_here(std::size_t rule, std::string_view path) const
         gates.applies.assign(m_rules.size(), -1);
     }
     signed char& a = gates.applies[rule];
-    if (a < 0) a = matches_any_glob(m_rules[rule], gates.segments) ? 1 : 0;
+    if (a < 0) a = any_glob_matches(m_impl->path_globs[rule], gates.segments) ? 1 : 0;
     return a == 1;
 }
 
 bool applies_to(const Rule& rule, std::string_view path)
 {
-    return rule.paths.empty() || matches_any_glob(rule, split_nonempty(path, "/"));
+    return rule.paths.empty() || any_glob_matches(std::vector<Glob>(rule.paths.begin(), rule.paths.end()), split_nonempty(path, "/"));
 }
 
 void Matcher::find_rule(std::size_t rule, std::string_view text, std::vector<RawMatch>& out) const
