@@ -319,6 +319,10 @@ void ScanCache::attach(const std::string& git_dir)
     if (!m_git_dir.empty()) return;
     m_git_dir = git_dir;
     std::error_code ec;
+    if (fs::exists(m_dir, ec) && !fs::is_directory(m_dir, ec)) {
+        m_warn("the cache folder " + m_dir + " is not a folder: scanning without the cache");
+        return;
+    }
     if (fs::create_directories(m_dir, ec)) fs::permissions(m_dir, fs::perms::owner_all, ec); // findings hold secrets
     if (ec || !fs::is_directory(m_dir, ec)) {
         m_warn("cannot create the cache folder " + m_dir + " (" + (ec ? ec.message() : "not a folder") + "): scanning without the cache");

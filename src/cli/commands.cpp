@@ -142,7 +142,8 @@ int history_command(const Args& a)
     HistorySource source(".", options);
     if (!a.shard.empty()) { // even 0/1: its report is a shard's, for report merge
         plan.report.shard = std::make_shared<ShardRecord>(
-            ShardRecord{options.shard_index, options.shard_count, rules_digest(plan.matcher->rules()), [&source] { return source.walk_digest(); }});
+            ShardRecord{options.shard_index, options.shard_count, rules_digest(plan.matcher->rules()),
+                        fingerprint("options", plan.finding_options), [&source] { return source.walk_digest(); }});
     }
     return report_scan(a, plan, source);
 }

@@ -216,6 +216,37 @@ int exit_code(const Args& a, const ScanSummary& s)
     return 3;
 }
 
+/// Appends each of `items` to `out`, NUL-terminated, after `label` and their count.
+void add_list(std::string& out, const char* label, const std::vector<std::string>& items)
+{
+    out += std::string(label) + ' ' + std::to_string(items.size()) + '\n';
+    for (const std::string& i : items) out += i + '\0';
+}
+
+/// A text naming everything besides the rules that decides which findings a scan reports: the
+/// policy's allowlists, baseline entries (and the day, when an entry expires), minimum
+/// confidence and the other allow checks' inputs (gitleaks allowlists and .gitleaksignore,
+/// git-secrets' allowed patterns), and --max-file-size. Shards whose texts differ are not merged.
+std::string finding_options(const FindingPolicy& policy, const ForeignRules& foreign, const Config& cfg, const GitSecretsConfig& gs,
+                            std::uint64_t max_file_size)
+{
+    std::string out = "confidence " + std::to_string(static_cast<int>(policy.min_confidence)) + " size " + std::to_string(max_file_size) + '\n';
+    add_list(out, "paths", policy.path_globs);
+    add_list(out, "secrets", policy.secret_regexes);
+    add_list(out, "stopwords", policy.stopwords);
+    add_list(out, "allowed", gs.allowed);
+    bool expiring = false;
+    for (const auto& [fp, expires] : policy.baseline) out += fp + ' ' + expires + '\n', expiring |= !expires.empty();
+    if (expiring) out += "today " + policy.today + '\n';
+    for (const GitleaksAllowlist& l : foreign.allowlists) {
+        out += "allowlist " + std::to_string(l.all) + ' ' + std::to_string(static_cast<int>(l.target)) + '\n';
+        for (const auto* list : {&l.commits, &l.paths, &l.regexes, &l.stopwords, &l.rules}) add_list(out, "-", *list);
+    }
+    std::string ignore;
+    if (!cfg.gitleaks_ignore.empty()) read_whole_file(cfg.gitleaks_ignore, ignore);
+    return out + "gitleaksignore " + ignore;
+}
+
 } // namespace
 
 Plan resolve(const Args& a, const std::string& command, Context context)
@@ -236,14 +267,17 @@ Plan resolve(const Args& a, const std::string& command, Context context)
         if (check) policy.allow.push_back(std::move(check));
     for (const std::string& note : ignore_notes) std::cerr << "secretscan: " << printable(note) << '\n';
     // Patterns a team added with `git secrets --add` keep working after it switches.
+    GitSecretsConfig gs;
     if (context != Context::packs_only) {
-        const GitSecretsConfig gs = load_git_secrets_config(".");
+        gs = load_git_secrets_config(".");
         for (Rule& r : git_secrets_rules(gs.patterns)) rules.push_back(std::move(r));
         if (auto check = allowed_patterns_check(std::make_shared<AllowedPatterns>(gs.allowed), false)) policy.allow.push_back(std::move(check));
     }
     if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
     Plan p;
     p.baselines = cfg.baselines;
+    p.finding_options = finding_options(policy, foreign, cfg, gs,
+                                        a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size));
     p.matcher = std::make_unique<Matcher>(std::move(rules));
     p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());

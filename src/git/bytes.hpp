@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace secretscan::git {
@@ -37,15 +38,16 @@ inline bool read_at(int fd, std::uint64_t offset, std::size_t n, char* out) noex
     return true;
 }
 
-/// The whole of file `path` into `out`; false when it cannot be opened or read to its end.
+/// The whole of regular file `path` into `out`; false when it is not a regular file (a folder,
+/// a FIFO) or cannot be opened or read to its end.
 inline bool read_whole(const std::string& path, std::vector<unsigned char>& out)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return false;
-    const off_t size = ::lseek(fd, 0, SEEK_END);
-    bool ok = size >= 0;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     if (ok) {
-        out.resize(static_cast<std::size_t>(size));
+        out.resize(static_cast<std::size_t>(st.st_size));
         ok = read_at(fd, 0, out.size(), reinterpret_cast<char*>(out.data()));
     }
     ::close(fd);

@@ -72,7 +72,7 @@ bool read_chunks(CommitGraph::Layer& l, std::string& why)
 /// Reads the graph file `path` into `l`; false with the reason.
 bool read_layer(const std::string& path, CommitGraph::Layer& l, std::string& why)
 {
-    if (!read_whole(path, l.bytes)) return why = "cannot be read", false;
+    if (!read_whole(path, l.bytes)) return why = "not a regular file, or it cannot be read", false;
     const auto& b = l.bytes;
     if (b.size() < 8 + 12 + hash_size || std::memcmp(b.data(), "CGPH", 4) != 0) return why = "not a commit-graph file", false;
     if (b[4] != 1) return why = "version " + std::to_string(b[4]) + " (this reader knows version 1)", false;
@@ -112,11 +112,15 @@ std::vector<std::string> graph_files(const std::string& objects_dir)
 CommitGraph::CommitGraph(const std::string& objects_dir, std::vector<std::string>& notes)
 {
     std::uint32_t total = 0;
-    for (const std::string& file : graph_files(objects_dir)) {
+    const std::vector<std::string> files = graph_files(objects_dir);
+    for (const std::string& file : files) {
         Layer l;
         std::string why;
         if (!read_layer(file, l, why) || !fits_on(l, m_layers, why)) { // the layers below stay good: none names one above
-            notes.push_back(file + ": " + why + "; the commits it holds are read from the object database");
+            const std::size_t above = files.size() - m_layers.size() - 1;
+            notes.push_back(file + ": " + why + "; the commits it holds" +
+                            (above ? " and those of the " + std::to_string(above) + " layer(s) above it" : std::string()) +
+                            " are read from the object database");
             return;
         }
         l.first = total;

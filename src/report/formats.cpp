@@ -92,6 +92,7 @@ nlohmann::json shard_json(const ReportOptions& o)
             {"command", o.command},
             {"redaction", o.redact ? (o.redact_percent < 0 ? std::string("default") : std::to_string(o.redact_percent) + "%") : std::string("off")},
             {"rules", o.shard->rules},
+            {"options", o.shard->options},
             {"history", o.shard->history ? o.shard->history() : std::string()}};
 }
 

@@ -95,6 +95,7 @@ void check_shards(std::vector<Shard>& shards)
             fail(s.name, "shard " + shard_name(s.record) + ", and " + first.name + " is shard " + shard_name(first.record) +
                              ": merge the shards of one run");
         for (const auto& [field, what] : {std::pair{"history", "history (commits, tags or refs)"}, std::pair{"rules", "rule set"},
+                                          std::pair{"options", "set of finding options (allowlists, baselines, --min-confidence, --max-file-size)"},
                                           std::pair{"command", "command"}, std::pair{"redaction", "redaction (--redact, --no-redact)"}})
             if (s.record.value(field, json()) != first.record.value(field, json()))
                 fail(s.name, std::string("another ") + what + " than " + first.name +

@@ -1,6 +1,7 @@
 #include <secretscan/error.hpp>
 #include <secretscan/sources/history.hpp>
 
+#include "git/config.hpp"
 #include "sources/history_cache.hpp"
 #include "sources/history_walk.hpp"
 #include "util/parallel.hpp"
@@ -524,6 +525,14 @@ std::string HistorySource::walk_digest() const
 
 namespace {
 
+/// Whether git reads the repository's commit-graph: core.commitGraph, true unless set false.
+bool commit_graph_enabled(git_repository* repo)
+{
+    const git::Config cfg = git::repository_config(repo);
+    int on = 1;
+    return git_config_get_bool(&on, cfg.get(), "core.commitGraph") != 0 || on != 0;
+}
+
 /// Opens the repository, its packs and a reader slot per worker; warns of a shallow one.
 void open_repository(HistorySource::State& s, const std::string& dir, ScanSummary& summary, unsigned threads)
 {
@@ -542,8 +551,12 @@ void open_repository(HistorySource::State& s, const std::string& dir, ScanSummar
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     const std::string objects = std::string(git_repository_commondir(s.repo.get())) + "objects";
     s.packs = std::make_unique<git::PackSet>(objects, summary.notes);
-    s.graph = std::make_unique<git::CommitGraph>(objects, summary.notes);
-    if (s.graph->size() > 0) summary.notes.push_back("commit-graph: " + std::to_string(s.graph->size()) + " commits read from it, not inflated");
+    if (commit_graph_enabled(s.repo.get())) {
+        s.graph = std::make_unique<git::CommitGraph>(objects, summary.notes);
+        if (s.graph->size() > 0) summary.notes.push_back("commit-graph: " + std::to_string(s.graph->size()) + " commits read from it, not inflated");
+    } else {
+        summary.notes.push_back("core.commitGraph is false: the commit-graph is not read (as git does not)");
+    }
     if (git_repository_is_shallow(s.repo.get()) == 1)
         summary.warnings.push_back("shallow repository: history is incomplete; findings in commits that were not "
                                    "fetched are not reported (git fetch --unshallow to scan everything)");

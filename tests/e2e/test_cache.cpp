@@ -160,6 +160,11 @@ TEST_CASE("history cache: a cache folder that cannot be created is a warning, an
     CHECK(r.err.find("): scanning without the cache") != std::string::npos);
     CHECK(cache_note(r.err).empty());
     CHECK(locations(nlohmann::json::parse(r.out)) == found(d));
+    const RunResult file = history(d, c / "file"); // a file where the folder would be
+    CHECK(file.exit_code == 1);
+    CHECK(file.err.find("secretscan: warning: the cache folder " + c / "file" + " is not a folder: scanning without the cache\n") !=
+          std::string::npos);
+    CHECK(cache_note(file.err).empty());
 }
 
 TEST_CASE("history cache: on by default in $XDG_CACHE_HOME/secretscan, and --no-cache creates nothing", "[cache]")

@@ -165,7 +165,7 @@ TEST_CASE("files larger than --max-file-size are skipped and listed", "[cli]")
     write_file(d / "big.txt", std::string(100, 'x') + "\n" + key_id + "\n");
     const auto j = scan_json({"--max-file-size", "50", "scan", "big.txt"}, d.path(), 0);
     CHECK(j["findings"].empty());
-    CHECK(j["stats"]["skipped"][0]["reason"] == "larger than --max-file-size (122 bytes)");
+    CHECK(j["stats"]["skipped"][0]["reason"] == "122 bytes, larger than --max-file-size (50 bytes)");
 }
 
 TEST_CASE("inline allow markers suppress a finding on their line", "[cli]")

@@ -187,4 +187,37 @@ TEST_CASE("history passes over a damaged commit-graph with a note and reads the 
           std::string::npos);
     CHECK(commit_graph_note(r.err).empty());
     CHECK(history_findings(d) == Locs{"conf/k.env:1:19:aws-access-key-id@late"});
+    // A folder where the file would be.
+    sh("rm -f .git/objects/info/commit-graph && mkdir .git/objects/info/commit-graph", d.path());
+    const auto folder = secretscan({"-v", "history"}, d.path());
+    CHECK(folder.exit_code == 1);
+    CHECK(folder.err.find("secretscan: " + file + ": not a regular file, or it cannot be read; the commits it holds are read from the object database\n") !=
+          std::string::npos);
+    // git's switch: core.commitGraph false.
+    sh("rmdir .git/objects/info/commit-graph && git commit-graph write --reachable && git config core.commitGraph false", d.path());
+    const auto off = secretscan({"-v", "history"}, d.path());
+    CHECK(off.err.find("secretscan: core.commitGraph is false: the commit-graph is not read (as git does not)\n") != std::string::npos);
+    CHECK(commit_graph_note(off.err).empty());
+    CHECK(history_findings(d) == Locs{"conf/k.env:1:19:aws-access-key-id@late"});
+}
+
+TEST_CASE("history passes over a damaged layer of a split commit-graph and every layer above it", "[pack-files]")
+{
+    TempDir d;
+    build_dated_history(d, [&] { sh("git commit-graph write --reachable --split", d.path()); });
+    sh("git commit-graph write --reachable --split=no-merge", d.path());
+    const std::string chain = read_file(d / ".git/objects/info/commit-graphs/commit-graph-chain");
+    REQUIRE(chain.size() == 2 * 41);
+    const std::string base = d / (".git/objects/info/commit-graphs/graph-" + chain.substr(0, 40) + ".graph");
+    sh("chmod u+w " + base, d.path());
+    {
+        std::fstream f(base, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-30, std::ios::end);
+        f.write("\x01", 1);
+    }
+    const auto r = secretscan({"-v", "history"}, d.path());
+    CHECK(r.err.find("secretscan: " + base + ": checksum mismatch (damaged or torn); the commits it holds and those of the 1 layer(s) above it "
+                     "are read from the object database\n") != std::string::npos);
+    CHECK(commit_graph_note(r.err).empty());
+    CHECK(history_findings(d) == Locs{"conf/k.env:1:19:aws-access-key-id@late"});
 }

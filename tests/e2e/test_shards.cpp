@@ -190,6 +190,17 @@ TEST_CASE("history --shard and report merge: what they refuse", "[shard]")
     CHECK(secretscan({"--no-redact", "history", "--shard", "1/3", "--format", "jsonl", "-o", d / "clear.jsonl"}, repo).exit_code <= 1);
     refused({d / "later.jsonl", d / "clear.jsonl"}, d / "clear.jsonl" + ": another redaction (--redact, --no-redact) than " + d / "later.jsonl" +
                                                         "'s: the shards must scan the same repository, at the same commits, with the same rules and options");
+    // Shards that keep other findings: another --min-confidence, --max-file-size or baseline.
+    REQUIRE(secretscan({"baseline", "create", d / "baseline.jsonl", "history"}, repo).exit_code == 0);
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{"--min-confidence", "high"}, {"--max-file-size", "10"}, {"--baseline", d / "baseline.jsonl"}}) {
+        std::vector<std::string> args{"history", "--shard", "1/3", "--format", "jsonl", "-o", d / "options.jsonl"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        CHECK(secretscan(args, repo).exit_code <= 1);
+        refused({d / "later.jsonl", d / "options.jsonl"},
+                d / "options.jsonl" + ": another set of finding options (allowlists, baselines, --min-confidence, --max-file-size) than " +
+                    d / "later.jsonl" + "'s: the shards must scan the same repository, at the same commits, with the same rules and options");
+    }
     const auto wrong = secretscan({"--format", "sarif", "report", "merge", three[0], three[1], three[2]}, repo);
     CHECK(wrong.exit_code == 2);
     CHECK(wrong.err == "secretscan: error: report merge: --format sarif, but the shards' reports are jsonl (the merged report has their format)\n");

@@ -19,6 +19,7 @@ namespace secretscan {
 struct ShardRecord {
     unsigned index = 0, count = 1;
     std::string rules;                    ///< a digest of the rule set (the CLI's)
+    std::string options;                  ///< a digest of what else decides the findings (allowlists, baselines, --min-confidence, --max-file-size)
     std::function<std::string()> history; ///< asked when the report is written: HistorySource::walk_digest
 };
 
