@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <link.h>
 #include <stdexcept>
+#include <utility>
 #include <sys/stat.h>
 
 namespace fs = std::filesystem;
@@ -270,7 +271,20 @@ std::string scan_fingerprint(const std::vector<Rule>& rules, const std::vector<R
     return sha256_hex(j.dump());
 }
 
-ScanCache::ScanCache(std::string dir, const std::string& scope, Warn warn) : m_dir(std::move(dir)), m_scope(scope), m_warn(std::move(warn)) {}
+ScanCache::ScanCache(std::string dir, const std::string& scope) : m_dir(std::move(dir)), m_scope(scope) {}
+
+void ScanCache::warn(std::string what) const
+{
+    std::lock_guard lock(m_warnings_mutex);
+    m_warnings.push_back(std::move(what));
+}
+
+std::vector<std::string> ScanCache::take_warnings()
+{
+    ready();
+    std::lock_guard lock(m_warnings_mutex);
+    return std::exchange(m_warnings, {});
+}
 
 ScanCache::~ScanCache()
 {
@@ -320,12 +334,12 @@ void ScanCache::attach(const std::string& git_dir)
     m_git_dir = git_dir;
     std::error_code ec;
     if (fs::exists(m_dir, ec) && !fs::is_directory(m_dir, ec)) {
-        m_warn("the cache folder " + m_dir + " is not a folder: scanning without the cache");
+        warn("the cache folder " + m_dir + " is not a folder: scanning without the cache");
         return;
     }
     if (fs::create_directories(m_dir, ec)) fs::permissions(m_dir, fs::perms::owner_all, ec); // findings hold secrets
     if (ec || !fs::is_directory(m_dir, ec)) {
-        m_warn("cannot create the cache folder " + m_dir + " (" + (ec ? ec.message() : "not a folder") + "): scanning without the cache");
+        warn("cannot create the cache folder " + m_dir + " (" + (ec ? ec.message() : "not a folder") + "): scanning without the cache");
         return;
     }
     const std::string canonical = fs::weakly_canonical(git_dir, ec).string();
@@ -337,7 +351,7 @@ void ScanCache::ready() const
 {
     std::call_once(m_loaded, [this] {
         if (m_loader.joinable()) m_loader.join();
-        for (const std::string& w : m_load_warnings) m_warn(w);
+        for (std::string& w : m_load_warnings) warn(std::move(w));
     });
 }
 
@@ -502,7 +516,7 @@ void ScanCache::write(Pending& batch)
     } catch (const DbError& e) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         m_write_failed = true;
-        m_warn("cannot write the cache " + m_file + " (" + e.what() + "): this scan's results are not kept");
+        warn("cannot write the cache " + m_file + " (" + e.what() + "): this scan's results are not kept");
     }
     batch = Pending{};
 }

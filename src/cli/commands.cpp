@@ -103,7 +103,7 @@ std::string read_report(const std::string& name)
 }
 
 /// The scanned-blob cache of a history scan (null with --no-cache): --cache DIR, else
-/// default_cache_dir(). Its warnings go to stderr as they happen.
+/// default_cache_dir(). Its warnings go into the scan's summary (run_scan).
 std::unique_ptr<ScanCache> history_cache(const Args& a, const Plan& plan)
 {
     if (a.no_cache) return nullptr;
@@ -116,7 +116,7 @@ std::unique_ptr<ScanCache> history_cache(const Args& a, const Plan& plan)
     const std::string policy = "min-confidence " + (a.min_confidence.empty() ? std::string("low") : a.min_confidence);
     const std::string scope = scan_fingerprint(plan.matcher->rules(), plan.redact_only ? &plan.redact_only->rules() : nullptr, policy,
                                                plan.scan.max_file_size);
-    return std::make_unique<ScanCache>(dir, scope, warn);
+    return std::make_unique<ScanCache>(dir, scope);
 }
 
 } // namespace

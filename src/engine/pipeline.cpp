@@ -261,6 +261,17 @@ std::vector<Skipped> in_item_order(std::vector<std::vector<std::pair<std::size_t
     return out;
 }
 
+/// Adds the workers' skipped inputs (item, input) to the summary's, sorted by name: workers
+/// finish items in no fixed order, and a report is the same from run to run (and whatever
+/// order a source reads its items in).
+void add_skipped(ScanSummary& summary, std::vector<std::vector<std::pair<std::size_t, Skipped>>>& skipped)
+{
+    std::vector<Skipped> ordered = in_item_order(skipped);
+    summary.stats.skipped.insert(summary.stats.skipped.end(), std::make_move_iterator(ordered.begin()), std::make_move_iterator(ordered.end()));
+    std::stable_sort(summary.stats.skipped.begin(), summary.stats.skipped.end(),
+                     [](const Skipped& a, const Skipped& b) { return a.name < b.name; });
+}
+
 } // namespace
 
 ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& options, FindingSink& sink)
@@ -304,16 +315,13 @@ ScanSummary run_scan(Source& source, const Scanner& scanner, const ScanOptions& 
     }, &stop, source.batch());
     progress.finish();
     for (const ScanStats& s : worker_stats) summary.stats.merge(s);
-    std::vector<Skipped> ordered = in_item_order(skipped);
-    summary.stats.skipped.insert(summary.stats.skipped.end(), std::make_move_iterator(ordered.begin()), std::make_move_iterator(ordered.end()));
-    // Workers finish items in no fixed order: the list is sorted so that a report is the same
-    // from run to run (and whatever order a source reads its items in).
-    std::stable_sort(summary.stats.skipped.begin(), summary.stats.skipped.end(),
-                     [](const Skipped& a, const Skipped& b) { return a.name < b.name; });
+    add_skipped(summary, skipped);
     if (cache) {
         cache->flush();
         summary.notes.push_back("cache: " + std::to_string(hits.load()) + " of " + std::to_string(keyed.load()) + " items from " + cache->file());
     }
+    if (options.cache) // a damaged file rebuilt, a folder it cannot create: the scan's warnings, in its report too
+        for (std::string& w : options.cache->take_warnings()) summary.warnings.push_back(std::move(w));
     summary.notes.push_back("scanned " + summary.stats.counted() + " " + clock.at());
     if (whole) source.attribute(by_item, summary, [&delivery](Finding f) { return delivery.report(std::move(f)); });
     const DropCounts after = scanner.chain().counts();

@@ -54,10 +54,10 @@ std::string scan_fingerprint(const std::vector<Rule>& rules, const std::vector<R
 /// by the commit alone. Every value carries a checksum of its key and bytes. Entries of a scope,
 /// and files, that no run used for 30 days are deleted.
 ///
-/// Errors never fail a scan: a folder or file that cannot be created, opened or written is named
-/// through `warn` and the scan goes on without (the rest of) the cache; a damaged file (SQLite
-/// reports corruption, PRAGMA quick_check fails, a value's checksum or the schema version is
-/// wrong) is named through `warn`, deleted and created anew, never trusted. Concurrent runs
+/// Errors never fail a scan: a folder or file that cannot be created, opened or written is a
+/// warning (take_warnings) and the scan goes on without (the rest of) the cache; a damaged file
+/// (SQLite reports corruption, PRAGMA quick_check fails, a value's checksum or the schema
+/// version is wrong) is a warning, deleted and created anew, never trusted. Concurrent runs
 /// share a file (WAL mode, a 10 s busy timeout); entries are written in batches, one
 /// transaction each, so a crash loses at most the last batch.
 ///
@@ -67,8 +67,7 @@ std::string scan_fingerprint(const std::vector<Rule>& rules, const std::vector<R
 /// history scan lists its commits meanwhile), and the load's warnings are said then.
 class ScanCache {
 public:
-    using Warn = std::function<void(const std::string&)>;
-    ScanCache(std::string dir, const std::string& scope, Warn warn);
+    ScanCache(std::string dir, const std::string& scope);
     ~ScanCache(); ///< flushes
     ScanCache(const ScanCache&) = delete;
     ScanCache& operator=(const ScanCache&) = delete;
@@ -95,6 +94,9 @@ public:
     void store_commit(std::string_view key, std::string bytes);
     /// Writes what store and store_commit hold back.
     void flush();
+    /// The warnings so far (each a sentence naming the folder or file and what happens next),
+    /// handed over once: a scan puts them in its summary. Waits for attach()'s load.
+    std::vector<std::string> take_warnings();
 
 private:
     struct Pending {
@@ -114,7 +116,8 @@ private:
         void clear();
     };
     void open_and_load();
-    void ready() const; ///< waits for attach()'s load and says its warnings
+    void ready() const; ///< waits for attach()'s load and adds its warnings
+    void warn(std::string what) const;
     void open_file(const std::string& path);
     void load();
     void close() noexcept;
@@ -122,7 +125,8 @@ private:
     void queue(bool commit, std::string key, std::string value);
 
     std::string m_dir, m_scope, m_file, m_git_dir;
-    Warn m_warn;
+    mutable std::mutex m_warnings_mutex;           // guards m_warnings
+    mutable std::vector<std::string> m_warnings;   // take_warnings()
     sqlite3* m_db = nullptr;
     std::int64_t m_scope_id = 0;
     Entries m_scans, m_commits; // loaded by attach()
