@@ -133,7 +133,7 @@ Tips resolve_ranges(git_repository* repo, const std::vector<std::string>& ranges
 struct RawCommit {
     git_oid tree{};
     std::vector<git_oid> parents;
-    std::int64_t time = 0; ///< the committer's, seconds since 1970 (git_commit_time)
+    std::int64_t time = 0; ///< the committer's, seconds since 1970, as git reads it (committer_time)
 };
 
 /// The committer time of raw commit `c` as git reads it (commit.c, parse_commit_date), which is
