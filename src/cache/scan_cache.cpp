@@ -69,7 +69,7 @@ public:
     bool step()
     {
         const int rc = sqlite3_step(m_stmt);
-        check(m_db, rc, "step");
+        check(m_db, rc, "SQLite");
         return rc == SQLITE_ROW;
     }
     void reset() { sqlite3_reset(m_stmt); }

@@ -33,7 +33,7 @@ std::string ScanStats::counted() const
 bool ChunkReader::admit(const std::string& name, std::uint64_t size)
 {
     if (size <= m_options.max_file_size) return true;
-    skip(name, std::to_string(size) + " bytes, larger than --max-file-size (" + std::to_string(m_options.max_file_size) + " bytes)");
+    skip(name, "larger than --max-file-size (" + std::to_string(size) + " bytes; the limit is " + std::to_string(m_options.max_file_size) + ")");
     return false;
 }
 

@@ -165,7 +165,12 @@ TEST_CASE("files larger than --max-file-size are skipped and listed", "[cli]")
     write_file(d / "big.txt", std::string(100, 'x') + "\n" + key_id + "\n");
     const auto j = scan_json({"--max-file-size", "50", "scan", "big.txt"}, d.path(), 0);
     CHECK(j["findings"].empty());
-    CHECK(j["stats"]["skipped"][0]["reason"] == "122 bytes, larger than --max-file-size (50 bytes)");
+    CHECK(j["stats"]["skipped"][0]["reason"] == "larger than --max-file-size (122 bytes; the limit is 50)");
+    // Without -v, skipped inputs are counted by kind.
+    write_file(d / "bigger.txt", std::string(200, 'y') + "\n");
+    const auto r = secretscan({"--max-file-size", "50", "scan", "big.txt", "bigger.txt"}, d.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err == "secretscan: skipped 2 larger than --max-file-size (-v names each)\n");
 }
 
 TEST_CASE("inline allow markers suppress a finding on their line", "[cli]")

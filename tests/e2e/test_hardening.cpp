@@ -91,7 +91,7 @@ TEST_CASE("hardening: --max-file-size takes bytes or K, M, G and refuses anythin
     testing::write_file(d / "big.txt", std::string(2000, 'a') + "\n");
     const auto k = testing::secretscan({"-v", "--max-file-size", "1K", "scan", "big.txt"}, d.path());
     CHECK(k.exit_code == 0);
-    CHECK(k.err.find("secretscan: skipped big.txt: 2001 bytes, larger than --max-file-size (1024 bytes)\n") != std::string::npos);
+    CHECK(k.err.find("secretscan: skipped big.txt: larger than --max-file-size (2001 bytes; the limit is 1024)\n") != std::string::npos);
     const auto m = testing::secretscan({"-v", "--max-file-size", "2kib", "scan", "big.txt"}, d.path());
     CHECK(m.err.find("skipped big.txt") == std::string::npos);
     // "-1" used to wrap to 2^64 - 1: no limit at all.
@@ -482,7 +482,7 @@ TEST_CASE("hardening: a hook names every staged file it does not check", "[harde
     testing::sh("git add big.log blob.bin", d.path());
     const auto r = testing::git({"commit", "-q", "-m", "logs"}, d.path(), {"PATH=" + testing::binary_dir() + ":/usr/bin:/bin"});
     // It used to go through without a word.
-    CHECK(r.err == "secretscan: not checked: big.log: 11534360 bytes, larger than --max-file-size (10485760 bytes)\n"
+    CHECK(r.err == "secretscan: not checked: big.log: larger than --max-file-size (11534360 bytes; the limit is 10485760)\n"
                    "secretscan: not checked: blob.bin: binary (NUL byte in the first 8000 bytes)\n");
 }
 

@@ -56,7 +56,7 @@ struct ScanOptions {
 /// (Matcher::accelerate): below it, compiling that prefilter would cost more than it saves.
 inline constexpr std::size_t bulk_scan_items = 256;
 
-/// An input that was not scanned, and why ("binary", "N bytes, larger than --max-file-size (M bytes)").
+/// An input that was not scanned, and why ("binary", "larger than --max-file-size (N bytes; the limit is M)": the text before " (" or ',' is its kind).
 struct Skipped {
     std::string name;
     std::string reason;

@@ -153,7 +153,7 @@ TEST_CASE("run_scan: too large and binary chunks are skipped and listed, unlimit
     reader.chunk(message, false);
     REQUIRE(stats.skipped.size() == 2);
     CHECK(stats.skipped[0].name == "big");
-    CHECK(stats.skipped[0].reason == "29 bytes, larger than --max-file-size (20 bytes)");
+    CHECK(stats.skipped[0].reason == "larger than --max-file-size (29 bytes; the limit is 20)");
     CHECK(stats.skipped[1].name == "bin");
     CHECK(stats.skipped[1].reason == "binary (NUL byte in the first 8000 bytes)");
     REQUIRE(found.size() == 1);
