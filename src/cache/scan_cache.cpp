@@ -308,9 +308,11 @@ void ScanCache::Entries::add(std::string_view key, std::string_view value)
 
 void ScanCache::Entries::sort()
 {
-    const auto key = [this](const Row& r) { return std::string_view(bytes).substr(r.at, r.key_size); };
-    if (!std::is_sorted(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); }))
-        std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
+    const auto before = [this](const Row& a, const Row& b) {
+        const std::string_view all(bytes);
+        return all.substr(a.at, a.key_size) < all.substr(b.at, b.key_size);
+    };
+    if (!std::is_sorted(rows.begin(), rows.end(), before)) std::sort(rows.begin(), rows.end(), before);
 }
 
 bool ScanCache::Entries::find(std::string_view key, std::string_view& value) const

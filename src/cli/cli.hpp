@@ -84,7 +84,7 @@ struct Plan {
     ScanOptions scan;
     ReportOptions report;
     std::vector<std::string> baselines; ///< the configuration's baseline files (absolute)
-    std::string finding_options;        ///< what decides findings besides the rules (plan.cpp): shards must agree on it
+    std::string finding_options;        ///< history --shard: what decides findings besides the rules (plan.cpp); shards must agree on it
 };
 
 /// Loads the configuration (as `context` allows), the rules and the baselines, and builds the

@@ -276,8 +276,8 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     if (rules.empty()) throw Error(ErrorKind::usage, "no rules loaded: --no-builtin needs --rules PACK");
     Plan p;
     p.baselines = cfg.baselines;
-    p.finding_options = finding_options(policy, foreign, cfg, gs,
-                                        a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size));
+    p.scan.max_file_size = a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size);
+    if (!a.shard.empty()) p.finding_options = finding_options(policy, foreign, cfg, gs, p.scan.max_file_size); // only a shard's record names it
     p.matcher = std::make_unique<Matcher>(std::move(rules));
     p.chain = std::make_unique<FilterChain>(p.matcher->rules(), std::move(policy));
     p.scanner = std::make_unique<Scanner>(*p.matcher, *p.chain, standard_decoders());
@@ -285,7 +285,6 @@ Plan resolve(const Args& a, const std::string& command, Context context)
     // the built-in packs are not loaded a second time (every hook run would pay for it).
     if (a.no_builtin || !a.disabled.empty() || !cfg.disabled.empty()) p.redact_only = redact_only_matcher(p.matcher->rules());
     p.scanner->set_redact_only(p.redact_only.get());
-    p.scan.max_file_size = a.max_file_size != unset_size ? a.max_file_size : cfg.max_file_size.value_or(ScanOptions{}.max_file_size);
     p.scan.threads = worker_threads(a.threads);
     p.scan.explain_drops = a.explain_drops;
     p.scan.explain_validator_drops = a.verbose; // a token of a known format whose check fails is named

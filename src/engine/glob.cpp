@@ -22,16 +22,16 @@ Glob::Segment::Kind kind_of(const std::string& text, bool in_path)
     return Glob::Segment::pattern;
 }
 
-/// Whether path segments `p` match glob segments `g`, followed by one more "**" when `open_end`,
-/// where a "**" segment matches any number of path segments (none included) and any other one
-/// exactly one segment. The classic wildcard walk: on a mismatch, only the last "**" seen takes
+/// Whether path segments `p` match glob segments `g` followed by one more "**" (a glob of a
+/// folder covers what is inside it), where a "**" segment matches any number of path segments
+/// (none included) and any other one exactly one segment. The classic wildcard walk: on a mismatch, only the last "**" seen takes
 /// one more segment, and earlier ones never need to (whatever they could take, the last one can
 /// take instead). So there is no recursion, and at most |g| x |p| segment comparisons, however
 /// many "**" the glob has (the recursive search this replaces took minutes for eight of them).
-bool segments_match(const std::vector<Glob::Segment>& g, bool open_end, const std::vector<std::string>& p)
+bool segments_match(const std::vector<Glob::Segment>& g, const std::vector<std::string>& p)
 {
     constexpr std::size_t none = static_cast<std::size_t>(-1);
-    const std::size_t n = g.size() + (open_end ? 1 : 0);
+    const std::size_t n = g.size() + 1; // the last: the implied "**"
     const auto star = [&](std::size_t i) { return i == g.size() || g[i].kind == Glob::Segment::any_depth; }; // i < n
     std::size_t gi = 0, pi = 0;
     std::size_t last = none, last_pi = 0; // the last "**" seen, and the first path segment it did not take
@@ -125,18 +125,16 @@ Glob::Glob(const std::string& glob) : m_name(glob.find('/') == std::string::npos
         m_segments.push_back({glob, kind_of(glob, false)});
         return;
     }
-    for (std::string& g : split_nonempty(glob, "/")) {
+    for (std::string& g : split_nonempty(glob, "/")) { // "dir/" covers everything below as "dir" does (matches())
         const Segment::Kind k = kind_of(g, true);
         m_segments.push_back({std::move(g), k});
     }
-    // "dir/" or "dir/**": everything below; a trailing "**" already does that.
-    if (!glob.empty() && glob.back() == '/') m_segments.push_back({"**", Segment::any_depth});
 }
 
 bool Glob::matches(const std::vector<std::string>& p) const
 {
     if (m_name) return std::any_of(p.begin(), p.end(), [this](const std::string& seg) { return m_segments[0].matches(seg); });
-    return segments_match(m_segments, true, p); // a folder glob covers what is inside it: one more "**"
+    return segments_match(m_segments, p);
 }
 
 bool any_glob_matches(const std::vector<Glob>& globs, const std::vector<std::string>& path_segments)
