@@ -32,7 +32,9 @@ echo "package: $deb"
 depends=$(dpkg-deb -f "$deb" Depends)
 missing=""
 for lib in $(readelf -d "$build/secretscan" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|x86_64/ {print $NF; exit}')
+    # awk reads to the end: leaving early would kill ldconfig with SIGPIPE, and pipefail would
+    # end this script without a word (it did, under load).
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|x86_64/ && found == "" {found = $NF} END {print found}')
     real=$(readlink -f "$path")
     owner=""
     for candidate in "$path" "$real" "${real#/usr}" "/usr$path"; do # dpkg knows one of /lib and /usr/lib
